@@ -1,0 +1,73 @@
+import os
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from indicators.management.commands._base import APACommand
+from indicators.models import Office, OfficeMembership, Role
+from indicators.services import fiscal_year_get_or_create, offices_import, plan_import, progress_import
+from indicators.sheets import read_sheet
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "mofa-2022-23"
+DEMO_YEAR = "2022-23"
+DEFAULT_PASSWORD = "apa-demo-2023"
+
+# Letterhead details from the submitted report (seed 000) that the offices sheet does not carry.
+OFFICE_DETAILS = {
+    "mofa": {"wing_bn": "আইসিটি অনুবিভাগ", "memo_prefix": "১৯.০০.০০০০.১৭৫.৪২.০০১.২৩"},
+    "cabinet": {"wing_bn": "সমন্বয় ও সংস্কার"},
+}
+
+# (username, first name, office, role); the admin is a superuser besides.
+DEMO_USERS = [
+    ("mofa.officer", "আইসিটি কর্মকর্তা (পররাষ্ট্র)", "mofa", Role.OFFICER),
+    ("mofa.cio", "চিফ ইনোভেশন অফিসার (পররাষ্ট্র)", "mofa", Role.CIO),
+    ("cabinet.reviewer", "পর্যালোচক (মন্ত্রিপরিষদ বিভাগ)", "cabinet", Role.REVIEWER),
+    ("msw.officer", "আইসিটি কর্মকর্তা (সমাজকল্যাণ)", "msw", Role.OFFICER),
+    ("admin", "প্রশাসক", "cabinet", Role.ADMIN),
+]
+
+
+class Command(APACommand):
+    help = "ডেমো তথ্য লোড: দপ্তর, পররাষ্ট্র মন্ত্রণালয়ের ২০২২-২৩ কর্মপরিকল্পনা, অগ্রগতি ও ব্যবহারকারী (বারবার চালানো নিরাপদ)"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("APA_DEMO_PASSWORD", DEFAULT_PASSWORD),
+            help=f"password of every demo user (default: $APA_DEMO_PASSWORD or {DEFAULT_PASSWORD})",
+        )
+
+    def handle(self, *args, **options):
+        password = options["password"]
+        self.run_service(lambda: self.load(password))
+        self.stdout.write("ডেমো তথ্য লোড হয়েছে / demo data loaded: offices, MoFA plan 2022-23 with progress")
+        self.stdout.write("ব্যবহারকারী / users:")
+        for username, name, office, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<18} {role.value:<9} {office:<8} {name}")
+        self.stdout.write(f"পাসওয়ার্ড / password: {password}")
+
+    @transaction.atomic
+    def load(self, password: str) -> None:
+        offices_import(sheet=read_sheet(DEMO_DIR / "offices.csv"))
+        for code, details in OFFICE_DETAILS.items():
+            Office.objects.filter(code=code).update(**details)
+        office = Office.objects.get(code="mofa")
+        fiscal_year = fiscal_year_get_or_create(code=DEMO_YEAR)
+        result = plan_import(
+            office=office, fiscal_year=fiscal_year, sheet=read_sheet(DEMO_DIR / "plan.csv"), replace=True
+        )
+        progress_import(plan=result.plan, sheet=read_sheet(DEMO_DIR / "progress.csv"))
+
+        User = get_user_model()
+        for username, name, office_code, role in DEMO_USERS:
+            user, _created = User.objects.get_or_create(username=username)
+            user.first_name = name
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.is_active = True
+            user.set_password(password)
+            user.save()
+            OfficeMembership.objects.get_or_create(
+                user=user, office=Office.objects.get(code=office_code), role=role
+            )

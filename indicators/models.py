@@ -1,0 +1,418 @@
+"""The plan: offices, fiscal years, action plans, areas, activities, indicators and quarterly progress.
+
+Vocabulary follows DESIGN.md §2. Codes are stored in ASCII without brackets (``1.2.2``) and shown in
+Bangla with brackets (``[১.২.২]``). Achieved marks are never stored here: ``indicators.scoring`` computes
+them from progress.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from indicators import scoring
+from reports.bangla import fiscal_year_label, format_code
+
+
+class OfficeKind(models.TextChoices):
+    DIVISION = "division", _("বিভাগ")
+    MINISTRY = "ministry", _("মন্ত্রণালয়")
+    DEPARTMENT = "department", _("অধিদপ্তর/দপ্তর")
+    AGENCY = "agency", _("সংস্থা")
+    DIVISIONAL = "divisional", _("বিভাগীয় কার্যালয়")
+    DISTRICT = "district", _("জেলা কার্যালয়")
+    UPAZILA = "upazila", _("উপজেলা কার্যালয়")
+    OTHER = "other", _("অন্যান্য")
+
+
+class Office(models.Model):
+    """An office under APA; offices form a tree and each reports to its parent."""
+
+    code = models.SlugField(_("কোড"), max_length=64, unique=True)
+    name_bn = models.CharField(_("নাম (বাংলা)"), max_length=255)
+    name_en = models.CharField(_("নাম (ইংরেজি)"), max_length=255, blank=True)
+    kind = models.CharField(_("ধরন"), max_length=16, choices=OfficeKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("ঊর্ধ্বতন দপ্তর"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    wing_bn = models.CharField(
+        _("অনুবিভাগ/উইং"), max_length=255, blank=True, help_text=_("যেমন: আইসিটি অনুবিভাগ")
+    )
+    address_bn = models.TextField(_("ঠিকানা"), blank=True, help_text=_("প্রতিটি লাইন আলাদা লাইনে"))
+    website = models.URLField(_("ওয়েবসাইট"), blank=True)
+    memo_prefix = models.CharField(
+        _("স্মারক নম্বরের অংশ"),
+        max_length=64,
+        blank=True,
+        help_text=_("যেমন: ১৯.০০.০০০০.১৭৫.৪২.০০১.২৩"),
+    )
+
+    class Meta:
+        verbose_name = _("দপ্তর")
+        verbose_name_plural = _("দপ্তরসমূহ")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="office_not_its_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_bn
+
+    def ancestors(self) -> list[Office]:
+        """The chain of parent offices, nearest first (one query per level; trees are shallow)."""
+        chain: list[Office] = []
+        node = self.parent
+        while node is not None and node not in chain:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("আইসিটি কর্মকর্তা / ইনোভেশন টিম সদস্য")
+    CIO = "cio", _("চিফ ইনোভেশন অফিসার")
+    REVIEWER = "reviewer", _("ঊর্ধ্বতন দপ্তরের পর্যালোচক")
+    ADMIN = "admin", _("প্রশাসক")
+
+
+class OfficeMembership(models.Model):
+    """A role a user holds in one office; a user may hold roles in several offices."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ব্যবহারকারী"),
+        on_delete=models.CASCADE,
+        related_name="office_memberships",
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("দপ্তর"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("ভূমিকা"), max_length=16, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("দপ্তরে ভূমিকা")
+        verbose_name_plural = _("দপ্তরে ভূমিকাসমূহ")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "office", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.office} ({self.get_role_display()})"
+
+
+class FiscalYear(models.Model):
+    """অর্থবছর: 1 July to 30 June, written ``2022-23``."""
+
+    start_year = models.PositiveSmallIntegerField(
+        _("শুরুর বছর"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2200)]
+    )
+
+    class Meta:
+        verbose_name = _("অর্থবছর")
+        verbose_name_plural = _("অর্থবছরসমূহ")
+        ordering = ["-start_year"]
+
+    def __str__(self) -> str:
+        return fiscal_year_label(self.start_year)
+
+    @property
+    def code(self) -> str:
+        """ASCII label used in addresses and on the command line, e.g. ``2022-23``."""
+        return fiscal_year_label(self.start_year, bangla=False)
+
+    @property
+    def starts_on(self) -> datetime.date:
+        return datetime.date(self.start_year, 7, 1)
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return datetime.date(self.start_year + 1, 6, 30)
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def for_office_year(self, office_code: str, year_code: str) -> ActionPlanQuerySet:
+        start_year = int(year_code.split("-")[0]) if year_code[:4].isdigit() else -1
+        return self.filter(office__code=office_code, fiscal_year__start_year=start_year)
+
+
+class ActionPlan(models.Model):
+    """কর্মপরিকল্পনা: one per office and fiscal year."""
+
+    office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT, related_name="plans")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.PROTECT, related_name="plans"
+    )
+    created_at = models.DateTimeField(_("তৈরি"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("হালনাগাদ"), auto_now=True)
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("কর্মপরিকল্পনা")
+        verbose_name_plural = _("কর্মপরিকল্পনাসমূহ")
+        ordering = ["-fiscal_year__start_year", "office__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "fiscal_year"], name="one_plan_per_office_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.fiscal_year}"
+
+
+class PerformanceArea(models.Model):
+    """কর্মসম্পাদন ক্ষেত্র, code ``1``, with its marks (মান)."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE, related_name="areas"
+    )
+    code = models.CharField(_("ক্ষেত্র নং"), max_length=16)
+    title = models.TextField(_("কর্মসম্পাদন ক্ষেত্র"))
+    marks = models.DecimalField(_("ক্ষেত্রের মান"), max_digits=6, decimal_places=2)
+    position = models.PositiveIntegerField(_("ক্রম"), default=0)
+
+    class Meta:
+        verbose_name = _("কর্মসম্পাদন ক্ষেত্র")
+        verbose_name_plural = _("কর্মসম্পাদন ক্ষেত্রসমূহ")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_area_code_per_plan"),
+            models.CheckConstraint(condition=Q(marks__gt=0), name="area_marks_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_code(self.code)} {self.title}"
+
+
+class Activity(models.Model):
+    """কার্যক্রম, code ``1.1``."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE, related_name="activities"
+    )
+    area = models.ForeignKey(
+        PerformanceArea,
+        verbose_name=_("কর্মসম্পাদন ক্ষেত্র"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    code = models.CharField(_("কার্যক্রম নং"), max_length=16)
+    title = models.TextField(_("কার্যক্রম"))
+    position = models.PositiveIntegerField(_("ক্রম"), default=0)
+
+    class Meta:
+        verbose_name = _("কার্যক্রম")
+        verbose_name_plural = _("কার্যক্রমসমূহ")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_activity_code_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_code(self.code)} {self.title}"
+
+
+class Unit(models.TextChoices):
+    DATE = scoring.Unit.DATE.value, _("তারিখ")
+    PERCENT = scoring.Unit.PERCENT.value, _("%")
+    NUMBER = scoring.Unit.NUMBER.value, _("সংখ্যা")
+
+
+class CalcMethod(models.TextChoices):
+    SUM = scoring.CalcMethod.SUM.value, _("সমষ্টি")
+    AVERAGE = scoring.CalcMethod.AVERAGE.value, _("গড়")
+    CUMULATIVE = scoring.CalcMethod.CUMULATIVE.value, _("ক্রমপুঞ্জিভূত")
+    DATE = scoring.CalcMethod.DATE.value, _("তারিখ")
+
+
+class ScoringMethod(models.TextChoices):
+    INTERPOLATE = scoring.ScoringMethod.INTERPOLATE.value, _("রৈখিক (স্তরের মাঝে আনুপাতিক)")
+    PROPORTIONAL = scoring.ScoringMethod.PROPORTIONAL.value, _("আনুপাতিক")
+    THRESHOLD = scoring.ScoringMethod.THRESHOLD.value, _("পূর্ণ অথবা শূন্য")
+    STEP = scoring.ScoringMethod.STEP.value, _("ধাপভিত্তিক")
+
+
+class Direction(models.TextChoices):
+    HIGHER = scoring.Direction.HIGHER.value, _("বেশি ভালো")
+    LOWER = scoring.Direction.LOWER.value, _("কম ভালো")
+
+
+TARGET_LEVELS = (100, 90, 80, 70, 60)
+
+# Values are stored in typed columns: numbers/percents in *_number, dates in *_date.
+VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}
+
+
+def _unit_columns_match(prefixes: list[str], name: str) -> models.CheckConstraint:
+    """Date units use only the ``*_date`` columns, the other units only the ``*_number`` columns."""
+    dates_null = Q(**{f"{p}_date__isnull": True for p in prefixes})
+    numbers_null = Q(**{f"{p}_number__isnull": True for p in prefixes})
+    return models.CheckConstraint(
+        condition=(Q(unit=scoring.Unit.DATE.value) & numbers_null)
+        | (~Q(unit=scoring.Unit.DATE.value) & dates_null),
+        name=name,
+    )
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def applicable(self) -> IndicatorQuerySet:
+        return self.filter(applicable=True)
+
+
+class Indicator(models.Model):
+    """কর্মসম্পাদন সূচক, code ``1.1.1``, with its weight (সূচকের মান) and five target levels."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("কার্যক্রম"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("সূচক নং"), max_length=16)
+    title = models.TextField(_("কর্মসম্পাদন সূচক"))
+    unit = models.CharField(_("একক"), max_length=16, choices=Unit.choices)
+    weight = models.DecimalField(_("সূচকের মান"), max_digits=6, decimal_places=2)
+    calc_method = models.CharField(_("গণনা পদ্ধতি"), max_length=16, choices=CalcMethod.choices)
+    scoring_method = models.CharField(
+        _("নম্বর পদ্ধতি"), max_length=16, choices=ScoringMethod.choices, default=ScoringMethod.INTERPOLATE
+    )
+    direction = models.CharField(_("দিক"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    target_100_number = models.DecimalField(_("অসাধারণ"), null=True, blank=True, **VALUE_DIGITS)
+    target_100_date = models.DateField(_("অসাধারণ (তারিখ)"), null=True, blank=True)
+    target_90_number = models.DecimalField(_("অতি উত্তম"), null=True, blank=True, **VALUE_DIGITS)
+    target_90_date = models.DateField(_("অতি উত্তম (তারিখ)"), null=True, blank=True)
+    target_80_number = models.DecimalField(_("উত্তম"), null=True, blank=True, **VALUE_DIGITS)
+    target_80_date = models.DateField(_("উত্তম (তারিখ)"), null=True, blank=True)
+    target_70_number = models.DecimalField(_("চলতি মান"), null=True, blank=True, **VALUE_DIGITS)
+    target_70_date = models.DateField(_("চলতি মান (তারিখ)"), null=True, blank=True)
+    target_60_number = models.DecimalField(_("চলতি মানের নিম্নে"), null=True, blank=True, **VALUE_DIGITS)
+    target_60_date = models.DateField(_("চলতি মানের নিম্নে (তারিখ)"), null=True, blank=True)
+    applicable = models.BooleanField(_("প্রযোজ্য"), default=True)
+    not_applicable_reason = models.TextField(_("প্রযোজ্য নয় কেন"), blank=True)
+    position = models.PositiveIntegerField(_("ক্রম"), default=0)
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("কর্মসম্পাদন সূচক")
+        verbose_name_plural = _("কর্মসম্পাদন সূচকসমূহ")
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_indicator_code_per_plan"),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="indicator_weight_positive"),
+            # DESIGN.md §3.5: unit date goes with calculation method date and no other.
+            models.CheckConstraint(
+                condition=(Q(unit=scoring.Unit.DATE.value) & Q(calc_method=scoring.CalcMethod.DATE.value))
+                | (~Q(unit=scoring.Unit.DATE.value) & ~Q(calc_method=scoring.CalcMethod.DATE.value)),
+                name="indicator_date_unit_iff_date_method",
+            ),
+            models.CheckConstraint(
+                condition=~(
+                    Q(unit=scoring.Unit.DATE.value)
+                    & Q(scoring_method=scoring.ScoringMethod.PROPORTIONAL.value)
+                ),
+                name="indicator_no_proportional_dates",
+            ),
+            # The 100% target (অসাধারণ) is required; the other levels may be blank.
+            models.CheckConstraint(
+                condition=Q(target_100_number__isnull=False) | Q(target_100_date__isnull=False),
+                name="indicator_target_100_required",
+            ),
+            _unit_columns_match(
+                [f"target_{level}" for level in TARGET_LEVELS], "indicator_targets_match_unit"
+            ),
+            models.CheckConstraint(
+                condition=Q(applicable=True) | ~Q(not_applicable_reason=""),
+                name="indicator_not_applicable_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_code(self.code)} {self.title}"
+
+    def target(self, level: int) -> Decimal | datetime.date | None:
+        suffix = "date" if self.unit == Unit.DATE else "number"
+        return getattr(self, f"target_{level}_{suffix}")
+
+    def set_target(self, level: int, value: Decimal | datetime.date | None) -> None:
+        suffix = "date" if self.unit == Unit.DATE else "number"
+        other = "number" if suffix == "date" else "date"
+        setattr(self, f"target_{level}_{suffix}", value)
+        setattr(self, f"target_{level}_{other}", None)
+
+    @property
+    def targets(self) -> scoring.Targets:
+        t100 = self.target(100)
+        if t100 is None:  # only on an unsaved, invalid instance; the database refuses it
+            raise ValueError(f"indicator {self.code} has no 100% target")
+        return scoring.Targets(
+            t100=t100, t90=self.target(90), t80=self.target(80), t70=self.target(70), t60=self.target(60)
+        )
+
+
+class Progress(models.Model):
+    """ত্রৈমাসিক অগ্রগতি: one row per indicator and quarter."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("কর্মসম্পাদন সূচক"), on_delete=models.CASCADE, related_name="progress"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("ত্রৈমাসিক"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    value_number = models.DecimalField(_("অর্জন (সংখ্যা/%)"), null=True, blank=True, **VALUE_DIGITS)
+    value_date = models.DateField(_("অর্জন (তারিখ)"), null=True, blank=True)
+    remark = models.TextField(_("মন্তব্য"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("লিখেছেন"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("সময়"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ত্রৈমাসিক অগ্রগতি")
+        verbose_name_plural = _("ত্রৈমাসিক অগ্রগতি")
+        ordering = ["indicator", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "quarter"], name="one_progress_per_indicator_quarter"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="progress_quarter_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(value_number__isnull=True) | Q(value_date__isnull=True),
+                name="progress_one_value_column",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_number__isnull=True) | Q(value_number__gte=0),
+                name="progress_value_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} Q{self.quarter}"
+
+    @property
+    def value(self) -> Decimal | datetime.date | None:
+        return self.value_date if self.value_date is not None else self.value_number
+
+    @value.setter
+    def value(self, value: Decimal | datetime.date | None) -> None:
+        if isinstance(value, datetime.date):
+            self.value_date, self.value_number = value, None
+        else:
+            self.value_date, self.value_number = None, value

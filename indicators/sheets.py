@@ -1,0 +1,195 @@
+"""Reading and writing the exchange sheets (DESIGN.md §7) as CSV or XLSX.
+
+Every cell comes out as text exactly as a person would read it in the sheet, so that one parser
+(``indicators.parsing``) handles CSV and XLSX alike. Excel's typed cells are turned back into text:
+dates as ISO dates, percent-formatted numbers as ``85%``, whole numbers without ``.0``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from apa_tracker.errors import DomainError
+
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    headers: list[str]
+    # (row number as the user sees it in the sheet — the header is row 1 — , cells)
+    rows: list[tuple[int, list[str]]]
+
+
+class SheetUnreadable(DomainError):
+    pass
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise SheetUnreadable(f"ফাইল পাওয়া যায়নি: {path}", f"File not found: {path}") from exc
+    except OSError as exc:
+        raise SheetUnreadable(f"ফাইল পড়া যায়নি: {path}", f"Cannot read file {path}: {exc}") from exc
+    return read_sheet_bytes(data, name=path.name)
+
+
+def read_sheet_bytes(data: bytes, *, name: str = "") -> Sheet:
+    """Read CSV or XLSX; the format is decided by the content (XLSX is a zip), not by the name."""
+    if data.startswith(XLSX_MAGIC):
+        return _read_xlsx(data)
+    if name.lower().endswith((".xlsx", ".xls")):
+        raise SheetUnreadable(
+            "ফাইলটি XLSX নয় বা ভাঙা; Excel-এ 'Excel Workbook (.xlsx)' হিসেবে আবার সংরক্ষণ করুন।",
+            "The file is not a valid XLSX workbook; save it again as 'Excel Workbook (.xlsx)'.",
+        )
+    return _read_csv(data)
+
+
+def _decode_csv(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SheetUnreadable(
+            "CSV ফাইলটি UTF-8 এনকোডিংয়ে নয়; Excel-এ 'CSV UTF-8' হিসেবে সংরক্ষণ করুন।",
+            "The CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel.",
+        ) from exc
+
+
+def _read_csv(data: bytes) -> Sheet:
+    text = _decode_csv(data)
+    # Only the delimiter is guessed (Excel writes ';' in some locales), from the header line; quoting is
+    # always RFC 4180 double quotes — csv.Sniffer would take a remark in 'single quotes' for quoting.
+    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max([",", ";", "\t"], key=header_line.count)
+    if header_line.count(delimiter) == 0:
+        delimiter = ","
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
+    return _to_sheet(records)
+
+
+def _xlsx_cell_text(value: object, number_format: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = value.date() if value.time() == datetime.time() else value
+        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+        if "%" in (number_format or ""):
+            return f"{_plain_decimal(number * 100)}%"
+        return _plain_decimal(number)
+    return str(value)
+
+
+def _plain_decimal(number: Decimal) -> str:
+    """``80.0`` → ``80``, ``82.50`` → ``82.5``; never exponent notation."""
+    return format(number.normalize(), "f")
+
+
+def _read_xlsx(data: bytes) -> Sheet:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    # read_only workbooks are read lazily: a damaged file can fail while rows are iterated, too.
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            worksheet = workbook.worksheets[0]
+            records = [
+                [_xlsx_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
+                for row in worksheet.iter_rows()
+            ]
+        finally:
+            workbook.close()
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ValueError,
+        OSError,
+    ) as exc:
+        raise SheetUnreadable(
+            "XLSX ফাইলটি খোলা যায়নি (ভাঙা বা অন্য ধরনের ফাইল)।",
+            f"The XLSX workbook could not be opened: {exc}",
+        ) from exc
+    return _to_sheet(records)
+
+
+def _to_sheet(records: list[list[str]]) -> Sheet:
+    # Skip leading empty lines; the first non-empty line holds the headers.
+    start = 0
+    while start < len(records) and not any(cell.strip() for cell in records[start]):
+        start += 1
+    if start == len(records):
+        raise SheetUnreadable("ফাইলটিতে কোনো তথ্য নেই।", "The file has no data.")
+    headers = list(records[start])
+    while headers and not headers[-1].strip():
+        headers.pop()
+    rows: list[tuple[int, list[str]]] = []
+    for index, record in enumerate(records[start + 1 :], start=start + 2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank lines are not rows
+        cells = list(record[: len(headers)]) + [""] * (len(headers) - len(record))
+        rows.append((index, cells))
+    return Sheet(headers=headers, rows=rows)
+
+
+def write_sheet(path: str | Path, headers: list[str], rows: list[list[str]]) -> None:
+    """Write CSV (UTF-8 with BOM, so Excel shows Bangla) or XLSX, chosen by the file's extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    elif suffix == ".xlsx":
+        path.write_bytes(xlsx_bytes(headers, rows))
+    else:
+        raise DomainError(
+            f"অজানা ফাইলের ধরন '{path.suffix}': .csv বা .xlsx দিন।",
+            f"Unknown file type '{path.suffix}': use .csv or .xlsx.",
+        )
+
+
+def xlsx_bytes(headers: list[str], rows: list[list[str]], *, title: str = "plan") -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.columns:
+        for cell in column:
+            # Every cell is text: Bangla digits, leading zeros and a leading '=' stay as typed (openpyxl
+            # would otherwise store "=…" as a formula).
+            cell.data_type = "s"
+            cell.number_format = "@"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

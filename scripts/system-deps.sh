@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages APA Tracker needs, only when one is missing (fast when all are there).
+#   libpango / libpangoft2 — WeasyPrint's text layout
+#   poppler-utils — pdftotext / pdfinfo / pdftoppm, used by the report tests
+#   libmagic1 — content sniffing of uploads
+set -euo pipefail
+
+packages=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libmagic1)
+
+missing=()
+for pkg in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+echo "Installing system packages: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=sudo
+    else
+        echo "Missing system packages (${missing[*]}) and not root: install them with apt-get." >&2
+        exit 1
+    fi
+else
+    SUDO=""
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,30 @@
+import pytest
+from django.core.management import call_command
+
+from indicators.models import ActionPlan
+
+
+@pytest.fixture
+def demo(db) -> ActionPlan:
+    """The demo data set loaded through `load_demo` (offices, MoFA 2022-23 plan and progress, users)."""
+    call_command("load_demo", password="test-pass-123", stdout=open("/dev/null", "w"))
+    return ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 is slow on purpose; tests only need passwords to check, not to resist attack."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path):
+    """Evidence written by a test goes to the test's own folder, never to var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
