@@ -12,3 +12,17 @@ class DomainError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+    @property
+    def user_message(self) -> str:
+        """The message in the language of the current request (Bangla unless English was chosen)."""
+        return localized(self.message_bn, self.message_en)
+
+
+def localized(message_bn: str, message_en: str) -> str:
+    """Pick the Bangla or the English text for the current request; Bangla when no English exists."""
+    from django.utils.translation import get_language
+
+    if message_en and (get_language() or "bn").startswith("en"):
+        return message_en
+    return message_bn

@@ -10,13 +10,43 @@ from pathlib import PurePosixPath, PureWindowsPath
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
-from evidence.validators import check_evidence_bytes
-from indicators.models import Indicator
+from evidence.selectors import file_size_bn, first_open_quarter
+from evidence.validators import EvidenceRejected, check_evidence_bytes
+from indicators import permissions
+from indicators.models import ActionPlan, HistoryKind, Indicator
+from indicators.workflow import (
+    PermissionDeniedError,
+    ensure_plan_open,
+    ensure_quarter_editable,
+    history_record,
+)
+
+
+def history_label(evidence: Evidence) -> str:
+    """How an evidence file is named in the history: its title and the start of its SHA-256."""
+    return f"{evidence.title} ({evidence.sha256[:12]})"
+
+
+def _ensure_may_change(user: AbstractBaseUser | None, plan: ActionPlan) -> None:
+    # DESIGN.md §4: only officers and the CIO of the office change its evidence.
+    if user is None or not permissions.can_edit_progress(user, plan):
+        raise PermissionDeniedError(
+            "আপনি এই দপ্তরের প্রমাণক যোগ বা সরাতে পারেন না।", "You cannot add or remove this office's evidence."
+        )
+
+
+def _ensure_open(plan: ActionPlan, quarter: int | None) -> None:
+    # Locked data stays locked (DESIGN.md §4): evidence of a submitted or approved quarter cannot change.
+    if quarter is not None:
+        ensure_quarter_editable(plan, quarter)
+    else:
+        ensure_plan_open(plan)
 
 
 def sanitize_filename(name: str) -> str:
@@ -43,6 +73,7 @@ def evidence_attach(
         raise DomainError("প্রমাণকের শিরোনাম আবশ্যক।", "The evidence title is required.")
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
+    _ensure_open(indicator.plan, quarter)
     checked = check_evidence_bytes(data, max_bytes=settings.EVIDENCE_MAX_BYTES)
     last = indicator.evidence.aggregate(last=Max("position"))["last"]
     evidence = Evidence(
@@ -58,12 +89,90 @@ def evidence_attach(
         uploaded_by=user,
     )
     evidence.file.save("upload", ContentFile(data), save=False)
-    # The file is written before its row; if the row cannot be saved, remove the file again so that a
-    # refused upload leaves nothing behind.
+    # The file is written before its row; if the row or its history cannot be saved, remove the file again
+    # so that a refused upload leaves nothing behind.
     try:
         evidence.full_clean()
         evidence.save()
+        history_record(
+            plan=indicator.plan,
+            kind=HistoryKind.EVIDENCE_ADDED,
+            after=history_label(evidence),
+            user=user,
+            indicator=indicator,
+            quarter=quarter,
+        )
     except Exception:
         evidence.file.storage.delete(evidence.file.name)
         raise
     return evidence
+
+
+def upload_too_large() -> EvidenceRejected:
+    """The refusal of a file over ``EVIDENCE_MAX_BYTES``, with the limit in Bangla digits."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    return EvidenceRejected(
+        f"ফাইলটি অনেক বড়: সর্বোচ্চ {file_size_bn(limit)} গ্রহণযোগ্য।",
+        f"The file is too large: at most {limit} bytes are accepted.",
+    )
+
+
+@transaction.atomic
+def evidence_upload(
+    *,
+    indicator: Indicator,
+    title: str,
+    upload: UploadedFile,
+    quarter: int | None,
+    user: AbstractBaseUser,
+) -> Evidence:
+    """An upload from the browser, always for a quarter (None: the first quarter still open).
+
+    The user's right to change the office's evidence, the quarter's lock and the declared size are checked
+    before the file is read; ``evidence_attach`` then checks all of it again, and the content.
+    """
+    _ensure_may_change(user, indicator.plan)
+    if quarter is None:
+        quarter = first_open_quarter(indicator.plan)
+        if quarter is None:
+            ensure_plan_open(indicator.plan)  # raises: every period is submitted or approved
+    if quarter not in (1, 2, 3, 4):
+        raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
+    _ensure_open(indicator.plan, quarter)
+    # Checked before the file is read: an oversize upload never enters memory.
+    if upload.size is not None and upload.size > settings.EVIDENCE_MAX_BYTES:
+        raise upload_too_large()
+    data = b"".join(upload.chunks())
+    return evidence_attach(
+        indicator=indicator,
+        title=title,
+        data=data,
+        original_name=upload.name or "",
+        quarter=quarter,
+        user=user,
+    )
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser, reason: str = "") -> None:
+    """Remove an evidence file while its quarter is open: the history keeps its title and SHA-256, the row
+    goes, and the stored file is deleted once the removal is committed."""
+    plan = evidence.indicator.plan
+    _ensure_may_change(user, plan)
+    _ensure_open(plan, evidence.quarter)
+    current = Evidence.objects.select_for_update().filter(pk=evidence.pk).first()
+    if current is None:
+        raise DomainError("প্রমাণকটি আগেই সরানো হয়েছে।", "The evidence was already removed.")
+    history_record(
+        plan=plan,
+        kind=HistoryKind.EVIDENCE_REMOVED,
+        before=history_label(current),
+        user=user,
+        indicator=evidence.indicator,
+        quarter=current.quarter,
+        reason=" ".join(reason.split()),
+    )
+    storage, name = current.file.storage, current.file.name
+    current.delete()
+    # After the commit, not before: if the removal is rolled back, the row must still find its file.
+    transaction.on_commit(lambda: storage.delete(name))

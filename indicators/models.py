@@ -141,8 +141,7 @@ class FiscalYear(models.Model):
 
 
 class ActionPlanQuerySet(models.QuerySet):
-    def for_office_year(self, office_code: str, year_code: str) -> ActionPlanQuerySet:
-        start_year = int(year_code.split("-")[0]) if year_code[:4].isdigit() else -1
+    def for_office_year(self, office_code: str, start_year: int) -> ActionPlanQuerySet:
         return self.filter(office__code=office_code, fiscal_year__start_year=start_year)
 
 
@@ -360,6 +359,12 @@ class Indicator(models.Model):
         )
 
 
+class ProgressQuerySet(models.QuerySet):
+    def recorded(self) -> ProgressQuerySet:
+        """Rows that hold a value or a remark (a cleared quarter keeps an empty row so its version counts on)."""
+        return self.exclude(value_number__isnull=True, value_date__isnull=True, remark="")
+
+
 class Progress(models.Model):
     """ত্রৈমাসিক অগ্রগতি: one row per indicator and quarter."""
 
@@ -381,6 +386,11 @@ class Progress(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("সময়"), auto_now=True)
+    # Incremented by every save from the browser: a save based on an older version is refused, so two people
+    # editing the same value never silently overwrite each other.
+    version = models.PositiveIntegerField(_("সংস্করণ"), default=0)
+
+    objects = ProgressQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ত্রৈমাসিক অগ্রগতি")
@@ -416,3 +426,174 @@ class Progress(models.Model):
             self.value_date, self.value_number = value, None
         else:
             self.value_date, self.value_number = None, value
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Workflow (DESIGN.md §4): reporting periods, their transitions and the append-only history
+
+
+class PeriodState(models.TextChoices):
+    DRAFT = "draft", _("খসড়া")
+    SUBMITTED = "submitted", _("পর্যালোচনার জন্য দাখিল")
+    RETURNED = "returned", _("ফেরত পাঠানো")
+    APPROVED = "approved", _("অনুমোদিত ও স্বাক্ষরিত")
+    SENT = "sent", _("ঊর্ধ্বতন দপ্তরে প্রেরিত")
+    ACCEPTED = "accepted", _("গৃহীত")
+
+
+EDITABLE_STATES = (PeriodState.DRAFT, PeriodState.RETURNED)
+# What a higher office may see: nothing before it was sent (DESIGN.md §4).
+VISIBLE_TO_REVIEWER_STATES = (PeriodState.SENT, PeriodState.ACCEPTED)
+
+# Default deadlines (DESIGN.md §4): quarterly 15 Oct / 15 Jan / 15 Apr; the half-yearly review with Q2
+# (15 Jan); the annual report with Q4 (15 July).
+DEFAULT_DEADLINES = {1: (0, 10, 15), 2: (1, 1, 15), 3: (1, 4, 15), 4: (1, 7, 15)}
+
+
+def default_deadline(start_year: int, quarter: int) -> datetime.date:
+    year_offset, month, day = DEFAULT_DEADLINES[quarter]
+    return datetime.date(start_year + year_offset, month, day)
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def visible_to_reviewers(self) -> ReportingPeriodQuerySet:
+        return self.filter(state__in=VISIBLE_TO_REVIEWER_STATES)
+
+
+class ReportingPeriod(models.Model):
+    """One quarter of a plan with its workflow state; Q2 carries the half-yearly and Q4 the annual report."""
+
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.CASCADE, related_name="periods"
+    )
+    quarter = models.PositiveSmallIntegerField(
+        _("ত্রৈমাসিক"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    state = models.CharField(_("অবস্থা"), max_length=16, choices=PeriodState.choices, default=PeriodState.DRAFT)
+    deadline = models.DateField(_("শেষ তারিখ"))
+    # Incremented by every transition: two people acting on the same period cannot both succeed.
+    version = models.PositiveIntegerField(_("সংস্করণ"), default=0)
+    # The marks as approved (DESIGN.md §4): the truth for an approved period, computed once at approval.
+    score_snapshot = models.JSONField(_("অনুমোদনের সময়ের নম্বর"), null=True, blank=True)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("প্রতিবেদনকাল")
+        verbose_name_plural = _("প্রতিবেদনকালসমূহ")
+        ordering = ["plan", "quarter"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "quarter"], name="one_period_per_plan_quarter"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="period_quarter_1_to_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.quarter}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class PeriodTransition(models.Model):
+    """Who moved a period from one state to another, when, and why (the timeline)."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("প্রতিবেদনকাল"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("আগের অবস্থা"), max_length=16, choices=PeriodState.choices)
+    to_state = models.CharField(_("নতুন অবস্থা"), max_length=16, choices=PeriodState.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ব্যবহারকারী"), on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(_("সময়"), auto_now_add=True)
+    comment = models.TextField(_("মন্তব্য"), blank=True)
+
+    class Meta:
+        verbose_name = _("অবস্থা পরিবর্তন")
+        verbose_name_plural = _("অবস্থা পরিবর্তনসমূহ")
+        ordering = ["period", "at", "pk"]
+        # The inbox asks "when was this period sent / first submitted" for every row.
+        indexes = [models.Index(fields=["period", "to_state", "at"], name="transition_period_state_at")]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.from_state} → {self.to_state}"
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class HistoryQuerySet(models.QuerySet):
+    """History can be added to, never changed: bulk update and delete are refused too."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("history entries cannot be changed")
+
+    def delete(self):
+        raise AppendOnlyError("history entries cannot be deleted")
+
+
+class HistoryKind(models.TextChoices):
+    VALUE = "value", _("অর্জন")
+    REMARK = "remark", _("মন্তব্য")
+    APPLICABILITY = "applicability", _("প্রযোজ্যতা")
+    EVIDENCE_ADDED = "evidence_added", _("প্রমাণক যুক্ত")
+    EVIDENCE_REMOVED = "evidence_removed", _("প্রমাণক সরানো")
+    TARGETS = "targets", _("লক্ষ্যমাত্রা")
+    STATE = "state", _("অবস্থা")
+    IMPORT = "import", _("আমদানি")
+
+
+class HistoryEntry(models.Model):
+    """An append-only record of one change: before and after, who, when and why (DESIGN.md §4)."""
+
+    # History outlives what it describes: a plan with history cannot be deleted, and an indicator removed by a
+    # plan import leaves its entries untouched (no cascade, no SET NULL — both would rewrite history).
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("কর্মপরিকল্পনা"), on_delete=models.PROTECT, related_name="history"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("কর্মসম্পাদন সূচক"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="history",
+    )
+    indicator_code = models.CharField(_("সূচক নং"), max_length=16, blank=True)
+    quarter = models.PositiveSmallIntegerField(_("ত্রৈমাসিক"), null=True, blank=True)
+    kind = models.CharField(_("ধরন"), max_length=24, choices=HistoryKind.choices)
+    before = models.TextField(_("আগে"), blank=True)
+    after = models.TextField(_("পরে"), blank=True)
+    reason = models.TextField(_("কারণ"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ব্যবহারকারী"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("সময়"), auto_now_add=True)
+
+    objects = HistoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("পরিবর্তনের ইতিহাস")
+        verbose_name_plural = _("পরিবর্তনের ইতিহাস")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["indicator", "-at"], name="history_indicator_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: an entry is written once and never updated.
+        if self.pk is not None:
+            raise AppendOnlyError("history entries cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("history entries cannot be deleted")

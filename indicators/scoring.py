@@ -164,6 +164,8 @@ class TargetProblem:
     message_bn: str
     message_en: str
     is_error: bool = True  # False: a warning only, the targets may still be saved
+    # For a whole-indicator problem, the setting at fault: "calc_method" or "scoring" (sheet column names).
+    field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -651,6 +653,7 @@ def check_targets(
                 None,
                 "একক 'তারিখ' হলে অর্জন গণনার পদ্ধতিও 'তারিখ' হতে হবে।",
                 f"An indicator with unit date must use the date calculation method, not {calc_method.value}.",
+                field="calc_method",
             )
         )
     if calc_method is CalcMethod.DATE and unit is not Unit.DATE:
@@ -659,6 +662,7 @@ def check_targets(
                 None,
                 "অর্জন গণনার পদ্ধতি 'তারিখ' কেবল 'তারিখ' এককের সূচকে ব্যবহার করা যায়।",
                 f"The date calculation method can only be used with unit date, not {unit.value}.",
+                field="calc_method",
             )
         )
     # Proportional scoring divides achievement by target, which means nothing for dates.
@@ -668,6 +672,7 @@ def check_targets(
                 None,
                 "তারিখ এককের সূচকে আনুপাতিক নম্বর পদ্ধতি ব্যবহার করা যায় না।",
                 "Proportional scoring cannot be used with unit date.",
+                field="scoring",
             )
         )
 

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from apa_tracker.errors import DomainError
-from indicators import scoring
-from indicators.models import ActionPlan, Indicator, Office, Progress
+from evidence.models import Evidence
+from indicators import parsing, permissions, scoring
+from indicators.models import (
+    EDITABLE_STATES,
+    VISIBLE_TO_REVIEWER_STATES,
+    ActionPlan,
+    Activity,
+    Indicator,
+    Office,
+    PerformanceArea,
+    PeriodState,
+    PeriodTransition,
+    Progress,
+    ReportingPeriod,
+    Role,
+)
 from reports.bangla import fiscal_year_label, format_code, format_date_short, to_bangla_digits
 
 
@@ -20,9 +37,18 @@ def office_get(*, code: str) -> Office:
     return office
 
 
+def fiscal_year_start(year_code: str) -> int:
+    """``2022-23`` (or any spelling the sheets accept) → 2022; a DomainError for anything else."""
+    try:
+        start, _end = parsing.parse_fiscal_year(year_code)
+    except parsing.CellError as error:
+        raise DomainError(error.message_bn, error.message_en) from error
+    return start
+
+
 def plan_get(*, office_code: str, year_code: str) -> ActionPlan:
     plan = (
-        ActionPlan.objects.for_office_year(office_code, year_code)
+        ActionPlan.objects.for_office_year(office_code, fiscal_year_start(year_code))
         .select_related("office", "fiscal_year")
         .first()
     )
@@ -34,13 +60,17 @@ def plan_get(*, office_code: str, year_code: str) -> ActionPlan:
     return plan
 
 
-def plan_indicators(plan: ActionPlan) -> list[Indicator]:
-    """The plan's indicators in order, each with its activity, area and progress (three queries)."""
+def _indicators_with_progress(queryset) -> list[Indicator]:
     return list(
-        plan.indicators.select_related("activity__area")
-        .prefetch_related(Prefetch("progress", queryset=Progress.objects.order_by("quarter")))
-        .order_by("position")
+        queryset.select_related("activity__area")
+        .prefetch_related(Prefetch("progress", queryset=Progress.objects.recorded().order_by("quarter")))
+        .order_by("plan_id", "position")
     )
+
+
+def plan_indicators(plan: ActionPlan) -> list[Indicator]:
+    """The plan's indicators in order, each with its activity, area and progress (two queries)."""
+    return _indicators_with_progress(plan.indicators.all())
 
 
 def indicator_scoring_input(indicator: Indicator) -> scoring.IndicatorInput:
@@ -58,11 +88,61 @@ def indicator_scoring_input(indicator: Indicator) -> scoring.IndicatorInput:
     )
 
 
+def plan_scores(plans: list[ActionPlan], *, up_to_quarter: int = 4) -> dict[int, scoring.PlanScore]:
+    """{plan id: marks} for several plans in three queries, computed from progress (DESIGN.md §3)."""
+    areas: dict[int, list[scoring.AreaInput]] = {plan.pk: [] for plan in plans}
+    for area in PerformanceArea.objects.filter(plan__in=plans).order_by("plan_id", "position"):
+        areas[area.plan_id].append(scoring.AreaInput(code=area.code, marks=area.marks))
+    inputs: dict[int, list[scoring.IndicatorInput]] = {plan.pk: [] for plan in plans}
+    for indicator in _indicators_with_progress(Indicator.objects.filter(plan__in=plans)):
+        inputs[indicator.plan_id].append(indicator_scoring_input(indicator))
+    return {pk: scoring.score_plan(areas[pk], inputs[pk], up_to_quarter=up_to_quarter) for pk in areas}
+
+
 def plan_score(plan: ActionPlan, *, up_to_quarter: int = 4) -> scoring.PlanScore:
     """The plan's marks computed from its progress (never stored: DESIGN.md §3)."""
-    areas = [scoring.AreaInput(code=a.code, marks=a.marks) for a in plan.areas.order_by("position")]
-    indicators = [indicator_scoring_input(i) for i in plan_indicators(plan)]
-    return scoring.score_plan(areas, indicators, up_to_quarter=up_to_quarter)
+    return plan_scores([plan], up_to_quarter=up_to_quarter)[plan.pk]
+
+
+def _number(value: Decimal | None) -> str | None:
+    return None if value is None else str(scoring.round2(value))
+
+
+def _achievement(value: Decimal | datetime.date | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _number(value)
+
+
+def plan_score_json(plan: ActionPlan, result: scoring.PlanScore) -> dict:
+    """The stable JSON shape of DESIGN.md §8: codes in ASCII, numbers as strings with two decimals."""
+    return {
+        "office": plan.office.code,
+        "year": plan_year_code(plan),
+        "total_weight": _number(result.total_weight),
+        "applicable_weight": _number(result.applicable_weight),
+        "achieved_marks": _number(result.achieved_marks),
+        "percent": _number(result.percent),
+        "scaled_marks": _number(result.scaled_marks),
+        "areas": [
+            {"code": a.code, "marks": _number(a.marks), "achieved_marks": _number(a.achieved_marks)}
+            for a in result.areas
+        ],
+        "indicators": [
+            {
+                "code": i.code,
+                "unit": str(i.unit),
+                "weight": _number(i.weight),
+                "applicable": i.applicable,
+                "achievement": _achievement(i.achievement),
+                "raw_score": _number(i.raw_score),
+                "achieved_marks": _number(i.achieved_marks),
+            }
+            for i in result.indicators
+        ],
+    }
 
 
 def plan_year_code(plan: ActionPlan) -> str:
@@ -151,3 +231,233 @@ def plans_for_user(user) -> list[ActionPlan]:
         .distinct()
         .order_by("-fiscal_year__start_year", "office__code")
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The plan page
+
+
+@dataclass
+class QuarterCell:
+    quarter: int
+    progress: Progress | None
+    visible: bool  # a reviewer sees only quarters that were sent
+    editable: bool  # this user may write this quarter now
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    score: scoring.IndicatorScore
+    reason: str
+    cells: list[QuarterCell]
+    evidence_count: int
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def targets(self) -> list[tuple[int, Decimal | datetime.date | None]]:
+        return [(level, self.indicator.target(level)) for level in scoring.LEVEL_PERCENTS]
+
+
+@dataclass
+class ActivityBlock:
+    activity: Activity
+    rows: list[IndicatorRow]
+
+
+@dataclass
+class AreaBlock:
+    area: PerformanceArea
+    score: scoring.AreaScore
+    activities: list[ActivityBlock]
+
+
+@dataclass
+class PeriodView:
+    period: ReportingPeriod
+    actions: list[str]
+    transitions: list[PeriodTransition]
+    days_left: int
+    late: bool
+
+
+@dataclass
+class PlanPage:
+    plan: ActionPlan
+    areas: list[AreaBlock]
+    score: scoring.PlanScore
+    periods: list[PeriodView]
+    is_member: bool
+    can_edit: bool
+    visible_quarters: list[int]
+
+    def row(self, code: str) -> IndicatorRow | None:
+        for area in self.areas:
+            for block in area.activities:
+                for row in block.rows:
+                    if row.code == code:
+                        return row
+        return None
+
+
+def plan_for_user(*, user, office_code: str, year_code: str) -> ActionPlan:
+    """The plan, if this user may see it; otherwise the same DomainError as for a plan that does not exist,
+    so that nobody learns which other offices have plans."""
+    plan = plan_get(office_code=office_code, year_code=year_code)
+    if not permissions.can_view_plan(user, plan):
+        raise DomainError(
+            f"'{office_code}' দপ্তরের {year_code} অর্থবছরের কোনো কর্মপরিকল্পনা নেই।",
+            f"No plan for office '{office_code}' in fiscal year {year_code}.",
+        )
+    return plan
+
+
+def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> PlanPage:
+    """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
+    from indicators.explain import score_reason_bn
+    from indicators.workflow import allowed_actions, periods_ensure
+
+    today = today or timezone.localdate()
+    is_member = permissions.is_member(user, plan)
+    can_edit = permissions.can_edit_progress(user, plan)
+    periods = periods_ensure(plan)
+    transitions: dict[int, list[PeriodTransition]] = {p.pk: [] for p in periods}
+    for transition in PeriodTransition.objects.filter(period__plan=plan).select_related("user"):
+        transitions[transition.period_id].append(transition)
+    visible_quarters = [p.quarter for p in periods if is_member or p.state in VISIBLE_TO_REVIEWER_STATES]
+    editable_quarters = {p.quarter for p in periods if can_edit and p.state in EDITABLE_STATES}
+
+    indicators = plan_indicators(plan)
+    evidence_counts = dict(
+        Evidence.objects.filter(indicator__plan=plan)
+        .values("indicator_id")
+        .annotate(n=Count("id"))
+        .values_list("indicator_id", "n")
+    )
+    inputs = []
+    for indicator in indicators:
+        base = indicator_scoring_input(indicator)
+        quarterly = {q: v for q, v in base.quarterly.items() if q in visible_quarters}
+        inputs.append(dataclasses.replace(base, quarterly=quarterly))
+    areas = list(plan.areas.order_by("position"))
+    up_to = max(visible_quarters) if visible_quarters else 1
+    result = scoring.score_plan(
+        [scoring.AreaInput(code=a.code, marks=a.marks) for a in areas], inputs, up_to_quarter=up_to
+    )
+    scores = {s.code: s for s in result.indicators}
+    area_scores = {s.code: s for s in result.areas}
+
+    blocks: dict[int, AreaBlock] = {
+        a.pk: AreaBlock(area=a, score=area_scores[a.code], activities=[]) for a in areas
+    }
+    activity_blocks: dict[int, ActivityBlock] = {}
+    for indicator in indicators:
+        activity = indicator.activity
+        if activity.pk not in activity_blocks:
+            activity_blocks[activity.pk] = ActivityBlock(activity=activity, rows=[])
+            blocks[activity.area_id].activities.append(activity_blocks[activity.pk])
+        progress = {p.quarter: p for p in indicator.progress.all()}
+        score = scores[indicator.code]
+        activity_blocks[activity.pk].rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                score=score,
+                reason=score_reason_bn(score),
+                cells=[
+                    QuarterCell(
+                        quarter=q,
+                        progress=progress.get(q) if q in visible_quarters else None,
+                        visible=q in visible_quarters,
+                        editable=q in editable_quarters and indicator.applicable,
+                    )
+                    for q in (1, 2, 3, 4)
+                ],
+                evidence_count=evidence_counts.get(indicator.pk, 0),
+            )
+        )
+
+    period_views = [
+        PeriodView(
+            period=p,
+            actions=allowed_actions(user, p),
+            transitions=transitions[p.pk],
+            days_left=(p.deadline - today).days,
+            late=_is_late(p, transitions[p.pk], today),
+        )
+        for p in periods
+        if is_member or p.quarter in visible_quarters
+    ]
+    return PlanPage(
+        plan=plan,
+        areas=list(blocks.values()),
+        score=result,
+        periods=period_views,
+        is_member=is_member,
+        can_edit=can_edit,
+        visible_quarters=visible_quarters,
+    )
+
+
+def _is_late(period: ReportingPeriod, transitions: list[PeriodTransition], today: datetime.date) -> bool:
+    """Late: submitted after the deadline, or not submitted and the deadline has passed (flagged, not blocked)."""
+    first_submit = next((t for t in transitions if t.to_state == PeriodState.SUBMITTED), None)
+    if first_submit is not None:
+        return timezone.localdate(first_submit.at) > period.deadline
+    return today > period.deadline
+
+
+def indicator_evidence(indicator: Indicator, *, visible_quarters: list[int]) -> list[Evidence]:
+    """The indicator's evidence the user may see: a reviewer sees only evidence of quarters that were sent
+    (and undated evidence once the annual report, Q4, was sent)."""
+    evidence = indicator.evidence.select_related("uploaded_by").order_by("position", "uploaded_at")
+    if set(visible_quarters) != {1, 2, 3, 4}:
+        undated = Q(quarter__isnull=True) if 4 in visible_quarters else Q(pk__in=[])
+        evidence = evidence.filter(Q(quarter__in=visible_quarters) | undated)
+    return list(evidence)
+
+
+@dataclass
+class WaitingPeriod:
+    period: ReportingPeriod
+    days_left: int
+    late: bool
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+
+def home_page(user, *, today: datetime.date | None = None) -> dict:
+    """The user's plans with their marks, and what waits for them: open periods with their deadlines,
+    periods to review as CIO, periods sent by child offices to a reviewer."""
+    today = today or timezone.localdate()
+    plans = plans_for_user(user)
+    scores = plan_scores(plans)
+    scored = [(plan, scores[plan.pk]) for plan in plans]
+    member_offices = set(permissions.roles_by_office(user))
+    cio_offices = permissions.offices_with_role(user, [Role.CIO])
+    reviewer_offices = permissions.offices_with_role(user, [Role.REVIEWER])
+    periods = ReportingPeriod.objects.select_related("plan__office", "plan__fiscal_year").order_by(
+        "deadline", "plan__office__code"
+    )
+    open_periods = [
+        WaitingPeriod(p, (p.deadline - today).days, today > p.deadline)
+        for p in periods.filter(plan__office_id__in=member_offices, state__in=EDITABLE_STATES)
+    ]
+    to_approve = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.SUBMITTED))
+    to_send = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.APPROVED))
+    sent_to_me = list(periods.filter(plan__office__parent_id__in=reviewer_offices, state=PeriodState.SENT))
+    memberships = user.office_memberships.select_related("office").order_by("office__code")
+    return {
+        "plans": scored,
+        "memberships": memberships,
+        # Officers and CIOs expect a plan of their own office; a reviewer only reviews others'.
+        "expects_own_plan": bool(permissions.offices_with_role(user, [Role.OFFICER, Role.CIO])),
+        "open_periods": open_periods,
+        "to_approve": to_approve,
+        "to_send": to_send,
+        "sent_to_me": sent_to_me,
+    }

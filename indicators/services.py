@@ -14,14 +14,16 @@ from decimal import Decimal
 from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import models, transaction
 
 from apa_tracker.errors import DomainError
 from indicators import parsing, scoring
 from indicators.models import (
+    EDITABLE_STATES,
     ActionPlan,
     Activity,
     FiscalYear,
+    HistoryKind,
     Indicator,
     Office,
     OfficeKind,
@@ -29,6 +31,7 @@ from indicators.models import (
     Progress,
 )
 from indicators.sheets import Sheet
+from indicators.workflow import history_record, history_text, periods_ensure, quarter_locked_message
 from reports.bangla import format_code, to_bangla_digits
 
 T = TypeVar("T")
@@ -114,6 +117,40 @@ class _Problems:
             raise ImportFailed(sorted(self.items, key=lambda p: p.row or 0))
 
 
+def _too_large(value: Decimal, field: models.DecimalField) -> bool:
+    return abs(value) >= Decimal(10) ** (field.max_digits - field.decimal_places)
+
+
+def _check_fits(
+    problems: _Problems, row: int, column: str, raw: str, value: object, field: models.Field
+) -> bool:
+    """Refuse, as a listed problem, a value the database column cannot hold (instead of failing on save)."""
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal) and _too_large(value, field):
+        limit = Decimal(10) ** (field.max_digits - field.decimal_places)
+        problems.add(
+            row,
+            column,
+            raw,
+            f"সংখ্যাটি অনেক বড়: {to_bangla_digits(_plain(limit))}-এর কম হতে হবে।",
+            f"The number is too large: it must be below {_plain(limit)}.",
+        )
+        return False
+    if isinstance(field, models.CharField) and isinstance(value, str) and len(value) > field.max_length:
+        problems.add(
+            row,
+            column,
+            raw,
+            f"লেখাটি অনেক লম্বা: সর্বোচ্চ {to_bangla_digits(field.max_length)} অক্ষর।",
+            f"The text is too long: at most {field.max_length} characters.",
+        )
+        return False
+    return True
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return model._meta.get_field(name)
+
+
 @dataclass
 class _Rows:
     """A sheet's rows as {canonical field: cell text}, with the column headers as the user wrote them."""
@@ -121,11 +158,17 @@ class _Rows:
     rows: list[tuple[int, dict[str, str]]]
     column_names: dict[str, str]
 
+    def has(self, canonical: str) -> bool:
+        """Whether the sheet has this column at all (a partial sheet leaves absent fields alone)."""
+        return canonical in self.column_names
+
 
 def _sheet_rows(kind: str, sheet: Sheet) -> _Rows:
     mapping, errors = parsing.map_headers(kind, sheet.headers)
     if errors:
-        raise ImportFailed([ImportProblem(1, None, "", e.message_bn, e.message_en) for e in errors])
+        raise ImportFailed(
+            [ImportProblem(sheet.header_row, None, "", e.message_bn, e.message_en) for e in errors]
+        )
     column_names = {canonical: sheet.headers[index].strip() for index, canonical in mapping.items()}
     rows = [
         (number, {canonical: parsing.clean_text(cells[index]) for index, canonical in mapping.items()})
@@ -139,11 +182,9 @@ def _sheet_rows(kind: str, sheet: Sheet) -> _Rows:
 
 
 def fiscal_year_get_or_create(*, code: str) -> FiscalYear:
-    try:
-        start, _end = parsing.parse_fiscal_year(code)
-    except parsing.CellError as error:
-        raise DomainError(error.message_bn, error.message_en) from error
-    fiscal_year, _created = FiscalYear.objects.get_or_create(start_year=start)
+    from indicators.selectors import fiscal_year_start
+
+    fiscal_year, _created = FiscalYear.objects.get_or_create(start_year=fiscal_year_start(code))
     return fiscal_year
 
 
@@ -201,8 +242,15 @@ def offices_import(*, sheet: Sheet) -> OfficeImportResult:
                 f"Duplicate code, first used in row {first_row[code]}.",
             )
             continue
-        if not cells.get("name_bn"):
+        if not _check_fits(problems, number, "code", code, code, _field(Office, "code")):
+            continue
+        if data.has("name_bn") and not cells.get("name_bn"):
             problems.add(number, "name_bn", "", "বাংলা নাম আবশ্যক।", "The Bangla name is required.")
+        for name in ("name_bn", "name_en", "website"):
+            if data.has(name):
+                _check_fits(
+                    problems, number, name, cells.get(name, ""), cells.get(name, ""), _field(Office, name)
+                )
         kind = problems.cell(number, "kind", cells.get("kind", ""), _parse_office_kind)
         website = cells.get("website", "")
         if website:
@@ -219,7 +267,8 @@ def offices_import(*, sheet: Sheet) -> OfficeImportResult:
     parent_of = {
         code: parent_code or "" for code, parent_code in Office.objects.values_list("code", "parent__code")
     }
-    parent_of.update({code: cells.get("parent_code", "") for code, cells in parsed.items()})
+    if data.has("parent_code"):
+        parent_of.update({code: cells.get("parent_code", "") for code, cells in parsed.items()})
     for code, cells in parsed.items():
         parent_code = cells.get("parent_code", "")
         if parent_code and parent_code not in parent_of:
@@ -249,15 +298,16 @@ def offices_import(*, sheet: Sheet) -> OfficeImportResult:
             created += 1
         else:
             updated += 1
-        office.name_bn = cells["name_bn"]
-        office.name_en = cells.get("name_en", "")
-        office.kind = cells["kind"]
-        office.address_bn = cells.get("address_bn", "")
-        office.website = cells.get("website", "")
+        # A sheet without a column leaves that field as it is (a partial sheet updates only what it lists).
+        for name in ("name_bn", "name_en", "kind", "address_bn", "website"):
+            if data.has(name):
+                setattr(office, name, cells[name])
         office.full_clean(exclude=["parent"])
         office.save()
         offices[code] = office
     for code, cells in parsed.items():
+        if not data.has("parent_code"):
+            break
         parent_code = cells.get("parent_code", "")
         offices[code].parent = (
             offices.get(parent_code) or Office.objects.get(code=parent_code) if parent_code else None
@@ -377,9 +427,18 @@ def _plain(number: Decimal) -> str:
 def _parse_area(
     problems: _Problems, number: int, cells: dict[str, str], areas: dict[str, ParsedArea]
 ) -> ParsedArea | None:
-    code = problems.cell(number, "area_code", cells.get("area_code", ""), parsing.parse_code, depth=1)
+    raw_code, raw_marks = cells.get("area_code", ""), cells.get("area_marks", "")
+    code = problems.cell(number, "area_code", raw_code, parsing.parse_code, depth=1)
+    if code is not None and not _check_fits(
+        problems, number, "area_code", raw_code, code, _field(PerformanceArea, "code")
+    ):
+        code = None
     title = cells.get("area_title", "")
-    marks = problems.cell(number, "area_marks", cells.get("area_marks", ""), parsing.parse_weight)
+    marks = problems.cell(number, "area_marks", raw_marks, parsing.parse_weight)
+    if marks is not None and not _check_fits(
+        problems, number, "area_marks", raw_marks, marks, _field(PerformanceArea, "marks")
+    ):
+        marks = None
     if not title:
         problems.add(number, "area_title", "", "কর্মসম্পাদন ক্ষেত্রের নাম আবশ্যক।", "The area title is required.")
     if code is None or marks is None or not title:
@@ -410,6 +469,10 @@ def _parse_activity(
 ) -> ParsedActivity | None:
     raw_code = cells.get("activity_code", "")
     code = problems.cell(number, "activity_code", raw_code, parsing.parse_code, depth=2)
+    if code is not None and not _check_fits(
+        problems, number, "activity_code", raw_code, code, _field(Activity, "code")
+    ):
+        code = None
     title = cells.get("activity_title", "")
     if not title:
         problems.add(number, "activity_title", "", "কার্যক্রমের নাম আবশ্যক।", "The activity title is required.")
@@ -450,11 +513,20 @@ def _parse_indicator(
 ) -> ParsedIndicator | None:
     raw_code = cells.get("indicator_code", "")
     code = problems.cell(number, "indicator_code", raw_code, parsing.parse_code, depth=3)
+    if code is not None and not _check_fits(
+        problems, number, "indicator_code", raw_code, code, _field(Indicator, "code")
+    ):
+        code = None
     title = cells.get("indicator_title", "")
     if not title:
         problems.add(number, "indicator_title", "", "সূচকের নাম আবশ্যক।", "The indicator title is required.")
     unit = problems.cell(number, "unit", cells.get("unit", ""), parsing.parse_unit)
-    weight = problems.cell(number, "weight", cells.get("weight", ""), parsing.parse_weight)
+    raw_weight = cells.get("weight", "")
+    weight = problems.cell(number, "weight", raw_weight, parsing.parse_weight)
+    if weight is not None and not _check_fits(
+        problems, number, "weight", raw_weight, weight, _field(Indicator, "weight")
+    ):
+        weight = None
     raw_calc = cells.get("calc_method", "")
     calc_method: scoring.CalcMethod | None
     if parsing.is_blank(raw_calc) and unit == scoring.Unit.DATE:
@@ -480,6 +552,10 @@ def _parse_indicator(
             column = f"target_{level}"
             raw = cells.get(column, "")
             targets[level] = problems.cell(number, column, raw, parsing.parse_target, unit)
+            if isinstance(targets[level], Decimal) and not _check_fits(
+                problems, number, column, raw, targets[level], _field(Indicator, f"{column}_number")
+            ):
+                targets[level] = None
             if level == 100 and parsing.is_blank(raw):
                 problems.add(
                     number,
@@ -528,7 +604,7 @@ def _parse_indicator(
         fiscal_year_start=fiscal_year.starts_on if fiscal_year else None,
         fiscal_year_end=fiscal_year.ends_on if fiscal_year else None,
     ):
-        column = f"target_{problem.level}" if problem.level else None
+        column = f"target_{problem.level}" if problem.level else problem.field
         value = cells.get(column, "") if column else ""
         if problem.is_error:
             problems.add(number, column, value, problem.message_bn, problem.message_en)
@@ -562,7 +638,12 @@ class PlanImportResult:
 
 @transaction.atomic
 def plan_import(
-    *, office: Office, fiscal_year: FiscalYear, sheet: Sheet, replace: bool = False
+    *,
+    office: Office,
+    fiscal_year: FiscalYear,
+    sheet: Sheet,
+    replace: bool = False,
+    user: AbstractBaseUser | None = None,
 ) -> PlanImportResult:
     """Create an office's plan for a year from a plan sheet, or with ``replace`` bring an existing one
     in line with the sheet: indicators are matched by code, so progress of kept indicators stays."""
@@ -599,6 +680,7 @@ def plan_import(
         activities[activity.code] = activity
 
     indicators = {i.code: i for i in plan.indicators.all()}
+    settings_before = {code: indicator_settings(i) for code, i in indicators.items()}
     for position, parsed_indicator in enumerate(parsed.indicators):
         indicator = indicators.get(parsed_indicator.code) or Indicator(plan=plan, code=parsed_indicator.code)
         indicator.activity = activities[parsed_indicator.activity_code]
@@ -613,15 +695,52 @@ def plan_import(
         indicator.position = position
         indicator.full_clean(validate_constraints=False)
         indicator.save()
+        before = settings_before.get(indicator.code)
+        if before is not None and before != indicator_settings(indicator):
+            history_record(
+                plan=plan,
+                kind=HistoryKind.TARGETS,
+                before=before,
+                after=indicator_settings(indicator),
+                user=user,
+                indicator=indicator,
+                reason="কর্মপরিকল্পনা আমদানি / plan import",
+            )
 
     # Constraints were checked by the parser; the database enforces them once more on save.
     keep_indicators = {i.code for i in parsed.indicators}
     keep_activities = {a.code for a in parsed.activities}
     keep_areas = {a.code for a in parsed.areas}
-    plan.indicators.exclude(code__in=keep_indicators).delete()
+    removed_indicators = plan.indicators.exclude(code__in=keep_indicators).prefetch_related("progress")
+    for indicator in removed_indicators:
+        # The removal is itself history: what the indicator was, and every value that goes with it.
+        reason = "কর্মপরিকল্পনা আমদানিতে সূচক বাদ / indicator removed by plan import"
+        history_record(
+            plan=plan,
+            kind=HistoryKind.TARGETS,
+            before=indicator_settings(indicator),
+            after="",
+            user=user,
+            indicator=indicator,
+            reason=reason,
+        )
+        for progress in indicator.progress.all():
+            if progress.value is not None or progress.remark:
+                history_record(
+                    plan=plan,
+                    kind=HistoryKind.VALUE,
+                    before=f"{history_text(progress.value)} {progress.remark}".strip(),
+                    after="",
+                    user=user,
+                    indicator=indicator,
+                    quarter=progress.quarter,
+                    reason=reason,
+                )
+    removed_indicators.delete()
     plan.activities.exclude(code__in=keep_activities).delete()
     plan.areas.exclude(code__in=keep_areas).delete()
     plan.save(update_fields=["updated_at"])
+    periods_ensure(plan)
     return PlanImportResult(
         plan=plan,
         created=created,
@@ -633,10 +752,24 @@ def plan_import(
     )
 
 
+def indicator_settings(indicator: Indicator) -> str:
+    """Everything that decides an indicator's marks, as one line for the history."""
+    targets = "/".join(history_text(indicator.target(level)) or "--" for level in scoring.LEVEL_PERCENTS)
+    return (
+        f"unit={indicator.unit}; weight={history_text(indicator.weight)}; calc={indicator.calc_method}; "
+        f"scoring={indicator.scoring_method}; direction={indicator.direction}; targets={targets}"
+    )
+
+
 def _plan_check_replace(plan: ActionPlan, parsed: ParsedPlan) -> int:
     """Refuse a replacement that would lose evidence or make kept progress meaningless."""
     if plan.pk is None:
         return 0
+    locked = plan.periods.exclude(state__in=EDITABLE_STATES).order_by("quarter").first()
+    if locked is not None:
+        # Targets decide the marks of submitted and approved periods: they are locked with them.
+        bn, en = quarter_locked_message(locked.quarter, locked.state)
+        raise DomainError(f"কর্মপরিকল্পনা বদলানো যাবে না: {bn}", f"The plan cannot be replaced: {en}")
     new_units = {i.code: i.unit.value for i in parsed.indicators}
     problems: list[ImportProblem] = []
     removed = 0
@@ -697,7 +830,7 @@ def progress_import(
     """Record the quarterly values, remarks and applicability a progress sheet lists.
 
     Quarters the sheet does not list are left as they are; a listed quarter with neither value nor remark
-    is cleared."""
+    is cleared; a column the sheet does not have (value or remark) is left as it is."""
     data = _sheet_rows("progress", sheet)
     problems = _Problems(data.column_names)
     indicators = {i.code: i for i in plan.indicators.all()}
@@ -762,6 +895,10 @@ def progress_import(
             )
             if value is None:
                 continue
+            if isinstance(value, Decimal) and not _check_fits(
+                problems, number, "value", raw_value, value, _field(Progress, "value_number")
+            ):
+                continue
         if quarter is None:
             continue
         if (code, quarter) in rows:
@@ -787,28 +924,111 @@ def progress_import(
                 "তাই এর অর্জন থাকতে পারে না।",
                 f"Indicator {code} is marked not applicable in row {marked[0]}, so it cannot have values.",
             )
+    # Not applicable and achievements exclude each other, as in the browser: the sheet may not mark an
+    # indicator not applicable while it keeps values, nor give values to one that stays not applicable.
+    stored_values: dict[str, set[int]] = defaultdict(set)
+    for code, quarter in (
+        Progress.objects.filter(indicator__plan=plan)
+        .exclude(value_number__isnull=True, value_date__isnull=True)
+        .values_list("indicator__code", "quarter")
+    ):
+        stored_values[code].add(quarter)
+    for code, (number, is_applicable, _reason) in applicability.items():
+        cleared_here = {q for (c, q), (_n, row) in rows.items() if c == code and row.value is None}
+        kept = sorted(stored_values[code] - cleared_here)
+        if not is_applicable and kept:
+            quarters = ", ".join(map(str, kept))
+            problems.add(
+                number,
+                "applicability",
+                "",
+                f"সূচক {format_code(code)}-এর {to_bangla_digits(quarters)} ত্রৈমাসিকে অর্জন লেখা আছে; "
+                "প্রযোজ্য নয় করার আগে সেগুলো মুছুন।",
+                f"Indicator {code} has achievements in quarter(s) {quarters}; "
+                "clear them before marking it not applicable.",
+            )
+    for (code, _quarter), (number, row) in rows.items():
+        if row.value is not None and not row.indicator.applicable and code not in applicability:
+            problems.add(
+                number,
+                "value",
+                _display_value(row.value),
+                f"সূচক {format_code(code)} প্রযোজ্য নয় হিসেবে চিহ্নিত; এর অর্জন লেখা যাবে না "
+                "(প্রযোজ্যতা কলামে 'প্রযোজ্য' লিখে আবার প্রযোজ্য করা যায়)।",
+                f"Indicator {code} is marked not applicable, so it cannot have values "
+                "(write 'applicable' in the applicability column to change that).",
+            )
+
+    # Locked data stays locked (DESIGN.md §4): no row may touch a submitted or approved quarter.
+    states = {p.quarter: p.state for p in periods_ensure(plan)}
+    for (_code, quarter), (number, _row) in rows.items():
+        if states[quarter] not in EDITABLE_STATES:
+            bn, en = quarter_locked_message(quarter, states[quarter])
+            problems.add(number, "quarter", to_bangla_digits(quarter), bn, en)
+    if applicability and not any(state in EDITABLE_STATES for state in states.values()):
+        for number, _applicable, _reason in applicability.values():
+            problems.add(
+                number,
+                "applicability",
+                "",
+                "সব প্রতিবেদনকাল দাখিল বা অনুমোদিত; প্রযোজ্যতা এখন বদলানো যাবে না।",
+                "Every period is submitted or approved; applicability cannot change now.",
+            )
     problems.raise_if_any()
 
     existing = {(p.indicator_id, p.quarter): p for p in Progress.objects.filter(indicator__plan=plan)}
     saved = cleared = 0
     for (_code, quarter), (_number, row) in rows.items():
         progress = existing.get((row.indicator.pk, quarter))
-        if row.value is None and not row.remark:
-            if progress is not None:
-                progress.delete()
-                cleared += 1
+        # A sheet without the value (or remark) column leaves values (or remarks) as they are.
+        value = row.value if data.has("value") else (progress.value if progress else None)
+        remark = row.remark if data.has("remark") else (progress.remark if progress else "")
+        before_value = progress.value if progress else None
+        before_remark = progress.remark if progress else ""
+        if before_value == value and before_remark == remark:
             continue
+        for kind, before, after in (
+            (HistoryKind.VALUE, before_value, value),
+            (HistoryKind.REMARK, before_remark, remark),
+        ):
+            if before != after:
+                history_record(
+                    plan=plan,
+                    kind=kind,
+                    before=before,
+                    after=after,
+                    user=user,
+                    indicator=row.indicator,
+                    quarter=quarter,
+                    reason="অগ্রগতি আমদানি / progress import",
+                )
+        if value is None and not remark:
+            if progress is None:
+                continue
+            # The row stays (empty), so its version keeps counting for forms loaded before (DESIGN.md §4).
+            cleared += 1
         progress = progress or Progress(indicator=row.indicator, quarter=quarter)
-        progress.value = row.value
-        progress.remark = row.remark
+        progress.value = value
+        progress.remark = remark
+        progress.version += 1
         progress.recorded_by = user
         progress.full_clean(validate_constraints=False)
         progress.save()
-        saved += 1
+        saved += 0 if value is None and not remark else 1
 
     not_applicable = 0
     for code, (_number, is_applicable, reason) in applicability.items():
         indicator = indicators[code]
+        if (indicator.applicable, indicator.not_applicable_reason) != (is_applicable, reason):
+            history_record(
+                plan=plan,
+                kind=HistoryKind.APPLICABILITY,
+                before=indicator.applicable,
+                after=is_applicable,
+                user=user,
+                indicator=indicator,
+                reason=reason or "অগ্রগতি আমদানি / progress import",
+            )
         indicator.applicable = is_applicable
         indicator.not_applicable_reason = reason
         indicator.save(update_fields=["applicable", "not_applicable_reason"])

@@ -24,8 +24,10 @@ XLSX_MAGIC = b"PK\x03\x04"
 @dataclass(frozen=True)
 class Sheet:
     headers: list[str]
-    # (row number as the user sees it in the sheet — the header is row 1 — , cells)
+    # (row number as the user sees it in the sheet, cells)
     rows: list[tuple[int, list[str]]]
+    # The row number of the header line (1 unless blank lines come before it).
+    header_row: int = 1
 
 
 class SheetUnreadable(DomainError):
@@ -92,7 +94,8 @@ def _xlsx_cell_text(value: object, number_format: str) -> str:
     if isinstance(value, (int, float)):
         number = Decimal(str(value))
         if "%" in (number_format or ""):
-            return f"{_plain_decimal(number * 100)}%"
+            # Excel stores 85% as 0.85 and 2/3 as 0.666…; four decimals are what the plan keeps.
+            return f"{_plain_decimal(round(number * 100, 4))}%"
         return _plain_decimal(number)
     return str(value)
 
@@ -111,6 +114,8 @@ def _read_xlsx(data: bytes) -> Sheet:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             worksheet = workbook.worksheets[0]
+            # Some tools write a wrong <dimension> record; read-only mode would trust it and stop early.
+            worksheet.reset_dimensions()
             records = [
                 [_xlsx_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
                 for row in worksheet.iter_rows()
@@ -149,7 +154,7 @@ def _to_sheet(records: list[list[str]]) -> Sheet:
             continue  # blank lines are not rows
         cells = list(record[: len(headers)]) + [""] * (len(headers) - len(record))
         rows.append((index, cells))
-    return Sheet(headers=headers, rows=rows)
+    return Sheet(headers=headers, rows=rows, header_row=start + 1)
 
 
 def write_sheet(path: str | Path, headers: list[str], rows: list[list[str]]) -> None:

@@ -1,13 +1,266 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Pages of the plan: home, the plan page with in-place progress entry, applicability, period actions.
 
-from indicators.selectors import plan_score, plans_for_user
+Each view: check permission → validate → call one service → redirect or render (a fragment for htmx).
+Isolation: a plan the user may not see answers 404, exactly like a plan that does not exist.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apa_tracker.errors import DomainError, localized
+from indicators import parsing, permissions, scoring, selectors, workflow
+from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
+
+
+def plan_or_404(request: HttpRequest, office: str, year: str) -> ActionPlan:
+    try:
+        return selectors.plan_for_user(user=request.user, office_code=office, year_code=year)
+    except DomainError as error:
+        raise Http404(error.user_message) from error
+
+
+def indicator_or_404(plan: ActionPlan, code: str) -> Indicator:
+    try:
+        ascii_code = parsing.parse_code(code, depth=3)
+    except parsing.CellError as error:
+        raise Http404(error.message_bn) from error
+    indicator = (
+        plan.indicators.select_related("plan__office", "activity__area").filter(code=ascii_code).first()
+    )
+    if indicator is None:
+        raise Http404(_("এই নম্বরের কোনো সূচক নেই।"))
+    return indicator
+
+
+def row_anchor(code: str) -> str:
+    """The id of an indicator's row on the plan page (the template's ``dom_id``): ``ind-1-3-1``."""
+    return "ind-" + code.replace(".", "-")
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def plan_url(plan: ActionPlan) -> str:
+    return reverse("indicators:plan", args=[plan.office.code, selectors.plan_year_code(plan)])
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's home: the plans of their offices with the marks computed so far."""
-    plans = [(plan, plan_score(plan)) for plan in plans_for_user(request.user)]
-    memberships = request.user.office_memberships.select_related("office").order_by("office__code")
-    return render(request, "indicators/home.html", {"plans": plans, "memberships": memberships})
+    """The user's home: their plans with the marks so far, and what waits for them."""
+    context = selectors.home_page(request.user)
+    return render(request, "indicators/home.html", context)
+
+
+@login_required
+def plan_page(request: HttpRequest, office: str, year: str) -> HttpResponse:
+    plan = plan_or_404(request, office, year)
+    page = selectors.plan_page(plan, request.user)
+    return render(request, "indicators/plan.html", {"page": page, "plan": plan, "quarters": (1, 2, 3, 4)})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Progress entry (htmx in place; a plain form post without JavaScript works too)
+
+
+class ProgressForm(forms.Form):
+    value = forms.CharField(required=False, max_length=64)
+    remark = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+    version = forms.CharField(required=False)  # the version the form was loaded with; "" = no value yet
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean_value(self):
+        raw = self.cleaned_data["value"]
+        if parsing.is_blank(raw):
+            return None
+        try:
+            return parsing.parse_value(raw, scoring.Unit(self.indicator.unit))
+        except parsing.CellError as error:
+            raise forms.ValidationError(localized(error.message_bn, error.message_en)) from error
+
+    def clean_version(self):
+        raw = self.cleaned_data["version"].strip()
+        return int(raw) if raw.isdigit() else None
+
+
+def _progress_form_initial(progress: Progress | None, unit: str) -> dict:
+    if progress is None:
+        return {"value": "", "remark": "", "version": ""}
+    value = progress.value
+    if value is None:
+        text = ""
+    elif unit == scoring.Unit.DATE:
+        text = value.isoformat()  # what <input type=date> expects
+    else:
+        text = format(value.normalize(), "f")
+    return {"value": text, "remark": progress.remark, "version": progress.version}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_edit(request: HttpRequest, office: str, year: str, code: str, quarter: int) -> HttpResponse:
+    plan = plan_or_404(request, office, year)
+    indicator = indicator_or_404(plan, code)
+    if not permissions.can_edit_progress(request.user, plan):
+        raise Http404(_("এই দপ্তরের অগ্রগতি আপনি লিখতে পারেন না।"))
+    if quarter not in (1, 2, 3, 4):
+        raise Http404
+    progress = indicator.progress.filter(quarter=quarter).first()
+    error = ""
+    if request.method == "POST":
+        form = ProgressForm(request.POST, indicator=indicator)
+        if form.is_valid():
+            try:
+                workflow.progress_record(
+                    indicator=indicator,
+                    quarter=quarter,
+                    value=form.cleaned_data["value"],
+                    remark=form.cleaned_data["remark"],
+                    user=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except DomainError as failure:
+                error = failure.user_message
+                if isinstance(failure, workflow.ConflictError):
+                    # Show what is stored now, and keep what this user typed in the form.
+                    progress = indicator.progress.filter(quarter=quarter).first()
+                    data = request.POST.copy()
+                    data["version"] = "" if progress is None else str(progress.version)
+                    form = ProgressForm(data, indicator=indicator)
+                    form.is_valid()
+            else:
+                if _is_htmx(request):
+                    return _row_response(request, plan, indicator.code)
+                messages.success(request, _("সংরক্ষিত হয়েছে।"))
+                return redirect(f"{plan_url(plan)}#{row_anchor(indicator.code)}")
+    else:
+        form = ProgressForm(initial=_progress_form_initial(progress, indicator.unit), indicator=indicator)
+    context = {
+        "plan": plan,
+        "indicator": indicator,
+        "quarter": quarter,
+        "form": form,
+        "error": error,
+        "stored": progress,
+        "is_date": indicator.unit == scoring.Unit.DATE,
+    }
+    if _is_htmx(request):
+        # The indicator's row with the editor open beneath it, replacing the row in place.
+        page = selectors.plan_page(plan, request.user)
+        return render(
+            request, "indicators/_row.html", {**context, "row": page.row(indicator.code), "page": page}
+        )
+    return render(request, "indicators/progress_edit.html", context)
+
+
+def _row_response(request: HttpRequest, plan: ActionPlan, code: str) -> HttpResponse:
+    """The indicator's updated row, with the totals swapped out of band."""
+    page = selectors.plan_page(plan, request.user)
+    return render(
+        request, "indicators/_row_and_totals.html", {"page": page, "row": page.row(code), "plan": plan}
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def progress_cell(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
+    """The indicator's row as shown (used by "cancel" in the in-place editor)."""
+    plan = plan_or_404(request, office, year)
+    indicator = indicator_or_404(plan, code)
+    return _row_response(request, plan, indicator.code)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Applicability and the indicator page
+
+
+@login_required
+@require_POST
+def indicator_applicability(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
+    plan = plan_or_404(request, office, year)
+    indicator = indicator_or_404(plan, code)
+    applicable = request.POST.get("applicable") == "1"
+    try:
+        workflow.indicator_set_applicability(
+            indicator=indicator,
+            applicable=applicable,
+            reason=request.POST.get("reason", ""),
+            user=request.user,
+        )
+    except workflow.PermissionDeniedError as denied:
+        raise Http404(denied.user_message) from denied
+    except DomainError as failure:
+        messages.error(request, failure.user_message)
+    else:
+        messages.success(request, _("প্রযোজ্যতা বদলানো হয়েছে।"))
+    return redirect(reverse("indicators:indicator", args=[office, year, indicator.code]))
+
+
+@login_required
+def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
+    plan = plan_or_404(request, office, year)
+    indicator = indicator_or_404(plan, code)
+    page = selectors.plan_page(plan, request.user)
+    row = page.row(indicator.code)
+    history = (
+        HistoryEntry.objects.filter(indicator=indicator).select_related("user").order_by("-at", "-pk")
+        if page.is_member
+        else HistoryEntry.objects.none()
+    )
+    evidence = selectors.indicator_evidence(indicator, visible_quarters=page.visible_quarters)
+    return render(
+        request,
+        "indicators/indicator.html",
+        {
+            "plan": plan,
+            "page": page,
+            "row": row,
+            "indicator": indicator,
+            "history": history,
+            "evidence": evidence,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Period transitions
+
+
+@login_required
+@require_POST
+def period_action(request: HttpRequest, office: str, year: str, quarter: int, action: str) -> HttpResponse:
+    plan = plan_or_404(request, office, year)
+    period = plan.periods.filter(quarter=quarter).first()
+    if period is None or action not in workflow.TRANSITIONS:
+        raise Http404
+    version = request.POST.get("version", "")
+    try:
+        workflow.period_transition(
+            period=period,
+            action=action,
+            user=request.user,
+            comment=request.POST.get("comment", ""),
+            expected_version=int(version) if version.isdigit() else -1,
+        )
+    except workflow.PermissionDeniedError as denied:
+        if not permissions.is_member(request.user, plan):
+            raise Http404(denied.user_message) from denied
+        messages.error(request, denied.user_message)  # a member is told why, e.g. only the CIO approves
+    except DomainError as failure:
+        messages.error(request, failure.user_message)
+    else:
+        messages.success(request, workflow.ACTION_DONE[action])
+    if action in ("accept", "review_return") and not permissions.is_member(request.user, plan):
+        return redirect("reports:inbox")
+    return redirect(f"{plan_url(plan)}#periods")

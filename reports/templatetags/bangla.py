@@ -30,3 +30,19 @@ def bn_code(value: str) -> str:
 @register.filter
 def bn_date(value) -> str:
     return "" if value is None else bangla.format_date_short(value)
+
+
+@register.filter
+def bn_number(value, decimals=None) -> str:
+    """A number with South-Asian grouping in Bangla digits: ``1234567.5`` → ``১২,৩৪,৫৬৭.৫``.
+
+    ``{{ value|bn_number:2 }}`` rounds half-up to two places (``১২,৩৪,৫৬৭.৫০``).  ``None`` and ``""`` give
+    ``""``; anything that is not a number is shown as it is, with its digits in Bangla.
+    """
+    if value is None or value == "":
+        return ""
+    places = None if decimals is None or decimals == "" else int(decimals)
+    try:
+        return bangla.format_number(value, decimals=places)
+    except (TypeError, ValueError):
+        return bangla.to_bangla_digits(value)

@@ -85,7 +85,9 @@ def test_multi_page_pdf_is_stored_under_a_random_name_with_hash_size_and_pages(d
     assert evidence.sha256 in output
 
 
-@pytest.mark.parametrize(("kind", "content_type", "extension"), [("JPEG", "image/jpeg", ".jpg"), ("PNG", "image/png", ".png")])
+@pytest.mark.parametrize(
+    ("kind", "content_type", "extension"), [("JPEG", "image/jpeg", ".jpg"), ("PNG", "image/png", ".png")]
+)
 def test_image_is_stored_as_one_page_with_its_hash(demo, tmp_path, kind, content_type, extension):
     """JPEG and PNG are accepted as one page each, stored under a random name with the type's extension."""
     data = _image(kind)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -51,7 +52,10 @@ def test_csv_semicolon_delimited_is_read_by_columns():
     text = "সূচক নং;ত্রৈমাসিক;অর্জন;মন্তব্য\n[১.১.১];৪;০৮/০৫/২০২৩;ক, খ, গ\n[১.৩.১];১;৮০%;ঘ, ঙ\n"
     sheet = read_sheet_bytes(text.encode("utf-8"), name="p.csv")
     assert sheet.headers == HEADERS
-    assert sheet.rows == [(2, ["[১.১.১]", "৪", "০৮/০৫/২০২৩", "ক, খ, গ"]), (3, ["[১.৩.১]", "১", "৮০%", "ঘ, ঙ"])]
+    assert sheet.rows == [
+        (2, ["[১.১.১]", "৪", "০৮/০৫/২০২৩", "ক, খ, গ"]),
+        (3, ["[১.৩.১]", "১", "৮০%", "ঘ, ঙ"]),
+    ]
 
 
 def test_csv_tab_delimited_is_read_by_columns():
@@ -206,6 +210,25 @@ def test_truncated_xlsx_is_refused_as_unreadable():
     with pytest.raises(SheetUnreadable) as caught:
         read_sheet_bytes(data[: len(data) // 2], name="plan.xlsx")
     assert caught.value.message_bn
+
+
+def test_xlsx_with_a_stale_dimension_record_is_read_completely():
+    """A workbook whose <dimension> says A1 (some generators write that) still gives all its rows and columns."""
+    workbook = Workbook()
+    for row in (["a", "b", "c"], ["1", "2", "3"], ["4", "5", "6"]):
+        workbook.active.append(row)
+    source = zipfile.ZipFile(io.BytesIO(_workbook_bytes(workbook)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1"/>', content)
+                assert b'<dimension ref="A1"/>' in content
+            target.writestr(item, content)
+    sheet = read_sheet_bytes(buffer.getvalue(), name="plan.xlsx")
+    assert sheet.headers == ["a", "b", "c"]
+    assert sheet.rows == [(2, ["1", "2", "3"]), (3, ["4", "5", "6"])]
 
 
 # --- writing -----------------------------------------------------------------------------------------

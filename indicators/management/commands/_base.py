@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from apa_tracker.errors import DomainError
 from indicators.services import ImportFailed, ImportProblem
@@ -15,9 +16,11 @@ T = TypeVar("T")
 
 class APACommand(BaseCommand):
     def run_service(self, action: Callable[[], T]) -> T:
-        """Run a service; on a domain error print every problem and exit 1."""
+        """Run a service in one transaction; on a domain error print every problem and exit 1 with
+        nothing written (not even a fiscal year created on the way)."""
         try:
-            return action()
+            with transaction.atomic():
+                return action()
         except ImportFailed as failure:
             for problem in failure.problems:
                 self.stderr.write(f"- {problem}")

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from indicators.management.commands._base import APACommand
-from indicators.models import Office, OfficeMembership, Role
+from indicators.models import ActionPlan, Office, OfficeMembership, Role
 from indicators.services import fiscal_year_get_or_create, offices_import, plan_import, progress_import
 from indicators.sheets import read_sheet
 
@@ -42,7 +42,7 @@ class Command(APACommand):
     def handle(self, *args, **options):
         password = options["password"]
         self.run_service(lambda: self.load(password))
-        self.stdout.write("ডেমো তথ্য লোড হয়েছে / demo data loaded: offices, MoFA plan 2022-23 with progress")
+        self.stdout.write("ডেমো তথ্য প্রস্তুত / demo data ready: offices, MoFA plan 2022-23 with progress")
         self.stdout.write("ব্যবহারকারী / users:")
         for username, name, office, role in DEMO_USERS:
             self.stdout.write(f"  {username:<18} {role.value:<9} {office:<8} {name}")
@@ -55,10 +55,13 @@ class Command(APACommand):
             Office.objects.filter(code=code).update(**details)
         office = Office.objects.get(code="mofa")
         fiscal_year = fiscal_year_get_or_create(code=DEMO_YEAR)
-        result = plan_import(
-            office=office, fiscal_year=fiscal_year, sheet=read_sheet(DEMO_DIR / "plan.csv"), replace=True
-        )
-        progress_import(plan=result.plan, sheet=read_sheet(DEMO_DIR / "progress.csv"))
+        # Idempotent without wiping work: an existing demo plan (perhaps edited or approved in the browser
+        # since) is left as it is; `make run` calls this every time.
+        if not ActionPlan.objects.filter(office=office, fiscal_year=fiscal_year).exists():
+            result = plan_import(
+                office=office, fiscal_year=fiscal_year, sheet=read_sheet(DEMO_DIR / "plan.csv")
+            )
+            progress_import(plan=result.plan, sheet=read_sheet(DEMO_DIR / "progress.csv"))
 
         User = get_user_model()
         for username, name, office_code, role in DEMO_USERS:

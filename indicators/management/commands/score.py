@@ -1,51 +1,7 @@
-import datetime
 import json
-from decimal import Decimal
 
-from indicators import scoring
 from indicators.management.commands._base import APACommand
-from indicators.selectors import plan_get, plan_score, plan_year_code
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else str(scoring.round2(value))
-
-
-def _achievement(value: Decimal | datetime.date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return _number(value)
-
-
-def plan_score_json(plan, result: scoring.PlanScore) -> dict:
-    """The stable JSON shape of DESIGN.md §8: codes in ASCII, numbers as strings with two decimals."""
-    return {
-        "office": plan.office.code,
-        "year": plan_year_code(plan),
-        "total_weight": _number(result.total_weight),
-        "applicable_weight": _number(result.applicable_weight),
-        "achieved_marks": _number(result.achieved_marks),
-        "percent": _number(result.percent),
-        "scaled_marks": _number(result.scaled_marks),
-        "areas": [
-            {"code": a.code, "marks": _number(a.marks), "achieved_marks": _number(a.achieved_marks)}
-            for a in result.areas
-        ],
-        "indicators": [
-            {
-                "code": i.code,
-                "unit": str(i.unit),
-                "weight": _number(i.weight),
-                "applicable": i.applicable,
-                "achievement": _achievement(i.achievement),
-                "raw_score": _number(i.raw_score),
-                "achieved_marks": _number(i.achieved_marks),
-            }
-            for i in result.indicators
-        ],
-    }
+from indicators.selectors import plan_get, plan_score, plan_score_json
 
 
 class Command(APACommand):

@@ -1,0 +1,154 @@
+"""Form fields that read Bangla digits as well as ASCII ones: "৮২.৫", "১২,৩৪,৫৬৭", "০৫/০৭/২০২৩".
+
+Django parses numbers and dates with ``int()``, ``Decimal()`` and ``strptime``, which refuse Bangla
+digits, and ``<input type="number">`` will not even let anyone type them.  Two ways to use this module:
+
+* declare fields with the classes below (``BanglaDecimalField``, ``BanglaIntegerField``,
+  ``BanglaDateField``...), which are Django's fields with the input turned into ASCII digits first;
+* or put :class:`BanglaDigitsFormMixin` first in the bases of a form, model form or admin form: every
+  integer, decimal, float, date, time and date-time field of the form then reads Bangla digits, including
+  the fields a ``ModelForm`` or the admin creates (number inputs become text inputs with ``inputmode``,
+  because browsers drop Bangla digits typed into ``type="number"``).
+
+Only the digits change (and, for numbers, commas that group digits correctly, Western ``1,234,567`` or
+South-Asian ``12,34,567``); validation, error messages and cleaned values are Django's.  What the user typed
+is shown back unchanged when the form has errors.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.forms.fields import BaseTemporalField
+
+from reports.bangla import to_ascii_digits
+
+__all__ = [
+    "BanglaDateField",
+    "BanglaDateTimeField",
+    "BanglaDecimalField",
+    "BanglaDigitsFormMixin",
+    "BanglaDigitsMixin",
+    "BanglaFloatField",
+    "BanglaIntegerField",
+    "BanglaNumberMixin",
+    "BanglaTimeField",
+    "accept_bangla_digits",
+]
+
+# A number whose integer part is grouped correctly, the Western or the South-Asian way (the same grouping
+# indicators.parsing accepts in sheets).  "1,5" or "12,3456" are not grouped numbers and stay as typed,
+# so Django refuses them instead of reading 15 or 123456.
+_GROUPED_NUMBER = re.compile(
+    r"[+-]?(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]?(?:,[0-9]{2})*,[0-9]{3})(?:\.[0-9]*)?",
+    re.ASCII,
+)
+
+
+class BanglaDigitsMixin:
+    """Mixin for a form field: Bangla digits in the submitted text are read as ASCII digits."""
+
+    def ascii_input(self, value: Any) -> Any:
+        return to_ascii_digits(value) if isinstance(value, str) else value
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(self.ascii_input(value))  # type: ignore[misc]
+
+
+class BanglaNumberMixin(BanglaDigitsMixin):
+    """Mixin for a number field: Bangla digits, and grouping commas (``১২,৩৪,৫৬৭.৫``) are dropped."""
+
+    def ascii_input(self, value: Any) -> Any:
+        value = super().ascii_input(value)
+        if isinstance(value, str) and _GROUPED_NUMBER.fullmatch(value.strip()):
+            value = value.replace(",", "")
+        return value
+
+
+def _text_input(inputmode: str, attrs: dict[str, Any] | None = None) -> forms.TextInput:
+    # Keep the widget's other attributes (e.g. the admin's CSS class); min/max/step mean nothing on text.
+    kept = {k: v for k, v in (attrs or {}).items() if k not in {"min", "max", "step"}}
+    return forms.TextInput(attrs={**kept, "inputmode": inputmode})
+
+
+class _NumberTextInput(BanglaNumberMixin):
+    inputmode = "decimal"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _text_input(self.inputmode))
+        super().__init__(*args, **kwargs)
+
+
+class BanglaIntegerField(_NumberTextInput, forms.IntegerField):
+    """``forms.IntegerField`` that reads ``১২৩``, ``123`` and ``১,২৩,৪৫৬``; a text input, ``inputmode=numeric``."""
+
+    inputmode = "numeric"
+
+
+class BanglaDecimalField(_NumberTextInput, forms.DecimalField):
+    """``forms.DecimalField`` that reads ``৪৪.৭৭``, ``44.77`` and ``১২,৩৪,৫৬৭.৫০``; ``inputmode=decimal``."""
+
+
+class BanglaFloatField(_NumberTextInput, forms.FloatField):
+    """``forms.FloatField`` that reads Bangla digits; ``inputmode=decimal``."""
+
+
+class BanglaDateField(BanglaDigitsMixin, forms.DateField):
+    """``forms.DateField`` that reads ``০৫/০৭/২০২৩`` as well as ``05/07/2023`` (formats: DATE_INPUT_FORMATS)."""
+
+
+class BanglaDateTimeField(BanglaDigitsMixin, forms.DateTimeField):
+    """``forms.DateTimeField`` that reads ``০৫/০৭/২০২৩ ১৪:৩০``."""
+
+
+class BanglaTimeField(BanglaDigitsMixin, forms.TimeField):
+    """``forms.TimeField`` that reads ``১৪:৩০``."""
+
+
+@cache
+def _bangla_class(cls: type[forms.Field]) -> type[forms.Field]:
+    """The Bangla-reading variant of a field class: a subclass, so ``isinstance`` checks still hold."""
+    mixin = BanglaNumberMixin if issubclass(cls, forms.IntegerField) else BanglaDigitsMixin
+    return type(f"BanglaDigits{cls.__name__}", (mixin, cls), {"__module__": __name__})
+
+
+def accept_bangla_digits(field: forms.Field) -> forms.Field:
+    """Make one field instance (a form's own copy) read Bangla digits; other fields are left alone.
+
+    Integer, decimal and float fields (``IntegerField`` and its subclasses), date, time and date-time
+    fields, and the parts of a ``MultiValueField`` such as ``SplitDateTimeField``.  A number field shown as
+    ``<input type="number">`` gets a text input with the same attributes and an ``inputmode``.
+    """
+    if isinstance(field, BanglaDigitsMixin):
+        return field
+    if isinstance(field, forms.MultiValueField):
+        for sub in field.fields:
+            accept_bangla_digits(sub)
+        return field
+    if isinstance(field, forms.IntegerField):  # also DecimalField and FloatField
+        field.__class__ = _bangla_class(type(field))
+        if isinstance(field.widget, forms.NumberInput):
+            mode = "decimal" if isinstance(field, (forms.DecimalField, forms.FloatField)) else "numeric"
+            widget = _text_input(mode, field.widget.attrs)
+            widget.is_required = field.widget.is_required
+            widget.is_localized = field.widget.is_localized
+            field.widget = widget
+    elif isinstance(field, BaseTemporalField):
+        field.__class__ = _bangla_class(type(field))
+    return field
+
+
+class BanglaDigitsFormMixin:
+    """Form mixin (put it first in the bases): every number, date and time field reads Bangla digits.
+
+    Works for ``forms.Form``, ``forms.ModelForm`` and admin forms (``ModelAdmin.form``,
+    ``InlineModelAdmin.form``), including the fields Django generates from the model.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]  # the form's own deep copies
+            accept_bangla_digits(field)

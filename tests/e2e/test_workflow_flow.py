@@ -1,0 +1,130 @@
+"""The main flow in a real browser: officer enters progress and evidence → submits → the CIO returns it with a
+comment → the officer corrects → the CIO approves and sends → the Cabinet Division's reviewer finds it.
+
+Screenshots of every step: var/screenshots/test_officer_cio_reviewer_flow/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from pypdf import PdfWriter
+
+from indicators.models import ActionPlan, PeriodState, ReportingPeriod
+from tests.e2e.conftest import sign_in
+
+pytestmark = pytest.mark.e2e
+
+PLAN = "/plans/mofa/2022-23/"
+
+
+def one_page_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def demo_live(transactional_db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
+    return ActionPlan.objects.get(office__code="mofa")
+
+
+def q1_state() -> str:
+    return ReportingPeriod.objects.get(plan__office__code="mofa", quarter=1).state
+
+
+def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
+    """Every step of the quarterly workflow works in the browser, in Bangla, and each user sees their part."""
+    officer = new_page()
+    sign_in(officer, "mofa.officer")
+    shots(officer, "officer-home")
+    officer.get_by_role("link", name="পররাষ্ট্র মন্ত্রণালয়").first.click()
+    officer.wait_for_url(re.compile(PLAN))
+
+    # Enter Q1 of [১.৩.১] in place: the row and the totals change without a reload.
+    officer.click("#ind-1-3-1 td.quarter >> nth=0 >> a")
+    officer.fill("#ind-1-3-1 input[name=value]", "৮৪")
+    officer.fill("#ind-1-3-1 textarea[name=remark]", "ই-নথি প্রতিবেদন অনুযায়ী")
+    shots(officer, "officer-editing-q1", full_page=False)
+    officer.click("#ind-1-3-1 button[type=submit]")
+    officer.wait_for_selector("#ind-1-3-1 form", state="detached")
+    assert "৮৪%" in officer.inner_text("#ind-1-3-1")
+    # average of 84, 82, 83, 83 = 83 → 90 + 10 × 3/5 = 96 → 7.68; plan 44.77 − 7.52 + 7.68 = 44.93
+    assert "৪৪.৯৩" in officer.inner_text("#plan-totals")
+    shots(officer, "officer-saved-q1")
+
+    # Upload evidence on the indicator page.
+    pdf = tmp_path / "enothi.pdf"
+    pdf.write_bytes(one_page_pdf())
+    officer.click("#ind-1-3-1 th a >> nth=0")
+    officer.fill("#evidence-title-input", "ই-নথি কার্যক্রমের প্রতিবেদন")
+    officer.select_option("#evidence-quarter-input", "1")
+    officer.set_input_files("#evidence-file-input", str(pdf))
+    officer.click("form.evidence-upload button[type=submit]")
+    officer.wait_for_selector("text=ই-নথি কার্যক্রমের প্রতিবেদন")
+    assert "ই-নথি কার্যক্রমের প্রতিবেদন" in officer.inner_text("#evidence")
+    shots(officer, "officer-evidence-uploaded")
+
+    # Submit Q1.
+    officer.goto(PLAN)
+    officer.click("#period-1 form.action-submit button[type=submit]")
+    officer.wait_for_selector("#period-1 .badge.state")
+    assert q1_state() == PeriodState.SUBMITTED
+    assert "দাখিল" in officer.inner_text("#period-1")
+    # Submitted data is locked: Q1 cells are no longer editable.
+    assert officer.locator("#ind-1-3-1 td.quarter.editable").count() == 3
+    shots(officer, "officer-submitted")
+
+    # The CIO sees it waiting, returns it with a comment.
+    cio = new_page()
+    sign_in(cio, "mofa.cio")
+    assert "আপনার সিদ্ধান্তের অপেক্ষায়" in cio.inner_text("main")
+    shots(cio, "cio-home-waiting")
+    cio.goto(PLAN)
+    cio.fill("#period-1 form.action-return textarea[name=comment]", "১.৩.১-এর মন্তব্য আরও স্পষ্ট করুন")
+    cio.click("#period-1 form.action-return button[type=submit]")
+    cio.wait_for_selector("#period-1 .timeline")
+    assert q1_state() == PeriodState.RETURNED
+    shots(cio, "cio-returned")
+
+    # The officer sees the comment on the timeline, corrects and submits again.
+    officer.goto(PLAN)
+    assert "১.৩.১-এর মন্তব্য আরও স্পষ্ট করুন" in officer.inner_text("#period-1")
+    shots(officer, "officer-sees-return")
+    officer.click("#ind-1-3-1 td.quarter >> nth=0 >> a")
+    officer.fill("#ind-1-3-1 textarea[name=remark]", "ই-নথি কার্যক্রমের প্রথম ত্রৈমাসিক প্রতিবেদন অনুযায়ী")
+    officer.click("#ind-1-3-1 button[type=submit]")
+    officer.wait_for_selector("#ind-1-3-1 form", state="detached")
+    officer.click("#period-1 form.action-submit button[type=submit]")
+    officer.wait_for_selector("#period-1 .badge.state")
+    assert q1_state() == PeriodState.SUBMITTED
+
+    # The CIO approves and sends it to the Cabinet Division.
+    cio.goto(PLAN)
+    cio.click("#period-1 form.action-approve button[type=submit]")
+    cio.wait_for_selector("#period-1 form.action-send")
+    assert q1_state() == PeriodState.APPROVED
+    shots(cio, "cio-approved")
+    cio.click("#period-1 form.action-send button[type=submit]")
+    cio.wait_for_selector("#period-1 .badge.state")
+    assert q1_state() == PeriodState.SENT
+    shots(cio, "cio-sent")
+
+    # The reviewer finds it in the inbox and opens it: only the sent quarter's values are shown.
+    reviewer = new_page()
+    sign_in(reviewer, "cabinet.reviewer")
+    reviewer.goto("/review/")
+    assert "পররাষ্ট্র মন্ত্রণালয়" in reviewer.inner_text("main")
+    shots(reviewer, "reviewer-inbox")
+    reviewer.get_by_role("link", name=re.compile("খুলুন|দেখুন|পররাষ্ট্র মন্ত্রণালয়")).first.click()
+    reviewer.wait_for_url(re.compile(PLAN))
+    row = reviewer.inner_text("#ind-1-3-1")
+    assert "৮৪%" in row and "৮২%" not in row  # Q2's value was never sent
+    shots(reviewer, "reviewer-opens-plan")

@@ -1,0 +1,151 @@
+"""`manage.py bench SCENARIO --json` (DESIGN.md §8): one JSON object per run, nothing left behind.
+
+No timing assertions: the figures depend on the machine; only their shape and meaning are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core.management import CommandError, call_command
+
+from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
+from indicators.workflow import period_transition, periods_ensure
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+COMMON_KEYS = {"scenario", "runs", "median_ms", "p95_ms", "peak_rss_mb", "queries", "bytes", "office", "year"}
+
+
+def bench(scenario: str, *args: str) -> dict:
+    out = StringIO()
+    call_command("bench", scenario, "--repeat", "2", "--json", *args, stdout=out)
+    return json.loads(out.getvalue())  # fails unless the output is exactly one JSON document
+
+
+def database_state() -> dict:
+    """What a benchmark could change: progress values, history, periods, transitions, sessions, logins."""
+    return {
+        "progress": sorted(
+            Progress.objects.values_list("indicator_id", "quarter", "value_number", "version")
+        ),
+        "history": HistoryEntry.objects.count(),
+        "periods": sorted(ReportingPeriod.objects.values_list("plan_id", "quarter", "state", "version")),
+        "transitions": PeriodTransition.objects.count(),
+        "sessions": Session.objects.count(),
+        "last_login": sorted(get_user_model().objects.values_list("username", "last_login")),
+    }
+
+
+def assert_common_shape(result: dict, scenario: str) -> None:
+    assert COMMON_KEYS <= result.keys()
+    assert (result["scenario"], result["runs"], result["office"], result["year"]) == (
+        scenario,
+        2,
+        "mofa",
+        "2022-23",
+    )
+    assert 0 < result["median_ms"] <= result["p95_ms"]
+    assert result["peak_rss_mb"] > 0
+    assert result["queries"] > 0 and result["bytes"] > 0
+
+
+def test_bench_plan_page_reports_queries_bytes_and_indicators(demo):
+    """plan-page renders the demo plan for a MoFA member and reports its queries, size and indicators."""
+    result = bench("plan-page")
+    assert_common_shape(result, "plan-page")
+    assert (result["url"], result["user"], result["indicators"]) == (
+        "/plans/mofa/2022-23/",
+        "mofa.officer",
+        12,
+    )
+
+
+def test_bench_inbox_measures_the_cabinet_reviewers_inbox(demo):
+    """inbox renders /review/ for cabinet.reviewer: its three child offices, and the rows it really shows."""
+    result = bench("inbox")
+    assert_common_shape(result, "inbox")
+    assert (result["url"], result["user"], result["offices"], result["rows"]) == (
+        "/review/",
+        "cabinet.reviewer",
+        3,
+        0,
+    )
+
+    period = periods_ensure(demo)[0]
+    users = get_user_model().objects
+    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
+        period.refresh_from_db()
+        period_transition(
+            period=period, action=action, user=users.get(username=username), expected_version=period.version
+        )
+    assert bench("inbox")["rows"] == 1
+
+
+def test_bench_progress_save_saves_through_the_view_and_restores(demo):
+    """progress-save posts a value to an open quarter and reports the save's queries; the value is back."""
+
+    def stored() -> tuple:
+        progress = Progress.objects.get(indicator__plan=demo, indicator__code="1.3.1", quarter=1)
+        return progress.value, progress.version
+
+    before = stored()
+    result = bench("progress-save")
+    assert_common_shape(result, "progress-save")
+    assert (result["indicator"], result["quarter"], result["committed"]) == ("1.3.1", 1, False)
+    assert result["url"] == "/plans/mofa/2022-23/indicators/1.3.1/q1/"
+    assert stored() == before == (80, before[1])
+
+
+@pytest.mark.parametrize("scenario", ["plan-page", "inbox", "progress-save"])
+def test_bench_leaves_nothing_behind(demo, scenario):
+    """No progress value, history entry, period, transition, session or last-login time is kept."""
+    periods_ensure(demo)  # the plan page would create them on first view; compare like with like
+    before = database_state()
+    bench(scenario)
+    assert database_state() == before
+
+
+def test_bench_progress_save_refuses_a_plan_with_no_open_quarter(demo):
+    """With every quarter submitted there is nothing to save: a Bangla/English error, nothing changed."""
+    periods_ensure(demo)
+    demo.periods.update(state="submitted")
+    with pytest.raises(CommandError, match=r"খোলা ত্রৈমাসিক.*no open quarter"):
+        bench("progress-save")
+
+
+@pytest.mark.django_db
+def test_bench_unknown_scenario_is_an_error_in_bangla_and_english():
+    """An unknown scenario names the known ones, in Bangla and English."""
+    with pytest.raises(CommandError) as raised:
+        call_command("bench", "report-9000", "--json", stdout=StringIO())
+    message = str(raised.value)
+    assert "অজানা পরিমাপ" in message and "Unknown scenario 'report-9000'" in message
+    assert "plan-page, inbox, progress-save" in message
+
+
+@pytest.mark.django_db
+def test_bench_repeat_must_be_positive():
+    """--repeat 0 is refused rather than printing a median of nothing."""
+    with pytest.raises(CommandError, match="--repeat"):
+        call_command("bench", "plan-page", "--repeat", "0", stdout=StringIO())
+
+
+def test_bench_unknown_scenario_exits_1_with_message_on_stderr():
+    """From the shell: exit status 1, the message on stderr, nothing on stdout (DESIGN.md §8)."""
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "bench", "nope", "--json"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 1
+    assert "Unknown scenario 'nope'" in completed.stderr and "অজানা পরিমাপ" in completed.stderr
+    assert completed.stdout == ""

@@ -1,0 +1,404 @@
+"""The reviewer's inbox `/review/`: child offices' periods from "sent" on, filters, sorts, counts, chart."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from indicators.models import (
+    Office,
+    OfficeKind,
+    PeriodState,
+    PeriodTransition,
+    ReportingPeriod,
+    Role,
+)
+from indicators.workflow import period_transition, periods_ensure
+from reports.bangla import format_date_short, to_bangla_digits
+from tests.factories import FiscalYearFactory, MembershipFactory, OfficeFactory, PlanFactory, UserFactory
+
+INBOX = "/review/"
+MOFA_PLAN_URL = "/plans/mofa/2022-23/"
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def act(period: ReportingPeriod, action: str, username: str, comment: str = "") -> ReportingPeriod:
+    """One workflow step through the real service, as the browser would do it."""
+    period.refresh_from_db()
+    return period_transition(
+        period=period, action=action, user=user(username), comment=comment, expected_version=period.version
+    )
+
+
+def send_mofa_quarter(demo, quarter: int = 1) -> ReportingPeriod:
+    """MoFA's officer submits, its CIO approves and sends the quarter to the Cabinet Division."""
+    period = periods_ensure(demo)[quarter - 1]
+    act(period, "submit", "mofa.officer")
+    act(period, "approve", "mofa.cio")
+    return act(period, "send", "mofa.cio")
+
+
+def snapshot(percent: str, total: str = "50.00") -> dict:
+    scaled = (Decimal(percent) * Decimal(total) / 100).quantize(Decimal("0.01"))
+    return {"percent": percent, "scaled_marks": str(scaled), "total_weight": total}
+
+
+def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def child_period(
+    parent: Office,
+    *,
+    office: Office | None = None,
+    kind: str = OfficeKind.MINISTRY,
+    year: int = 2022,
+    quarter: int = 1,
+    state: str = PeriodState.SENT,
+    percent: str = "80.00",
+    submitted: datetime.date = datetime.date(2022, 10, 10),
+    sent: datetime.date = datetime.date(2022, 10, 12),
+    deadline: datetime.date = datetime.date(2022, 10, 15),
+) -> ReportingPeriod:
+    """A child office's period already through the workflow, written directly (fast, for many offices)."""
+    office = office or OfficeFactory(parent=parent, kind=kind)
+    plan = office.plans.filter(fiscal_year__start_year=year).first() or PlanFactory(
+        office=office, fiscal_year=FiscalYearFactory(start_year=year)
+    )
+    period = ReportingPeriod.objects.create(
+        plan=plan,
+        quarter=quarter,
+        state=state,
+        deadline=deadline,
+        version=3,
+        score_snapshot=snapshot(percent),
+    )
+    actor = UserFactory(username="workflow.actor")
+    steps = [
+        (PeriodState.DRAFT, PeriodState.SUBMITTED, submitted),
+        (PeriodState.SUBMITTED, PeriodState.APPROVED, submitted),
+        (PeriodState.APPROVED, PeriodState.SENT, sent),
+    ]
+    if state == PeriodState.ACCEPTED:
+        steps.append((PeriodState.SENT, PeriodState.ACCEPTED, sent + datetime.timedelta(days=1)))
+    for from_state, to_state, day in steps:
+        transition = PeriodTransition.objects.create(
+            period=period, from_state=from_state, to_state=to_state, user=actor
+        )
+        PeriodTransition.objects.filter(pk=transition.pk).update(at=at(day))
+    return period
+
+
+def rows(response) -> list:
+    return response.context["page"].rows
+
+
+def row_offices(response) -> list[str]:
+    return [row.office.code for row in rows(response)]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Who sees what
+
+
+@pytest.mark.django_db
+def test_inbox_sends_anonymous_visitors_to_sign_in(client):
+    """Nobody sees the inbox without signing in."""
+    response = client.get(INBOX)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_inbox_tells_an_officer_that_they_review_no_office(client, demo):
+    """An officer of MoFA (no reviewer role) gets a page saying so, and no other office's period."""
+    cabinet = Office.objects.get(code="cabinet")
+    child_period(cabinet, office=Office.objects.get(code="msw"))
+    client.force_login(user("mofa.officer"))
+    response = client.get(INBOX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "আপনি কোনো দপ্তরের পর্যালোচক নন" in body
+    assert rows(response) == []
+    assert "সমাজকল্যাণ মন্ত্রণালয়" not in body and "/plans/" not in body
+
+
+def test_reviewer_sees_mofa_period_only_once_sent(client, demo):
+    """Cabinet's reviewer sees nothing of MoFA's quarter while draft, submitted or approved; once sent it
+    is listed with its approved marks in Bangla digits and a link to the plan."""
+    client.force_login(user("cabinet.reviewer"))
+    period = periods_ensure(demo)[0]
+    assert MOFA_PLAN_URL not in client.get(INBOX).content.decode()  # draft
+    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio")]:
+        act(period, action, username)
+        response = client.get(INBOX)
+        assert rows(response) == [], f"visible after {action}"
+        assert MOFA_PLAN_URL not in response.content.decode()
+
+    act(period, "send", "mofa.cio")
+    response = client.get(INBOX)
+    body = response.content.decode()
+    period.refresh_from_db()
+    assert [(r.office.code, r.period.quarter, r.period.state) for r in rows(response)] == [
+        ("mofa", 1, "sent")
+    ]
+    assert f'href="{MOFA_PLAN_URL}#period-1"' in body
+    assert "পররাষ্ট্র মন্ত্রণালয়" in body and "১ম" in body and "২০২২-২৩" in body
+    marks = period.score_snapshot["scaled_marks"]
+    assert to_bangla_digits(marks) in body and marks not in body
+    assert f'action="{MOFA_PLAN_URL}periods/1/accept/"' in body
+    assert f'action="{MOFA_PLAN_URL}periods/1/review_return/"' in body
+
+
+def test_period_returned_by_reviewer_disappears_until_sent_again(client, demo):
+    """A period the reviewer returns goes back to the office: not listed until it is sent again."""
+    period = send_mofa_quarter(demo)
+    act(period, "review_return", "cabinet.reviewer", comment="প্রমাণক যুক্ত করুন")
+    client.force_login(user("cabinet.reviewer"))
+    response = client.get(INBOX)
+    assert rows(response) == []
+    assert MOFA_PLAN_URL not in response.content.decode()
+
+    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
+        act(period, action, username)
+    assert row_offices(client.get(INBOX)) == ["mofa"]
+
+
+def test_accepted_period_stays_listed_without_actions(client, demo):
+    """After acceptance the period is still listed, as accepted, with no accept or return form."""
+    period = send_mofa_quarter(demo)
+    act(period, "accept", "cabinet.reviewer")
+    client.force_login(user("cabinet.reviewer"))
+    response = client.get(INBOX)
+    body = response.content.decode()
+    assert [(r.office.code, r.period.state, r.actions) for r in rows(response)] == [("mofa", "accepted", [])]
+    assert "periods/1/accept/" not in body and "periods/1/review_return/" not in body
+
+
+def test_accept_from_inbox_goes_through_workflow_and_back(client, demo):
+    """The accept form of a row posts the period's version to the workflow and comes back to the inbox."""
+    period = send_mofa_quarter(demo)
+    client.force_login(user("cabinet.reviewer"))
+    response = client.post(f"{MOFA_PLAN_URL}periods/1/accept/", {"version": period.version})
+    assert response.status_code == 302 and response["Location"] == INBOX
+    period.refresh_from_db()
+    assert period.state == PeriodState.ACCEPTED
+
+
+def test_reviewer_of_another_office_does_not_see_mofa(client, demo):
+    """A reviewer of the Statistics Division sees its child BBS, not MoFA (a child of the Cabinet)."""
+    send_mofa_quarter(demo)
+    sid = Office.objects.get(code="sid")
+    child_period(sid, office=Office.objects.get(code="bbs"))
+    MembershipFactory(user=UserFactory(username="sid.reviewer"), office=sid, role=Role.REVIEWER)
+    client.force_login(user("sid.reviewer"))
+    response = client.get(INBOX)
+    assert row_offices(response) == ["bbs"]
+    assert MOFA_PLAN_URL not in response.content.decode()
+
+
+def test_reviewer_sees_only_direct_children(client, demo):
+    """Cabinet's reviewer sees MoFA (a child), not BBS (a child of SID, a grandchild of the Cabinet)."""
+    send_mofa_quarter(demo)
+    child_period(Office.objects.get(code="sid"), office=Office.objects.get(code="bbs"))
+    client.force_login(user("cabinet.reviewer"))
+    assert row_offices(client.get(INBOX)) == ["mofa"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Filters, sorts, counts, lateness
+
+
+@pytest.fixture
+def reviewer_inbox(db, client):
+    """A reviewer of a division with four child offices and periods in different years, quarters, states."""
+    parent = OfficeFactory(code="parent", kind=OfficeKind.DIVISION)
+    reviewer = UserFactory(username="parent.reviewer")
+    MembershipFactory(user=reviewer, office=parent, role=Role.REVIEWER)
+    child_period(parent, office=OfficeFactory(code="a-ministry", name_bn="ক মন্ত্রণালয়", parent=parent), percent="90.00",
+                 sent=datetime.date(2022, 10, 1), submitted=datetime.date(2022, 9, 30))  # fmt: skip
+    child_period(parent, office=OfficeFactory(code="b-dept", name_bn="খ অধিদপ্তর", parent=parent, kind=OfficeKind.DEPARTMENT),
+                 percent="70.50", sent=datetime.date(2022, 10, 20), submitted=datetime.date(2022, 10, 18),
+                 state=PeriodState.ACCEPTED)  # fmt: skip
+    child_period(parent, office=OfficeFactory(code="c-ministry", name_bn="গ মন্ত্রণালয়", parent=parent), quarter=2,
+                 percent="95.25", sent=datetime.date(2023, 1, 10), submitted=datetime.date(2023, 1, 9),
+                 deadline=datetime.date(2023, 1, 15))  # fmt: skip
+    child_period(parent, office=OfficeFactory(code="d-ministry", name_bn="ঘ মন্ত্রণালয়", parent=parent), year=2023,
+                 percent="60.00", sent=datetime.date(2023, 10, 5), submitted=datetime.date(2023, 10, 2),
+                 deadline=datetime.date(2023, 10, 15))  # fmt: skip
+    client.force_login(reviewer)
+    return client
+
+
+def test_filters_by_year_quarter_state_and_office_kind(reviewer_inbox):
+    """Each filter narrows the rows, and filters combine."""
+    get = reviewer_inbox.get
+    assert sorted(row_offices(get(INBOX))) == ["a-ministry", "b-dept", "c-ministry", "d-ministry"]
+    assert sorted(row_offices(get(INBOX, {"year": "2023-24"}))) == ["d-ministry"]
+    assert sorted(row_offices(get(INBOX, {"quarter": "2"}))) == ["c-ministry"]
+    assert sorted(row_offices(get(INBOX, {"state": "accepted"}))) == ["b-dept"]
+    assert sorted(row_offices(get(INBOX, {"kind": "department"}))) == ["b-dept"]
+    combined = {"year": "2022-23", "quarter": "1", "state": "sent", "kind": "ministry"}
+    assert row_offices(get(INBOX, combined)) == ["a-ministry"]
+
+
+def test_filter_form_is_labelled_and_keeps_the_choice(reviewer_inbox):
+    """The filter form has a label for every field and shows the chosen values selected."""
+    body = reviewer_inbox.get(INBOX, {"quarter": "2", "kind": "department"}).content.decode()
+    for name in ("year", "quarter", "state", "kind", "sort"):
+        assert f'<label for="id_{name}">' in body
+    assert '<option value="2" selected>২য় (অর্ধবার্ষিক)</option>' in body
+    assert '<option value="department" selected>' in body
+
+
+def test_invalid_filter_value_is_reported_and_ignored(reviewer_inbox):
+    """An unknown quarter is reported beside the field and does not hide every row."""
+    response = reviewer_inbox.get(INBOX, {"quarter": "9", "kind": "department"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["quarter"]
+    assert row_offices(response) == ["b-dept"]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("score-desc", ["c-ministry", "a-ministry", "b-dept", "d-ministry"]),
+        ("score-asc", ["d-ministry", "b-dept", "a-ministry", "c-ministry"]),
+        ("sent-desc", ["d-ministry", "c-ministry", "b-dept", "a-ministry"]),
+        ("sent-asc", ["a-ministry", "b-dept", "c-ministry", "d-ministry"]),
+    ],
+)
+def test_sorts_by_score_and_sent_time(reviewer_inbox, sort, expected):
+    """Score high→low and low→high, sent time newest and oldest first."""
+    assert row_offices(reviewer_inbox.get(INBOX, {"sort": sort})) == expected
+
+
+def test_default_sort_is_newest_sent_first(reviewer_inbox):
+    """Without a choice the most recently sent period comes first."""
+    assert row_offices(reviewer_inbox.get(INBOX))[0] == "d-ministry"
+
+
+def test_counts_total_waiting_accepted_late(reviewer_inbox):
+    """Counts at the top: all, waiting (sent), accepted, late; the state filter does not change them."""
+    for params in ({}, {"state": "accepted"}):
+        response = reviewer_inbox.get(INBOX, params)
+        counts = response.context["page"].counts
+        assert (counts.total, counts.sent, counts.accepted, counts.late) == (4, 3, 1, 1)
+        body = response.content.decode()
+        assert '<strong id="count-total">৪</strong>' in body
+        assert '<strong id="count-sent">৩</strong>' in body
+        assert '<strong id="count-accepted">১</strong>' in body
+        assert '<strong id="count-late">১</strong>' in body
+    year_counts = reviewer_inbox.get(INBOX, {"year": "2023-24"}).context["page"].counts
+    assert (year_counts.total, year_counts.sent, year_counts.late) == (1, 1, 0)
+
+
+def test_late_is_first_submission_after_deadline(reviewer_inbox):
+    """Late means first submitted after the deadline: a period submitted in time, returned and submitted
+    again after the deadline stays on time."""
+    period = ReportingPeriod.objects.get(plan__office__code="a-ministry")
+    actor = user("workflow.actor")
+    for from_state, to_state in [("sent", "returned"), ("returned", "submitted"), ("submitted", "approved"),
+                                 ("approved", "sent")]:  # fmt: skip
+        transition = PeriodTransition.objects.create(
+            period=period, from_state=from_state, to_state=to_state, user=actor
+        )
+        PeriodTransition.objects.filter(pk=transition.pk).update(at=at(datetime.date(2022, 11, 1)))
+    response = reviewer_inbox.get(INBOX)
+    late = {row.office.code: row.late for row in rows(response)}
+    assert late == {"a-ministry": False, "b-dept": True, "c-ministry": False, "d-ministry": False}
+    body = response.content.decode()
+    assert body.count('<span class="badge late">দেরিতে</span>') == 1
+    assert format_date_short(datetime.date(2022, 10, 15)) in body
+
+
+def test_late_flag_from_the_real_workflow(client, demo):
+    """MoFA's Q1 submitted now is past its 15 October 2022 deadline (late); Q2 with a future deadline is
+    on time."""
+    periods_ensure(demo)
+    demo.periods.filter(quarter=2).update(deadline=timezone.localdate() + datetime.timedelta(days=30))
+    send_mofa_quarter(demo, 1)
+    send_mofa_quarter(demo, 2)
+    client.force_login(user("cabinet.reviewer"))
+    late = {row.period.quarter: row.late for row in rows(client.get(INBOX))}
+    assert late == {1: True, 2: False}
+
+
+def test_times_and_dates_are_in_bangla_digits(reviewer_inbox):
+    """Sent and submitted times, deadlines, marks and percents are written in Bangla digits."""
+    body = reviewer_inbox.get(INBOX, {"kind": "department"}).content.decode()
+    assert "২০/১০/২০২২ ১০:০০" in body  # sent
+    assert "১৮/১০/২০২২ ১০:০০" in body  # first submitted
+    assert "৩৫.২৫ / ৫০.০০" in body and "৭০.৫%" in body
+    table = body[body.index('<table class="inbox-table">') :]
+    visible_text = re.sub(r"<[^>]+>", " ", table)
+    assert not re.search(r"[0-9]", visible_text), "ASCII digits in the table text"
+
+
+def test_chart_of_scores_by_office_is_inline_svg_with_text_alternative(reviewer_inbox):
+    """One bar per office, longest for the best score, labelled in Bangla digits, with title and desc."""
+    response = reviewer_inbox.get(INBOX)
+    chart = response.context["page"].chart
+    assert [bar.row.office.code for bar in chart.bars] == ["c-ministry", "a-ministry", "b-dept", "d-ministry"]
+    assert chart.bars[0].width > chart.bars[1].width > chart.bars[3].width > 0
+    body = response.content.decode()
+    svg = body[body.index("<svg") : body.index("</svg>")]
+    assert 'role="img"' in svg and 'aria-labelledby="chart-title chart-desc"' in svg
+    assert 'viewBox="-16 0 512 200"' in svg  # geometry in ASCII digits, whatever the page's language
+    desc = svg[svg.index("<desc") : svg.index("</desc>")]
+    assert "৯৫.২৫%" in desc and "৬০%" in desc
+    assert svg.count('<rect class="score"') == 4
+    assert "<script" not in body.split("</head>")[1]
+
+
+def test_chart_shows_each_office_once_with_its_latest_period(reviewer_inbox):
+    """An office with two periods gets one bar, for its latest quarter."""
+    a = Office.objects.get(code="a-ministry")
+    child_period(a.parent, office=a, quarter=2, percent="65.00", sent=datetime.date(2023, 1, 12))
+    chart = reviewer_inbox.get(INBOX).context["page"].chart
+    bars = {bar.row.office.code: bar.row for bar in chart.bars}
+    assert len(chart.bars) == 4
+    assert (bars["a-ministry"].period.quarter, bars["a-ministry"].percent) == (2, Decimal("65.00"))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Queries
+
+
+def _inbox_queries(client, params=None) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(INBOX, params or {})
+    assert response.status_code == 200
+    return len(queries), len(rows(response))
+
+
+def test_query_count_does_not_grow_with_offices_or_periods(client, db):
+    """3 or 30 child offices with sent periods (two quarters each): the same number of queries."""
+    parent = OfficeFactory(code="parent", kind=OfficeKind.DIVISION)
+    reviewer = UserFactory(username="parent.reviewer")
+    MembershipFactory(user=reviewer, office=parent, role=Role.REVIEWER)
+    client.force_login(reviewer)
+
+    def add_offices(n: int) -> None:
+        for _ in range(n):
+            office = OfficeFactory(parent=parent)
+            child_period(parent, office=office, quarter=1)
+            child_period(parent, office=office, quarter=2, state=PeriodState.ACCEPTED)
+
+    add_offices(3)
+    few, shown = _inbox_queries(client)
+    assert shown == 6
+    add_offices(27)
+    many, shown = _inbox_queries(client)
+    assert shown == 60
+    assert many == few
+    assert _inbox_queries(client, {"sort": "score-asc", "kind": "ministry"})[0] == few
