@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k scoring"`.
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k scoring"`; the suite runs on every core (xdist).
 PYTEST_ARGS ?=
+PYTEST_WORKERS ?= auto
 
 .PHONY: setup system-deps run test lint check-migrations ci clean
 
@@ -27,7 +28,7 @@ run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

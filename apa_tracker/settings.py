@@ -133,6 +133,10 @@ STORAGES = {
 # Evidence upload limit in bytes (DESIGN.md §5: default 20 MB).
 EVIDENCE_MAX_BYTES = int(os.environ.get("APA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
 
+# How report rendering jobs run (reports/jobs.py): "thread" in the embedded setup (the browser polls the
+# progress), "inline" at once in the caller, "worker" queued for `manage.py report_worker`.
+REPORT_JOBS_MODE = os.environ.get("APA_REPORT_JOBS", "thread")
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
+    path("", include("reports.pdf_urls")),
     path("", include("evidence.urls")),
     path("", include("indicators.urls")),
 ]

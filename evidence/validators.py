@@ -6,9 +6,11 @@ Accepted: PDF (opens, not encrypted, at least one page), JPEG and PNG (decode co
 from __future__ import annotations
 
 import io
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -85,6 +87,22 @@ def _pdf_page_count(data: bytes) -> int:
     return pages
 
 
+_STRICT_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding():
+    """Decode with Pillow's truncated-image tolerance off. WeasyPrint switches it on for the whole process
+    when it is imported (weasyprint/images.py), which would let a cut-off photo pass as evidence."""
+    with _STRICT_DECODING:
+        tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
+
+
 def _check_image(data: bytes, content_type: ContentType) -> None:
     expected_format = "JPEG" if content_type == ContentType.JPEG else "PNG"
     try:
@@ -94,7 +112,8 @@ def _check_image(data: bytes, content_type: ContentType) -> None:
                     "ছবির ধরন ফাইলের ভেতরের তথ্যের সঙ্গে মেলে না।",
                     "The image format does not match the file's content.",
                 )
-            image.load()  # decodes every pixel: truncated or corrupt images fail here
+            with _strict_decoding():
+                image.load()  # decodes every pixel: truncated or corrupt images fail here
     except EvidenceRejected:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -543,6 +543,7 @@ class HistoryKind(models.TextChoices):
     TARGETS = "targets", _("লক্ষ্যমাত্রা")
     STATE = "state", _("অবস্থা")
     IMPORT = "import", _("আমদানি")
+    REPORT_TEXT = "report_text", _("প্রতিবেদনের লেখা")
 
 
 class HistoryEntry(models.Model):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apa_tracker.errors import DomainError, localized
 from indicators import parsing, permissions, scoring, selectors, workflow
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
+from reports.selectors import plan_reports
 
 
 def plan_or_404(request: HttpRequest, office: str, year: str) -> ActionPlan:
@@ -64,7 +65,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_page(request: HttpRequest, office: str, year: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     page = selectors.plan_page(plan, request.user)
-    return render(request, "indicators/plan.html", {"page": page, "plan": plan, "quarters": (1, 2, 3, 4)})
+    context = {
+        "page": page,
+        "plan": plan,
+        "quarters": (1, 2, 3, 4),
+        "reports": plan_reports(plan, request.user),
+    }
+    return render(request, "indicators/plan.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -363,6 +363,11 @@ def period_transition(
         quarter=period.quarter,
         reason=comment,
     )
+    if action == "approve":
+        # DESIGN.md §4: the PDF produced at approval is kept with its SHA-256 and never rendered again.
+        from reports.jobs import approval_reports_start
+
+        approval_reports_start(period, user)
     return period
 
 

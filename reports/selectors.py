@@ -30,7 +30,9 @@ from django.db.models.functions import Cast, TruncDate
 
 from indicators import permissions
 from indicators.models import (
+    EDITABLE_STATES,
     VISIBLE_TO_REVIEWER_STATES,
+    ActionPlan,
     FiscalYear,
     Office,
     PeriodState,
@@ -40,6 +42,8 @@ from indicators.models import (
 )
 from indicators.workflow import allowed_actions
 from reports.bangla import QUARTER_ORDINALS_BN
+from reports.jobs import REPORT_NAMES
+from reports.models import ApprovedReport, ReportJob, ReportKind
 
 # Sort keys accepted from the query string; the first is the default (newest sent first).
 SORT_SENT_NEWEST = "sent-desc"
@@ -95,6 +99,17 @@ class InboxRow:
     @property
     def quarter_label(self) -> str:
         return quarter_short_label(self.period.quarter)
+
+    @property
+    def report_name(self) -> str:
+        """The period's main report: annual with Q4, half-yearly with Q2, else the quarterly one."""
+        return {4: "annual", 2: "half-yearly"}.get(self.period.quarter, f"quarterly-{self.period.quarter}")
+
+    @property
+    def report(self) -> ApprovedReport | None:
+        """The approved copy of the main report (prefetched), with its SHA-256."""
+        kind = REPORT_NAMES[self.report_name][0]
+        return next((r for r in self.period.approved_reports.all() if r.kind == kind), None)
 
 
 @dataclass(frozen=True)
@@ -258,7 +273,11 @@ def inbox_page(user, filters: InboxFilters) -> InboxPage:
     if filters.state in VISIBLE_TO_REVIEWER_STATES:
         periods = periods.filter(state=filters.state)
     ordering = _ORDERINGS.get(filters.sort, _ORDERINGS[SORT_SENT_NEWEST])
-    periods = periods.select_related("plan__office", "plan__fiscal_year").order_by(*ordering, *_TIE_BREAK)
+    periods = (
+        periods.select_related("plan__office", "plan__fiscal_year")
+        .prefetch_related("approved_reports")
+        .order_by(*ordering, *_TIE_BREAK)
+    )
     rows = [_row(user, period) for period in periods]
     return InboxPage(
         reviewed_offices=reviewed,
@@ -266,3 +285,34 @@ def inbox_page(user, filters: InboxFilters) -> InboxPage:
         counts=InboxCounts(**counts),
         chart=score_chart(rows),
     )
+
+
+def plan_reports(plan: ActionPlan, user) -> list[dict]:
+    """For the plan page: per period, the reports it has, their approved copies and the latest draft job."""
+    periods = {p.quarter: p for p in plan.periods.all()}
+    approved = {
+        (r.period.quarter, r.kind): r
+        for r in ApprovedReport.objects.filter(period__plan=plan).select_related("period")
+    }
+    latest_jobs: dict[tuple[int, str], ReportJob] = {}
+    for job in ReportJob.objects.filter(plan=plan).order_by("created_at"):
+        latest_jobs[(job.quarter, job.kind)] = job
+    is_member = permissions.is_member(user, plan)
+    rows = []
+    for name, (kind, quarter) in REPORT_NAMES.items():
+        period = periods.get(quarter)
+        if period is None or (not is_member and period.state not in VISIBLE_TO_REVIEWER_STATES):
+            continue
+        rows.append(
+            {
+                "name": name,
+                "kind": kind,
+                "label": ReportKind(kind).label,
+                "quarter": quarter,
+                "period": period,
+                "approved": approved.get((quarter, kind)),
+                "job": latest_jobs.get((quarter, kind)) if is_member else None,
+                "can_draft": is_member and period.state in (*EDITABLE_STATES, PeriodState.SUBMITTED),
+            }
+        )
+    return rows

@@ -12,6 +12,12 @@ def demo(db) -> ActionPlan:
 
 
 @pytest.fixture(autouse=True)
+def _report_jobs_queued(settings):
+    """Approvals queue their report jobs without rendering; report tests switch to "inline"."""
+    settings.REPORT_JOBS_MODE = "worker"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 is slow on purpose; tests only need passwords to check, not to resist attack."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

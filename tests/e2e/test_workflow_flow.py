@@ -30,8 +30,7 @@ def one_page_pdf() -> bytes:
 
 
 @pytest.fixture
-def demo_live(transactional_db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo_live(transactional_db):
     call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
     return ActionPlan.objects.get(office__code="mofa")
 

@@ -16,16 +16,10 @@ from pypdf import PdfWriter
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach
-from evidence.validators import EvidenceRejected
+from evidence.validators import EvidenceRejected, check_evidence_bytes
 
 OFFICE, YEAR = "mofa", "2022-23"
 ORIGINAL_STEM = "gopon-prottoy-bhandar"  # must never show up in the stored path
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The demo creates five users; a fast hasher keeps the suite quick (hashing is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _pdf(pages: int = 1, *, password: str | None = None) -> bytes:
@@ -240,3 +234,17 @@ def test_missing_source_file_is_refused(demo, tmp_path):
             indicator="1.2.2",
             title="t",
         )
+
+
+def test_truncated_photo_is_refused_even_after_weasyprint_was_imported(demo, tmp_path):
+    """WeasyPrint makes Pillow tolerate truncated images process-wide; evidence checks stay strict anyway."""
+    import weasyprint  # noqa: F401  (its import flips PIL.ImageFile.LOAD_TRUNCATED_IMAGES)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), "red").save(buffer, "PNG")
+    truncated = buffer.getvalue()[:-200]
+    with pytest.raises(EvidenceRejected):
+        check_evidence_bytes(truncated, max_bytes=10_000_000)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint

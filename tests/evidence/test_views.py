@@ -106,10 +106,10 @@ def _page(client: Client) -> str:
 
 
 def _body(response) -> bytes:
-    try:
-        return b"".join(response.streaming_content)
-    finally:
-        response.close()
+    # The test client closes the response once its content is read, with Django's connection handling
+    # switched off; closing it here again would fire request_finished and close the database connection
+    # (a real one on PostgreSQL).
+    return b"".join(response.streaming_content)
 
 
 # --- who may do what ---------------------------------------------------------------------------------

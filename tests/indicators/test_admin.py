@@ -47,12 +47,6 @@ User = get_user_model()
 CSV, XLSX = "0", "1"  # the import and export formats, in the order the admin offers them
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The demo sets five passwords; a fast hasher keeps the suite quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def superuser(demo):
     return User.objects.get(username="admin")

@@ -40,12 +40,6 @@ INDICATOR_KEYS = {"code", "unit", "weight", "applicable", "achievement", "raw_sc
 DEMO_USERNAMES = ["mofa.officer", "mofa.cio", "cabinet.reviewer", "msw.officer", "admin"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The demo creates five users; a fast hasher keeps the suite quick (hashing is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def score_json(**options) -> dict:
     out = io.StringIO()
     call_command("score", json=True, stdout=out, **{"office": "mofa", "year": "2022-23", **options})

@@ -129,12 +129,6 @@ SMALL = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The demo creates five users; a fast hasher keeps the suite quick (hashing is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- helpers -------------------------------------------------------------------------------------------
 
 

@@ -22,12 +22,6 @@ BANGLA = re.compile("[\u0980-\u09ff]")
 ENGLISH = re.compile("[A-Za-z]{3,}")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The demo creates five users; a fast hasher keeps the suite quick (hashing is not under test)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def sheet_of(rows: list[list[str]], headers: list[str] = HEADERS) -> Sheet:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows([headers, *rows])

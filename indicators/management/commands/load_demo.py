@@ -8,6 +8,7 @@ from indicators.management.commands._base import APACommand
 from indicators.models import ActionPlan, Office, OfficeMembership, Role
 from indicators.services import fiscal_year_get_or_create, offices_import, plan_import, progress_import
 from indicators.sheets import read_sheet
+from reports.services import report_contents_load
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "mofa-2022-23"
 DEMO_YEAR = "2022-23"
@@ -62,6 +63,8 @@ class Command(APACommand):
                 office=office, fiscal_year=fiscal_year, sheet=read_sheet(DEMO_DIR / "plan.csv")
             )
             progress_import(plan=result.plan, sheet=read_sheet(DEMO_DIR / "progress.csv"))
+            # The report's own contents as submitted (seed 000): Q4 cover letter, introduction, initiatives.
+            report_contents_load(plan=result.plan, path=DEMO_DIR / "report.json")
 
         User = get_user_model()
         for username, name, office_code, role in DEMO_USERS:

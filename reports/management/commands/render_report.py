@@ -1,0 +1,92 @@
+"""`render_report --office CODE --year YEAR --kind annual|half-yearly|quarterly|cover-letter [--quarter N]
+--out FILE.pdf` (DESIGN.md §8): one report as PDF.
+
+The "খসড়া" mark is on unless the period is approved (or sent, or accepted); ``--draft`` puts it on anyway.
+The file is written atomically (a temporary file in the same folder, then renamed), so a failed run never
+leaves a half-written PDF behind; errors go to stderr in Bangla and English with exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+from apa_tracker.errors import DomainError
+from indicators.management.commands._base import APACommand
+from indicators.selectors import fiscal_year_start, office_get, plan_get
+from reports.bangla import to_ascii_digits, to_bangla_digits
+from reports.services import period_is_final, render_report, report_kind, report_quarter
+
+
+def _quarter(raw: str | None) -> int | None:
+    if raw is None or not raw.strip():
+        return None
+    text = to_ascii_digits(raw.strip()).upper().removeprefix("Q")
+    if not text.isdigit():
+        raise DomainError(
+            f"ত্রৈমাসিক '{raw}' বোঝা যায়নি; ১ থেকে ৪ লিখুন।", f"Quarter '{raw}' is not a number 1-4."
+        )
+    return int(text)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    folder = path.parent
+    if not folder.is_dir():
+        raise DomainError(f"'{folder}' ফোল্ডারটি নেই।", f"The folder '{folder}' does not exist.")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class Command(APACommand):
+    help = (
+        "প্রতিবেদনের PDF তৈরি: বার্ষিক, অর্ধবার্ষিক, ত্রৈমাসিক বা প্রেরণপত্র / "
+        "render a report (annual, half-yearly, quarterly or the cover letter) as PDF"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--office", required=True, help="office code, e.g. mofa")
+        parser.add_argument("--year", required=True, help="fiscal year, e.g. 2022-23")
+        # Checked by the service, not by argparse: an unknown kind gets the Bangla message and exit 1.
+        parser.add_argument("--kind", required=True, help="annual | half-yearly | quarterly | cover-letter")
+        parser.add_argument(
+            "--quarter", help="1-4; required for quarterly, optional for cover-letter (default 4)"
+        )
+        parser.add_argument("--out", required=True, help="the PDF file to write")
+        parser.add_argument("--draft", action="store_true", help="put the draft mark on even if approved")
+
+    def handle(self, *args, **options):
+        out = Path(options["out"]).expanduser()
+
+        def render():
+            kind = report_kind(options["kind"])
+            office = office_get(code=options["office"])
+            fiscal_year_start(options["year"])
+            plan = plan_get(office_code=office.code, year_code=options["year"])
+            quarter = report_quarter(kind, _quarter(options["quarter"]))
+            draft = options["draft"] or not period_is_final(plan, quarter)
+            rendered = render_report(plan, kind, quarter, draft=draft)
+            write_atomically(out, rendered.pdf)
+            return rendered, draft
+
+        try:
+            rendered, draft = self.run_service(render)
+        except OSError as error:
+            raise CommandError(f"ফাইল লেখা যায়নি / cannot write {out}: {error.strerror or error}") from error
+        self.stdout.write(f"{out}")
+        self.stdout.write(f"পৃষ্ঠা / pages: {rendered.pages} ({to_bangla_digits(rendered.pages)})")
+        self.stdout.write(f"SHA-256: {rendered.sha256}")
+        if draft:
+            self.stdout.write("খসড়া / draft: the period is not approved yet")

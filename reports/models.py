@@ -1,0 +1,194 @@
+"""What goes into the reports besides the plan itself, and the reports themselves (DESIGN.md §6).
+
+- CoverLetter (প্রেরণপত্র): one per reporting period, filled with defaults from the office and plan, editable by
+  the team until the period is approved; the memo number's serial is taken at approval.
+- Introduction (ভূমিকা) and Initiative (উদ্যোগ): per plan, shown in the annual report.
+- ApprovedReport: the PDF rendered once at approval, with its SHA-256; downloads return exactly these bytes.
+- ReportJob: a rendering in progress or done (drafts and approval copies), polled by the browser.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportKind(models.TextChoices):
+    ANNUAL = "annual", _("বার্ষিক স্ব-মূল্যায়ন প্রতিবেদন")
+    HALF_YEARLY = "half-yearly", _("অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন")
+    QUARTERLY = "quarterly", _("ত্রৈমাসিক স্ব-মূল্যায়ন প্রতিবেদন")
+    COVER_LETTER = "cover-letter", _("প্রেরণপত্র")
+
+
+class CoverLetter(models.Model):
+    period = models.OneToOneField(
+        "indicators.ReportingPeriod",
+        verbose_name=_("প্রতিবেদনকাল"),
+        on_delete=models.CASCADE,
+        related_name="cover_letter",
+    )
+    # The serial part of the memo number (office prefix + serial), taken from MemoSerial at approval.
+    memo_serial = models.PositiveIntegerField(_("স্মারকের ক্রমিক"), null=True, blank=True)
+    letter_date = models.DateField(_("পত্রের তারিখ"), null=True, blank=True)
+    subject = models.TextField(_("বিষয়"))
+    body = models.TextField(_("পত্রের মূল অংশ"))
+    attachments = models.CharField(_("সংযুক্তি"), max_length=255, blank=True)
+    signatory_name = models.CharField(_("স্বাক্ষরকারীর নাম"), max_length=255, blank=True)
+    signatory_designation = models.TextField(_("স্বাক্ষরকারীর পদবি"), blank=True, help_text=_("প্রতিটি লাইন আলাদা"))
+    recipient = models.TextField(_("প্রাপক"), blank=True, help_text=_("প্রতিটি লাইন আলাদা"))
+    attention = models.CharField(_("দৃষ্টি আকর্ষণ (দৃঃ আঃ)"), max_length=500, blank=True)
+    copies = models.TextField(_("অনুলিপি"), blank=True, help_text=_("প্রতিটি প্রাপক আলাদা লাইনে"))
+    updated_at = models.DateTimeField(_("হালনাগাদ"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("প্রেরণপত্র")
+        verbose_name_plural = _("প্রেরণপত্রসমূহ")
+
+    def __str__(self) -> str:
+        return f"{self.period} — {self.subject[:40]}"
+
+
+class MemoSerial(models.Model):
+    """The last memo serial used by an office in a fiscal year (memo numbers are office prefix + serial)."""
+
+    office = models.ForeignKey("indicators.Office", on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.ForeignKey("indicators.FiscalYear", on_delete=models.CASCADE, related_name="+")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("স্মারক ক্রমিক")
+        verbose_name_plural = _("স্মারক ক্রমিক")
+        constraints = [
+            models.UniqueConstraint(fields=["office", "fiscal_year"], name="one_memo_serial_per_office_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.fiscal_year}: {self.last}"
+
+
+class Introduction(models.Model):
+    """ভূমিকা: the team's text for the annual report. Light markup: a line starting with "## " is a heading,
+    "- " a bullet; blank lines separate paragraphs."""
+
+    plan = models.OneToOneField(
+        "indicators.ActionPlan",
+        verbose_name=_("কর্মপরিকল্পনা"),
+        on_delete=models.CASCADE,
+        related_name="introduction",
+    )
+    text = models.TextField(_("ভূমিকা"), blank=True)
+    updated_at = models.DateTimeField(_("হালনাগাদ"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("ভূমিকা")
+        verbose_name_plural = _("ভূমিকা")
+
+    def __str__(self) -> str:
+        return str(self.plan)
+
+
+class InitiativeKind(models.TextChoices):
+    ONGOING = "ongoing", _("চলমান")
+    COMPLETED = "completed", _("সমাপ্ত")
+    FUTURE = "future", _("ভবিষ্যৎ")
+
+
+class Initiative(models.Model):
+    """উদ্যোগ: ongoing, completed or future initiatives in the annual report's introduction (seed 000 §০৬–০৭)."""
+
+    plan = models.ForeignKey(
+        "indicators.ActionPlan",
+        verbose_name=_("কর্মপরিকল্পনা"),
+        on_delete=models.CASCADE,
+        related_name="initiatives",
+    )
+    kind = models.CharField(_("ধরন"), max_length=16, choices=InitiativeKind.choices)
+    title = models.CharField(_("উদ্যোগ"), max_length=500)
+    details = models.TextField(_("বিস্তারিত"), blank=True)
+    # As people write it ("অগাস্ট ২০২৩", "চলমান"); the date, when there is one, sorts and is shown in Bangla.
+    completion_text = models.CharField(_("সমাপ্তির সময়"), max_length=100, blank=True)
+    completion_date = models.DateField(_("সমাপ্তির তারিখ"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("ক্রম"), default=0)
+
+    class Meta:
+        verbose_name = _("উদ্যোগ")
+        verbose_name_plural = _("উদ্যোগসমূহ")
+        ordering = ["plan", "kind", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ApprovedReport(models.Model):
+    """A report as approved: rendered once at approval and never again; downloads return these bytes."""
+
+    period = models.ForeignKey(
+        "indicators.ReportingPeriod",
+        verbose_name=_("প্রতিবেদনকাল"),
+        on_delete=models.PROTECT,
+        related_name="approved_reports",
+    )
+    kind = models.CharField(_("ধরন"), max_length=16, choices=ReportKind.choices)
+    file = models.FileField(_("ফাইল"), upload_to="reports/approved/%Y/", max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("আকার (বাইট)"))
+    pages = models.PositiveIntegerField(_("পৃষ্ঠা"))
+    created_at = models.DateTimeField(_("তৈরি"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("অনুমোদিত প্রতিবেদন")
+        verbose_name_plural = _("অনুমোদিত প্রতিবেদনসমূহ")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "kind"], name="one_approved_report_per_period_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.kind}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("অপেক্ষমাণ")
+    RUNNING = "running", _("তৈরি হচ্ছে")
+    DONE = "done", _("সম্পন্ন")
+    FAILED = "failed", _("ব্যর্থ")
+
+
+class ReportJob(models.Model):
+    """One rendering of a report (a draft, or the approval copy), with its progress for the browser."""
+
+    plan = models.ForeignKey(
+        "indicators.ActionPlan",
+        verbose_name=_("কর্মপরিকল্পনা"),
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
+    )
+    kind = models.CharField(_("ধরন"), max_length=16, choices=ReportKind.choices)
+    quarter = models.PositiveSmallIntegerField(_("ত্রৈমাসিক"))
+    status = models.CharField(_("অবস্থা"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("অগ্রগতি (%)"), default=0)
+    step = models.CharField(_("ধাপ"), max_length=255, blank=True)
+    error = models.TextField(_("ত্রুটি"), blank=True)
+    file = models.FileField(_("ফাইল"), upload_to="reports/jobs/%Y/", max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    pages = models.PositiveIntegerField(_("পৃষ্ঠা"), default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("তৈরি"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("শেষ"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("প্রতিবেদন তৈরির কাজ")
+        verbose_name_plural = _("প্রতিবেদন তৈরির কাজ")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="report_job_quarter_1_to_4"
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_job_progress_at_most_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.kind} Q{self.quarter} ({self.status})"

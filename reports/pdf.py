@@ -1,0 +1,122 @@
+"""HTML → PDF for every report: WeasyPrint, the project's own fonts and the /ActualText text layer.
+
+Every report goes through :func:`html_to_pdf`; nothing else in the project calls WeasyPrint to make a page.
+
+Fonts (DESIGN.md §6 "Fonts")
+----------------------------
+The fonts ship in ``static/fonts/`` (Noto, OFL) and are declared here by ``@font-face`` rules whose URLs are
+``file://`` URLs of those files, so a PDF looks the same on every machine.  (A character that none of them
+has, an emoji or a symbol such as ✓, would still fall back to a font of the machine: keep to Bangla, Latin
+and common punctuation; ``tests/reports/test_pdf.py`` checks with ``pdffonts``.)
+
+Every font *file* has its own family name.  Template authors list a Bangla family first and the Latin one
+of the same style after it; Pango takes each character from the first family that has it (the Bangla
+files also have ASCII digits and punctuation, so those come from the Bangla font)::
+
+    font-family: "APA Serif Bengali", "APA Serif";            /* body text, serif      */
+    font-family: "APA Serif Bengali Bold", "APA Serif Bold";  /* bold, serif           */
+    font-family: "APA Sans Bengali", "APA Sans";              /* sans                  */
+    font-family: "APA Sans Bengali Bold", "APA Sans Bold";    /* bold, sans            */
+
+=========================  ==============================
+family                     file
+=========================  ==============================
+``APA Serif Bengali``      NotoSerifBengali-Regular.ttf
+``APA Serif Bengali Bold`` NotoSerifBengali-Bold.ttf
+``APA Serif``              NotoSerif-Regular.ttf
+``APA Serif Bold``         NotoSerif-Bold.ttf
+``APA Sans Bengali``       NotoSansBengali-Regular.ttf
+``APA Sans Bengali Bold``  NotoSansBengali-Bold.ttf
+``APA Sans``               NotoSans-Regular.ttf
+``APA Sans Bold``          NotoSans-Bold.ttf
+=========================  ==============================
+
+Why not one family with ``font-weight`` or ``unicode-range`` faces, as the web stylesheet does: WeasyPrint
+hands such faces to Fontconfig as one family, and same-family ``unicode-range`` subsets make it draw Latin
+text with glyphs of the wrong file (DESIGN.md §6).  Bold is therefore chosen by *family*, not by
+``font-weight``: ``font-weight: bold`` on a regular family draws the regular glyphs (WeasyPrint does not
+synthesise bold), so give ``b``, ``strong``, ``th`` … a bold family in the template's stylesheet.  Text
+with no ``font-family`` at all gets the serif families (a default in :func:`font_css`), never a font of
+the machine.
+
+Text layer (DESIGN.md §6 "Text layer")
+--------------------------------------
+:func:`html_to_pdf` installs :mod:`reports.textlayer` so that ``pdftotext`` and copy/paste give back the
+Bangla source text exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from reports import textlayer
+
+#: Folder of the shipped font files.
+FONTS_DIR: Path = Path(settings.BASE_DIR) / "static" / "fonts"
+
+#: CSS family name → font file in :data:`FONTS_DIR`.  One family per file, see the module docstring.
+FONT_FAMILIES: dict[str, str] = {
+    "APA Serif Bengali": "NotoSerifBengali-Regular.ttf",
+    "APA Serif Bengali Bold": "NotoSerifBengali-Bold.ttf",
+    "APA Serif": "NotoSerif-Regular.ttf",
+    "APA Serif Bold": "NotoSerif-Bold.ttf",
+    "APA Sans Bengali": "NotoSansBengali-Regular.ttf",
+    "APA Sans Bengali Bold": "NotoSansBengali-Bold.ttf",
+    "APA Sans": "NotoSans-Regular.ttf",
+    "APA Sans Bold": "NotoSans-Bold.ttf",
+}
+
+#: Family lists for templates: Bangla first, then the Latin family of the same style.
+SERIF = '"APA Serif Bengali", "APA Serif"'
+SERIF_BOLD = '"APA Serif Bengali Bold", "APA Serif Bold"'
+SANS = '"APA Sans Bengali", "APA Sans"'
+SANS_BOLD = '"APA Sans Bengali Bold", "APA Sans Bold"'
+
+
+def _font_face(family: str, filename: str) -> str:
+    url = (FONTS_DIR / filename).as_uri()
+    return f'@font-face {{ font-family: "{family}"; src: url("{url}") format("truetype"); }}'
+
+
+#: The ``@font-face`` rules (``file://`` URLs of the shipped files), one family per file.
+FONT_FACES_CSS: str = "\n".join(_font_face(family, filename) for family, filename in FONT_FAMILIES.items())
+
+#: Keeps text on the shipped fonts when a template sets no family.  Given as a *user* stylesheet, so any
+#: rule of the template itself wins.
+_DEFAULTS_CSS = f"html {{ font-family: {SERIF}; }}"
+
+
+def font_css() -> str:
+    """The CSS every PDF is rendered with: :data:`FONT_FACES_CSS` plus the default families.
+
+    :func:`html_to_pdf` adds it itself; a template may also inline it (``<style>``) when it is rendered
+    by some other means, e.g. to preview a report in the browser from the same files.
+    """
+    return FONT_FACES_CSS + "\n" + _DEFAULTS_CSS
+
+
+def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render ``html`` with the project's fonts, with whatever text layer is installed (or none).
+
+    Reports use :func:`html_to_pdf`; this is the part below it, kept separate so the tests and the
+    benchmark can compare output with and without :mod:`reports.textlayer`.
+    """
+    # A FontConfiguration per document: WeasyPrint registers @font-face files into it (in a temporary
+    # folder it owns), and sharing one between threads rendering at the same time is not supported.
+    font_config = FontConfiguration()
+    stylesheet = CSS(string=font_css(), font_config=font_config)
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet], font_config=font_config)
+
+
+def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
+    """Render ``html`` to PDF bytes with the shipped fonts and the /ActualText text layer.
+
+    ``base_url`` resolves relative URLs in the HTML (images, stylesheets); give a ``file://`` folder URL
+    for local files.  The fonts need none: their URLs are absolute.
+    """
+    textlayer.install()
+    return write_pdf(html, base_url=base_url)

@@ -1,0 +1,109 @@
+"""Report PDFs and render jobs in the browser (DESIGN.md §6, §9).
+
+/plans/<office>/<year>/reports/<name>.pdf — an approved period's report returns the bytes stored at
+approval (same SHA-256 every time); a period not yet approved is rendered on the fly with the draft mark,
+for members of the office only. Reviewers see a child office's reports only from "sent" on.
+"""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators import permissions
+from indicators.models import VISIBLE_TO_REVIEWER_STATES, PeriodState
+from indicators.views import plan_or_404
+from reports import jobs
+from reports.models import ApprovedReport, JobStatus, ReportJob
+
+# A period whose report exists only as the copy kept at approval.
+APPROVED_STATES = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
+
+
+def _report_or_404(name: str) -> tuple[str, int]:
+    if name not in jobs.REPORT_NAMES:
+        raise Http404(_("এই নামের কোনো প্রতিবেদন নেই।"))
+    return jobs.REPORT_NAMES[name]
+
+
+def _pdf_response(data_or_file, *, filename: str, sha256: str, draft: bool) -> HttpResponse:
+    response = FileResponse(data_or_file, content_type="application/pdf", filename=filename)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Report-SHA256"] = sha256
+    response["Cache-Control"] = "private, no-store" if draft else "private, max-age=300"
+    return response
+
+
+@login_required
+def report_pdf(request: HttpRequest, office: str, year: str, name: str) -> HttpResponse:
+    plan = plan_or_404(request, office, year)
+    kind, quarter = _report_or_404(name)
+    period = plan.periods.filter(quarter=quarter).first()
+    if period is None:
+        raise Http404
+    is_member = permissions.is_member(request.user, plan)
+    if not is_member and period.state not in VISIBLE_TO_REVIEWER_STATES:
+        raise Http404(_("এই প্রতিবেদন এখনো পাঠানো হয়নি।"))
+    filename = f"{plan.office.code}-{plan.fiscal_year.code}-{name}.pdf"
+    approved = ApprovedReport.objects.filter(period=period, kind=kind).first()
+    if approved is not None:
+        return _pdf_response(approved.file.open("rb"), filename=filename, sha256=approved.sha256, draft=False)
+    if period.state in APPROVED_STATES:
+        # Approved, but its one rendering has not finished yet: say so rather than render a second copy.
+        response = render(
+            request, "reports/report_pending.html", {"plan": plan, "period": period, "name": name}, status=503
+        )
+        response["Retry-After"] = "5"
+        return response
+    from reports.services import render_report
+
+    rendered = render_report(plan, kind, quarter, draft=True)
+    return _pdf_response(
+        io.BytesIO(rendered.pdf), filename=f"draft-{filename}", sha256=rendered.sha256, draft=True
+    )
+
+
+@login_required
+@require_POST
+def report_job_start(request: HttpRequest, office: str, year: str, name: str) -> HttpResponse:
+    """Start rendering a draft in the background; the page then polls the job."""
+    plan = plan_or_404(request, office, year)
+    kind, quarter = _report_or_404(name)
+    if not permissions.is_member(request.user, plan):
+        raise Http404
+    job = jobs.job_create(plan=plan, kind=kind, quarter=quarter, user=request.user)
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "reports/_job.html", {"job": job, "plan": plan})
+    return redirect(reverse("report_pdfs:job", args=[job.pk]))
+
+
+def _job_for_user(request: HttpRequest, pk: int) -> ReportJob:
+    job = get_object_or_404(ReportJob.objects.select_related("plan__office", "plan__fiscal_year"), pk=pk)
+    if not permissions.is_member(request.user, job.plan):
+        raise Http404
+    return job
+
+
+@login_required
+def report_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress (an htmx fragment polled every second while it runs, or a page)."""
+    job = _job_for_user(request, pk)
+    template = "reports/_job.html" if request.headers.get("HX-Request") == "true" else "reports/job.html"
+    return render(request, template, {"job": job, "plan": job.plan})
+
+
+@login_required
+def report_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _job_for_user(request, pk)
+    if job.status != JobStatus.DONE or not job.file:
+        raise Http404(_("প্রতিবেদন এখনো তৈরি হয়নি।"))
+    name = jobs.report_name(job.kind, job.quarter)
+    filename = f"draft-{job.plan.office.code}-{job.plan.fiscal_year.code}-{name}.pdf"
+    return _pdf_response(job.file.open("rb"), filename=filename, sha256=job.sha256, draft=True)
