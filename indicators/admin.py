@@ -59,7 +59,7 @@ from indicators.resources import (
     progress_value_text,
 )
 from indicators.services import indicator_settings
-from indicators.workflow import history_record
+from indicators.workflow import history_progress_change, history_record
 from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 
 logger = logging.getLogger(__name__)
@@ -443,8 +443,19 @@ class PerformanceAreaAdminForm(forms.ModelForm):
         widgets = {"title": _textarea()}
 
 
+class CreatedByImportOnly:
+    """Areas, activities and indicators come from a plan sheet and go with their plan: one by one they can
+    be corrected, not added or deleted (that would break an area's weight sum)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(PerformanceArea)
-class PerformanceAreaAdmin(CodeSearchMixin, admin.ModelAdmin):
+class PerformanceAreaAdmin(CreatedByImportOnly, CodeSearchMixin, admin.ModelAdmin):
     form = PerformanceAreaAdminForm
     list_display = ("code_display", "title", "marks", "plan")
     list_select_related = ("plan__office", "plan__fiscal_year")
@@ -457,15 +468,9 @@ class PerformanceAreaAdmin(CodeSearchMixin, admin.ModelAdmin):
     def code_display(self, obj: PerformanceArea) -> str:
         return _code_display(obj)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Activity)
-class ActivityAdmin(CodeSearchMixin, admin.ModelAdmin):
+class ActivityAdmin(CreatedByImportOnly, CodeSearchMixin, admin.ModelAdmin):
     list_display = ("code_display", "title", "area", "plan")
     list_select_related = ("area", "plan__office", "plan__fiscal_year")
     list_filter = (PlanListFilter, "plan__fiscal_year")
@@ -476,12 +481,6 @@ class ActivityAdmin(CodeSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("কার্যক্রম নং"), ordering="code")
     def code_display(self, obj: Activity) -> str:
         return _code_display(obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -804,7 +803,7 @@ def indicator_target_field(indicator: Indicator, level: int) -> str:
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
     form = IndicatorAdminForm
     list_display = ("code_display", "title_short", "plan", "unit", "weight", "calc_method", "applicable")
     list_select_related = ("plan__office", "plan__fiscal_year")
@@ -864,12 +863,6 @@ class IndicatorAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
             _history_for_indicator_change(request, before, obj)
         for warning in getattr(form, "target_warnings", []):
             messages.warning(request, f"সতর্কতা: {warning}")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     # -- the plan sheet
 
@@ -1026,22 +1019,14 @@ class ProgressAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
         obj.recorded_by = request.user  # who wrote the value, as the progress services record it
         obj.version += 1
         super().save_model(request, obj, form, change)
-        reason = str(_("প্রশাসনের পাতায় পরিবর্তন"))
-        for kind, old, new in (
-            (HistoryKind.VALUE, before.value if before else None, obj.value),
-            (HistoryKind.REMARK, before.remark if before else "", obj.remark),
-        ):
-            if old != new:
-                history_record(
-                    plan=obj.indicator.plan,
-                    kind=kind,
-                    before=old,
-                    after=new,
-                    user=request.user,
-                    indicator=obj.indicator,
-                    quarter=obj.quarter,
-                    reason=reason,
-                )
+        history_progress_change(
+            indicator=obj.indicator,
+            quarter=obj.quarter,
+            before=(before.value, before.remark) if before else (None, ""),
+            after=(obj.value, obj.remark),
+            user=request.user,
+            reason=str(_("প্রশাসনের পাতায় পরিবর্তন")),
+        )
 
     def delete_model(self, request: HttpRequest, obj: Progress) -> None:
         history_record(

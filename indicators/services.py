@@ -31,7 +31,13 @@ from indicators.models import (
     Progress,
 )
 from indicators.sheets import Sheet
-from indicators.workflow import history_record, history_text, periods_ensure, quarter_locked_message
+from indicators.workflow import (
+    history_progress_change,
+    history_record,
+    history_text,
+    periods_ensure,
+    quarter_locked_message,
+)
 from reports.bangla import format_code, to_bangla_digits
 
 T = TypeVar("T")
@@ -987,21 +993,14 @@ def progress_import(
         before_remark = progress.remark if progress else ""
         if before_value == value and before_remark == remark:
             continue
-        for kind, before, after in (
-            (HistoryKind.VALUE, before_value, value),
-            (HistoryKind.REMARK, before_remark, remark),
-        ):
-            if before != after:
-                history_record(
-                    plan=plan,
-                    kind=kind,
-                    before=before,
-                    after=after,
-                    user=user,
-                    indicator=row.indicator,
-                    quarter=quarter,
-                    reason="অগ্রগতি আমদানি / progress import",
-                )
+        history_progress_change(
+            indicator=row.indicator,
+            quarter=quarter,
+            before=(before_value, before_remark),
+            after=(value, remark),
+            user=user,
+            reason="অগ্রগতি আমদানি / progress import",
+        )
         if value is None and not remark:
             if progress is None:
                 continue

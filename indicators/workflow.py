@@ -80,6 +80,34 @@ def history_record(
     )
 
 
+def history_progress_change(
+    *,
+    indicator: Indicator,
+    quarter: int,
+    before: tuple[Decimal | datetime.date | None, str],
+    after: tuple[Decimal | datetime.date | None, str],
+    user: AbstractBaseUser | None,
+    reason: str = "",
+) -> None:
+    """Record a quarter's (value, remark) change: one entry for the value, one for the remark, each only if
+    it changed. Every write path of progress (browser, sheet import, admin) records through here."""
+    for kind, old, new in (
+        (HistoryKind.VALUE, before[0], after[0]),
+        (HistoryKind.REMARK, before[1], after[1]),
+    ):
+        if old != new:
+            history_record(
+                plan=indicator.plan,
+                kind=kind,
+                before=old,
+                after=new,
+                user=user,
+                indicator=indicator,
+                quarter=quarter,
+                reason=reason,
+            )
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Periods
 
@@ -199,26 +227,13 @@ def progress_record(
             "Someone else entered this value after you started editing. Review it and save again.",
         ) from exc
 
-    if before_value != value:
-        history_record(
-            plan=plan,
-            kind=HistoryKind.VALUE,
-            before=before_value,
-            after=value,
-            user=user,
-            indicator=indicator,
-            quarter=quarter,
-        )
-    if before_remark != remark:
-        history_record(
-            plan=plan,
-            kind=HistoryKind.REMARK,
-            before=before_remark,
-            after=remark,
-            user=user,
-            indicator=indicator,
-            quarter=quarter,
-        )
+    history_progress_change(
+        indicator=indicator,
+        quarter=quarter,
+        before=(before_value, before_remark),
+        after=(value, remark),
+        user=user,
+    )
     return ProgressSaved(progress=saved, changed=True)
 
 

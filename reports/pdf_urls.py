@@ -10,6 +10,11 @@ urlpatterns = [
     path(
         "plans/<slug:office>/<str:year>/reports/<str:name>/draft/", pdf_views.report_job_start, name="draft"
     ),
+    path(
+        "plans/<slug:office>/<str:year>/reports/<str:name>-table.xlsx",
+        pdf_views.assessment_table_xlsx,
+        name="xlsx",
+    ),
     path("reports/jobs/<int:pk>/", pdf_views.report_job, name="job"),
     path("reports/jobs/<int:pk>/pdf/", pdf_views.report_job_pdf, name="job_pdf"),
 ]

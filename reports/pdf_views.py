@@ -107,3 +107,25 @@ def report_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     name = jobs.report_name(job.kind, job.quarter)
     filename = f"draft-{job.plan.office.code}-{job.plan.fiscal_year.code}-{name}.pdf"
     return _pdf_response(job.file.open("rb"), filename=filename, sha256=job.sha256, draft=True)
+
+
+@login_required
+def assessment_table_xlsx(request: HttpRequest, office: str, year: str, name: str) -> HttpResponse:
+    """The self-assessment table of a report as XLSX: what the PDF's table shows, for the same viewers."""
+    from reports.xlsx import assessment_table_xlsx as build
+
+    plan = plan_or_404(request, office, year)
+    kind, quarter = _report_or_404(name)
+    period = plan.periods.filter(quarter=quarter).first()
+    if period is None or kind == "cover-letter":
+        raise Http404
+    if not permissions.is_member(request.user, plan) and period.state not in VISIBLE_TO_REVIEWER_STATES:
+        raise Http404(_("এই প্রতিবেদন এখনো পাঠানো হয়নি।"))
+    data = build(plan, kind, quarter)
+    filename = f"{plan.office.code}-{plan.fiscal_year.code}-{name}-table.xlsx"
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

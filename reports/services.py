@@ -15,7 +15,6 @@ import calendar
 import datetime
 import functools
 import hashlib
-import io
 import json
 import re
 import unicodedata
@@ -872,11 +871,9 @@ class RenderedReport:
 
 MAX_PASSES = 5
 
-
-def _page_count(pdf: bytes) -> int:
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+#: The first guess at the generated part's length, by kind (the demo's lengths: annual 10, half-yearly and
+#: quarterly 5 pages). See ``_generated_part``: a wrong guess costs one more layout, never a wrong number.
+_FIRST_GUESS = {ReportKind.ANNUAL: 10, ReportKind.HALF_YEARLY: 5, ReportKind.QUARTERLY: 5}
 
 
 def evidence_start_pages(
@@ -914,19 +911,26 @@ def render_report(
 ) -> RenderedReport:
     """Render a report to PDF (DESIGN.md §6).
 
-    The generated part is rendered once to learn its page count P; every evidence then starts at
-    P + 1 + the pages of the ones before it, and the generated part is rendered again with those numbers in
-    the index (again until its page count no longer changes). The evidence annex is merged after it with
-    pypdf, every annex page stamped with its absolute page number — the number the index prints.
+    Every evidence starts at P + 1 + the pages of the ones before it, P the generated part's page count;
+    the evidence's own page counts are those stored when it was uploaded (``annex.evidence_page_count``),
+    so the index is numbered without opening the files. The generated part is laid out until the numbers
+    it prints are those of its own length (``_generated_part``; usually one or two layouts) and written
+    once. The whole PDF is then assembled in one pass, the generated part in front of the evidence
+    (``annex.annex_pdf(…, front=…)``: its title, metadata, outline and links kept), and every annex page
+    stamped with its absolute page number — the number the index prints. Evidence is copied, never
+    re-rendered.
 
     ``draft`` decides the "খসড়া" mark: callers pass ``True`` unless the period is approved
     (``period_is_final``) and this is the copy kept at approval.
     """
-    from reports import annex, pdf
+    from reports import annex
+
+    reached = [0]
 
     def progress(percent: int, step: str) -> None:
+        reached[0] = max(reached[0], percent)  # never backwards, even when the report is numbered again
         if on_progress is not None:
-            on_progress(percent, step)
+            on_progress(reached[0], step)
 
     kind = report_kind(kind)
     quarter = report_quarter(kind, quarter)
@@ -935,60 +939,104 @@ def render_report(
     # Nothing in the HTML is relative today (the stylesheet is inlined, the draft mark a data URI); a base
     # URL keeps a future image or stylesheet reference inside the project's static folder.
     base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
+    pages_per_item = [annex.evidence_page_count(item) for item in evidence]
 
-    annex_bytes: bytes | None = None
-    pages_per_item: list[int] = []
-    if evidence:
-        progress(5, f"{to_bangla_digits(len(evidence))}টি প্রমাণক একত্র করা হচ্ছে")
-        annex_bytes, pages_per_item = annex.annex_pdf(evidence)
-        pages_per_item = list(pages_per_item)
+    for _ in range(2):
+        generated, pages = _generated_part(
+            plan,
+            kind,
+            quarter,
+            draft=draft,
+            evidence=evidence,
+            pages_per_item=pages_per_item,
+            base_url=base_url,
+            progress=progress,
+        )
+        if not evidence:
+            final, total = generated, pages
+            break
+        progress(70, f"{to_bangla_digits(len(evidence))}টি প্রমাণক একত্র করা হচ্ছে")
+        final, counts = annex.annex_pdf(evidence, front=generated)
+        del generated
+        if list(counts) == pages_per_item:
+            progress(85, "প্রমাণকের পাতায় পৃষ্ঠা নম্বর বসানো হচ্ছে")
+            final = annex.stamp_pages(final, annex_stamps(evidence, pages_per_item, pages), first_index=pages)
+            total = pages + sum(pages_per_item)
+            break
+        # A stored page count that is not what the file gives now (not expected: both are pypdf's count of
+        # the same bytes): number again from the pages the annex really took.
+        import logging
 
-    progress(30, "প্রতিবেদন তৈরি হচ্ছে (প্রথম ধাপ)")
-    html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=None, evidence=evidence)
-    generated = pdf.html_to_pdf(html, base_url=base_url)
-    pages = _page_count(generated)
-    if evidence:
-        for attempt in range(MAX_PASSES):
-            progress(
-                min(80, 50 + 15 * attempt),
-                f"পৃষ্ঠা নম্বরসহ সূচীপত্র তৈরি হচ্ছে (ধাপ {to_bangla_digits(attempt + 2)})",
-            )
-            starts = evidence_start_pages(evidence, pages_per_item, pages)
-            html = report_html(
-                plan, kind, quarter, draft=draft, evidence_start_pages=starts, evidence=evidence
-            )
-            generated = pdf.html_to_pdf(html, base_url=base_url)
-            new_pages = _page_count(generated)
-            if new_pages == pages:
-                break
-            pages = new_pages
-        else:
-            raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
-
-    if annex_bytes is not None:
-        progress(85, "প্রমাণকের পাতায় পৃষ্ঠা নম্বর বসানো হচ্ছে")
-        stamped = annex.stamp_pages(annex_bytes, annex_stamps(evidence, pages_per_item, pages))
-        progress(93, "প্রতিবেদন ও প্রমাণক একত্র করা হচ্ছে")
-        final = _merge([generated, stamped])
+        logging.getLogger(__name__).warning(
+            "Evidence page counts %s stored, %s in the annex; numbering the report again",
+            pages_per_item,
+            list(counts),
+        )
+        pages_per_item = list(counts)
     else:
-        final = generated
-    total = _page_count(final)
+        raise RuntimeError("the evidence page counts did not settle; the index would be wrong")
     progress(100, "সম্পন্ন")
     return RenderedReport(pdf=final, pages=total, sha256=hashlib.sha256(final).hexdigest())
 
 
-def _merge(parts: list[bytes]) -> bytes:
-    from pypdf import PdfReader, PdfWriter
+def _generated_part(
+    plan: ActionPlan,
+    kind: ReportKind,
+    quarter: int,
+    *,
+    draft: bool,
+    evidence: list[Evidence],
+    pages_per_item: list[int],
+    base_url: str,
+    progress: ProgressCallback,
+) -> tuple[bytes, int]:
+    """The generated part as PDF, with its page count.
 
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(part)) for part in parts]
-    for reader in readers:
-        writer.append(reader)
-    # The document's title (and producer) are the generated part's; the annex brings none of its own.
-    writer.add_metadata({key: str(value) for key, value in (readers[0].metadata or {}).items()})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    Each layout prints the evidence pages for a length of the generated part: first a guess
+    (``_FIRST_GUESS``), then the length the previous layout came out with. A layout that comes out as long as
+    the length its numbers were printed for is right, and only that one is written to PDF (the layouts
+    before it are not drawn). Real numbers from the first layout on, rather than a placeholder ("—"), keep
+    the width of what the next layout prints: it differs in the digits, not in how many there are (unless
+    a start page crosses ১০ or ১০০), so in practice the second layout comes out as long as the first and
+    none is needed after it. The loop checks that all the same.
+    """
+    if not evidence:
+        progress(10, "প্রতিবেদন তৈরি হচ্ছে")
+        html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=None, evidence=evidence)
+        document = _layout(html, base_url)
+        progress(60, "পিডিএফ লেখা হচ্ছে")
+        return document.write_pdf(), len(document.pages)
+
+    pages = _FIRST_GUESS.get(kind, 1)
+    for attempt in range(MAX_PASSES):
+        progress(
+            min(55, 10 + 15 * attempt),
+            f"পৃষ্ঠা নম্বরসহ প্রতিবেদন তৈরি হচ্ছে (ধাপ {to_bangla_digits(attempt + 1)})",
+        )
+        starts = evidence_start_pages(evidence, pages_per_item, pages)
+        html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=starts, evidence=evidence)
+        document = None  # the previous layout is no longer needed: let it go before the next one is made
+        document = _layout(html, base_url)
+        if len(document.pages) == pages:
+            progress(60, "পিডিএফ লেখা হচ্ছে")
+            return document.write_pdf(), pages
+        pages = len(document.pages)
+    raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
+
+
+def _layout(html: str, base_url: str):
+    """Lay out and paginate ``html`` as ``reports.pdf.html_to_pdf`` does (the shipped fonts, the /ActualText
+    text layer), without drawing it yet: ``.pages`` gives the page count, ``.write_pdf()`` the very bytes
+    ``html_to_pdf`` would give (which is this and then ``write_pdf``)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from reports import pdf, textlayer
+
+    textlayer.install()
+    font_config = FontConfiguration()  # one per document, as in reports.pdf.write_pdf; the document keeps it
+    stylesheet = CSS(string=pdf.font_css(), font_config=font_config)
+    return HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=font_config)
 
 
 def period_is_final(plan: ActionPlan, quarter: int) -> bool:
@@ -1063,3 +1111,11 @@ __all__ = [
     "report_evidence",
     "report_html",
 ]
+
+
+def assessment_table(plan: ActionPlan, kind: str, quarter: int | None = None) -> dict:
+    """The self-assessment table of a report (rows, area totals, headers, plan score) — the same data the
+    PDF's table shows, for the Excel export."""
+    report = report_kind(kind)
+    quarter = report_quarter(report, quarter)
+    return _table(plan, report, quarter, report_evidence(plan, report, quarter), None)

@@ -209,9 +209,13 @@ class _Group:
             return []
         if self.needs_span:
             step = (self.box_end - self.box_start) / len(self.text)
-            return [(self.box_start + i * step, self.box_start + (i + 1) * step) for i in range(len(self.text))]
+            return [
+                (self.box_start + i * step, self.box_start + (i + 1) * step) for i in range(len(self.text))
+            ]
         # Plain clusters only: one character, one glyph each.
-        return [(cluster.box_start, cluster.box_end) for cluster in self.clusters if cluster.box_start is not None]
+        return [
+            (cluster.box_start, cluster.box_end) for cluster in self.clusters if cluster.box_start is not None
+        ]
 
     def wants_next(self) -> bool:
         """Whether the group must take in the next cluster for Poppler to keep the word whole."""
@@ -289,7 +293,8 @@ def _keep_words_whole(groups: list[_Group]) -> None:
         end = start
         while end < len(groups) and not groups[end].is_space:
             end += 1
-        # groups[start:end] is one word; each pass fixes its first break, at most one pass per group.
+        # groups[start:end] is one word.  Each pass fixes its first break by giving a group a span or by
+        # merging two groups, so there are at most two passes per group.
         for _ in range(2 * (end - start)):
             index = _first_break(groups, start, end)
             if index is None:

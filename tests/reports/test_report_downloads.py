@@ -188,3 +188,41 @@ def test_plan_page_lists_reports_and_draft_buttons(client, demo):
     page = client.get("/plans/mofa/2022-23/").content.decode()
     assert 'id="reports"' in page
     assert "/plans/mofa/2022-23/reports/annual/draft/" in page
+
+
+def test_assessment_table_as_xlsx_has_the_pdf_columns_and_totals(client, demo):
+    """The plan page's Excel export: the table's columns, one row per indicator, merged area cells, totals."""
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(user("mofa.officer"))
+    response = client.get("/plans/mofa/2022-23/reports/annual-table.xlsx")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[2]]
+    assert headers[:7] == [
+        "ক্রম",
+        "কর্মসম্পাদন ক্ষেত্র",
+        "মান",
+        "কার্যক্রম",
+        "কর্মসম্পাদন সূচক",
+        "একক",
+        "কর্মসম্পাদন সূচকের মান",
+    ]
+    assert headers[-2:] == ["অর্জিত নম্বর", "মন্তব্য ও প্রমাণক"]
+    codes = [row[4].value.split()[0] for row in sheet.iter_rows(min_row=4, max_row=15)]
+    assert codes[0] == "[১.১.১]" and codes[-1] == "[২.২.৫]" and len(codes) == 12
+    assert any(str(rng).startswith("B4:") for rng in sheet.merged_cells.ranges)  # area cell spans its rows
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
+    assert "৪৪.৭৭" in values and any("৪৬.৬৪" in str(v) for v in values)
+
+
+def test_assessment_table_xlsx_follows_report_visibility(client, demo):
+    """Other offices get 404; the reviewer only once the period was sent."""
+    url = "/plans/mofa/2022-23/reports/annual-table.xlsx"
+    client.force_login(user("msw.officer"))
+    assert client.get(url).status_code == 404
+    client.force_login(user("cabinet.reviewer"))
+    assert client.get(url).status_code == 404

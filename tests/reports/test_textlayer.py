@@ -58,7 +58,29 @@ HARD_STRINGS: dict[str, str] = {
     "dates": bangla.format_dual_date(date(2023, 7, 5)),
     "mixed": "myGov প্ল্যাটফর্মে ৬২টি সেবা",
     "mixed, Latin first": "GPT-4 ইত্যাদি e-Nothi ই-নথি",
+    # A zero-width ৃ/ূ drawn left of the next letter (Noto Serif Bengali): Poppler read the letter after it
+    # as duplicated text and put a space inside the word ("গৃ হ").
+    "marks drawn left": "দৃঃ আঃ গৃহীত সহজিকৃত ভিত্তিমূল কৃষি মূল্যায়ন দৃঢ় রূপ",
+    "marks drawn left, more": "শূন্য হৃদয় মৃত্যু ঋণ দূর গৃহ সূচক পূর্ণ",
 }
+
+#: Words whose first cluster carries ৃ, ূ or ু, each as its own line in every family (see
+#: test_words_with_a_mark_drawn_left_come_back_whole).
+MARK_WORDS: list[str] = [
+    "দৃঃ আঃ", "গৃহীত", "সহজিকৃত", "ভিত্তিমূল", "কৃষি", "মূল্যায়ন", "দৃঢ়", "রূপ",
+    "শূন্য", "হৃদয়", "মৃত্যু", "ঋণ", "দূর", "গৃহ", "সূচক", "পূর্ণ",
+]  # fmt: skip
+
+#: The same failure class more broadly: every consonant with ু, ূ, ৃ before হ (the widest gap); a visible
+#: hasanta (zero width) before a letter; ু and ঁ both drawn left over ঞ.
+CONSONANTS = [chr(c) for c in range(0x0995, 0x09BA) if chr(c) not in "\u09a9\u09b1\u09b3\u09b4\u09b5"]
+MARK_CLASS_WORDS: list[str] = [
+    *(consonant + sign + "হ" for consonant in [*CONSONANTS, "\u09dc", "\u09dd", "\u09df"] for sign in "ুূৃ"),
+    *(consonant + sign + "ঃ" for consonant in "খগদ" for sign in "ুূৃ"),
+    "খ্জৃহ", "ঠ্কাক", "ঠ্খীক", "ক্ঠূক", "ক্খৃহ", "ঞুঁ", "ঞুঁক",
+]  # fmt: skip
+
+FAMILIES = {"serif": pdf.SERIF, "serif bold": pdf.SERIF_BOLD, "sans": pdf.SANS, "sans bold": pdf.SANS_BOLD}
 
 
 def nfc(text: str) -> str:
@@ -185,6 +207,18 @@ def test_each_line_comes_back_verbatim(battery, tmp_path):
     assert [label for label, text in HARD_STRINGS.items() if nfc(text) not in lines] == []
 
 
+@pytest.mark.parametrize("layout", [True, False], ids=["-layout", "reading order"])
+@pytest.mark.parametrize("family", FAMILIES.values(), ids=FAMILIES.keys())
+def test_words_with_a_mark_drawn_left_come_back_whole(tmp_path, family, layout):
+    """A zero-width vowel sign drawn left of the next letter's start, or at it, does not split its word:
+    "গৃহ" came back "গৃ হ" in the serif families (Poppler took হ for a duplicate of ৃ)."""
+    words = MARK_WORDS + MARK_CLASS_WORDS
+    source = f"<body style='font-family: {family}; font-size: 14pt'>" + "".join(f"<p>{w}</p>" for w in words)
+    extracted = pdftotext(pdf.html_to_pdf(source), tmp_path, layout=layout)
+    got = [re.sub(" +", " ", line.strip()) for line in extracted.splitlines() if line.strip()]
+    assert [(word, line) for word, line in zip(words, got, strict=True) if nfc(word) != line] == []
+
+
 def test_no_line_is_left_untouched(battery):
     """Every line of the battery gets the layer: no fail-safe fallback was taken."""
     assert battery["stats"]["lines"] > 0
@@ -269,6 +303,42 @@ def test_zwnj_joins_the_previous_cluster():
         cluster("ষ", 0.7, 1.2, plain=True),
     ]
     assert group_texts(clusters) == [("ক্\u200c", True), ("ষ", False)]
+
+
+def test_plain_glyphs_poppler_would_split_get_a_span():
+    """গৃহ in Noto Serif Bengali: every cluster is plain, but ৃ (zero width) is drawn 0.08 em left of হ, so
+    Poppler would take হ for a duplicate and put a space before it: the word gets one span."""
+    clusters = [
+        cluster("গ", 0, 0.595, plain=True),
+        cluster("ৃ", 0.595, 0.595, box=(0.515, 0.515), plain=True),
+        cluster("হ", 0.595, 1.061, plain=True),
+    ]
+    assert group_texts(clusters) == [("গৃহ", True)]
+
+
+def test_a_zero_width_glyph_at_the_next_start_merges_groups():
+    """খ্জৃহ in Noto Sans Bengali: the visible hasanta has no width, so জ starts where it does; the
+    groups খ্ and জৃ become one span (ৃ, drawn just right of its pen, would otherwise be read after হ)."""
+    clusters = [
+        cluster("খ", 0, 0.696, plain=True),
+        cluster("্", 0.696, 0.696, plain=True),
+        cluster("জ", 0.696, 1.613, plain=True),
+        cluster("ৃ", 1.613, 1.613, box=(1.625, 1.625), plain=True),
+        cluster("হ", 1.613, 2.143, plain=True),
+    ]
+    assert group_texts(clusters) == [("খ্জৃ", True), ("হ", False)]
+
+
+def test_a_mark_over_its_letter_at_the_end_of_a_word_needs_no_span():
+    """কু: ু drawn inside ক is read in order (Poppler joins the overlapping pieces): no span, and the
+    space after it is not crossed."""
+    clusters = [
+        cluster("ক", 0, 0.703, plain=True),
+        cluster("ু", 0.703, 0.703, box=(0.426, 0.426), plain=True),
+        cluster(" ", 0.703, 0.96, plain=True),
+        cluster("হ", 0.96, 1.43, plain=True),
+    ]
+    assert group_texts(clusters) == [("কু", False), (" ", False), ("হ", False)]
 
 
 def test_plain_clusters_get_no_span():
