@@ -6,14 +6,17 @@ Screenshots of every step: var/screenshots/test_officer_cio_reviewer_flow/.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
+import time
 
 import pytest
 from django.core.management import call_command
 from pypdf import PdfWriter
 
 from indicators.models import ActionPlan, PeriodState, ReportingPeriod
+from reports.models import ApprovedReport
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -30,9 +33,19 @@ def one_page_pdf() -> bytes:
 
 
 @pytest.fixture
-def demo_live(transactional_db):
+def demo_live(transactional_db, settings):
+    # As in `make run`: approval renders the reports in a background thread of the web process.
+    settings.REPORT_JOBS_MODE = "thread"
     call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
     return ActionPlan.objects.get(office__code="mofa")
+
+
+def wait_for_approved_report(plan, quarter: int, seconds: float = 60) -> None:
+    """The approval's rendering runs in a background thread; wait until its copy is kept."""
+    deadline = time.monotonic() + seconds
+    while not ApprovedReport.objects.filter(period__plan=plan, period__quarter=quarter).exists():
+        assert time.monotonic() < deadline, "the approved report was not rendered in time"
+        time.sleep(0.5)
 
 
 def q1_state() -> str:
@@ -114,6 +127,7 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     cio.click("#period-1 form.action-send button[type=submit]")
     cio.wait_for_selector("#period-1 .badge.state")
     assert q1_state() == PeriodState.SENT
+    wait_for_approved_report(demo_live, 1)
     shots(cio, "cio-sent")
 
     # The reviewer finds it in the inbox and opens it: only the sent quarter's values are shown.
@@ -127,3 +141,12 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     row = reviewer.inner_text("#ind-1-3-1")
     assert "৮৪%" in row and "৮২%" not in row  # Q2's value was never sent
     shots(reviewer, "reviewer-opens-plan")
+
+    # The approved quarterly report, rendered once at approval, is in the inbox with its SHA-256.
+    approved = ApprovedReport.objects.get(period__plan=demo_live, period__quarter=1, kind="quarterly")
+    reviewer.goto("/review/")
+    assert approved.sha256[:12] in reviewer.inner_text("main")
+    response = reviewer.request.get("/plans/mofa/2022-23/reports/quarterly-1.pdf")
+    assert response.ok and response.headers["x-report-sha256"] == approved.sha256
+    assert hashlib.sha256(response.body()).hexdigest() == approved.sha256
+    shots(reviewer, "reviewer-inbox-with-pdf")
