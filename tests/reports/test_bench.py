@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -16,8 +17,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 
+from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
 from indicators.workflow import period_transition, periods_ensure
+from reports.management.commands import bench as bench_module
+from reports.models import CoverLetter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMMON_KEYS = {"scenario", "runs", "median_ms", "p95_ms", "peak_rss_mb", "queries", "bytes", "office", "year"}
@@ -30,8 +34,11 @@ def bench(scenario: str, *args: str) -> dict:
 
 
 def database_state() -> dict:
-    """What a benchmark could change: progress values, history, periods, transitions, sessions, logins."""
+    """What a benchmark could change: progress values, history, periods, transitions, sessions, logins,
+    evidence and cover letters."""
     return {
+        "evidence": sorted(Evidence.objects.values_list("pk", "file")),
+        "cover_letters": CoverLetter.objects.count(),
         "progress": sorted(
             Progress.objects.values_list("indicator_id", "quarter", "value_number", "version")
         ),
@@ -149,3 +156,82 @@ def test_bench_unknown_scenario_exits_1_with_message_on_stderr():
     assert completed.returncode == 1
     assert "Unknown scenario 'nope'" in completed.stderr and "অজানা পরিমাপ" in completed.stderr
     assert completed.stdout == ""
+
+
+# --- report and report-200 ----------------------------------------------------------------------------
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*")) if folder.exists() else []
+
+
+def bench_folders() -> set[str]:
+    return {path.name for path in Path(tempfile.gettempdir()).glob("apa-bench-*")}
+
+
+def assert_report_shape(result: dict, scenario: str, evidence_files: int, evidence_pages: int) -> None:
+    assert_common_shape(result, scenario)
+    assert (result["kind"], result["quarter"], result["draft"]) == ("annual", 4, True)
+    assert (result["evidence_files"], result["evidence_pages"]) == (evidence_files, evidence_pages)
+    assert result["pages"] == result["generated_pages"] + evidence_pages
+    assert result["generated_pages"] >= 5  # cover, letter, table, index, introduction
+    # All memory figures are measured; the process's peak (getrusage) takes in every run's, up to the rounding
+    # of two different measurements (/proc sampling vs ru_maxrss). RSS may drop between samples, so a run's
+    # sampled peak is not compared with the RSS before the runs.
+    assert result["rss_before_runs_mb"] > 0 and result["run_peak_rss_mb"] > 0
+    assert result["run_peak_rss_mb"] <= result["peak_rss_mb"] + 2
+    # The time split: every step of every timed run, in the order render_report reports them.
+    steps = result["steps"]
+    assert steps and all(step["runs"] <= 2 and step["median_ms"] >= 0 for step in steps)
+    assert steps[0]["step"] == "প্রমাণক তালিকা তৈরি হচ্ছে" and steps[-1]["step"] == "সম্পন্ন"
+    assert all(step["median_ms"] <= result["max_ms"] for step in steps)
+
+
+def test_bench_report_renders_the_demo_annual_report(demo, settings):
+    """report renders the demo's annual report as a draft (no evidence) and splits its time by step."""
+    periods_ensure(demo)
+    before = database_state()
+    result = bench("report")
+    assert_report_shape(result, "report", 0, 0)
+    assert "sample_files" not in result
+    assert database_state() == before
+
+
+def test_bench_report_200_attaches_the_sample_evidence_and_leaves_nothing_behind(demo, settings, monkeypatch):
+    """report-200 attaches a sample PDF and photos (smaller here: 4 pages and 2 photos) inside the
+    rolled-back transaction, with their files in a temporary folder: afterwards no row, no stored file
+    and no temporary folder is left, and the settings are the project's again."""
+    monkeypatch.setattr(bench_module, "REPORT_200_PDF_PAGES", 4)
+    monkeypatch.setattr(bench_module, "REPORT_200_PHOTOS", 2)
+    periods_ensure(demo)
+    before, folders = database_state(), bench_folders()
+    storages, hosts = settings.STORAGES, settings.ALLOWED_HOSTS
+    private = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+
+    result = bench("report-200")
+
+    assert_report_shape(result, "report-200", 3, 4 + 2)
+    assert (result["sample_files"], result["committed"]) == (3, False)
+    assert result["sample_bytes"] > 2 * 800_000  # the photos are phone-sized
+    assert result["bytes"] > result["sample_bytes"] / 2  # the evidence is in the PDF, copied, not redrawn
+    steps = [step["step"] for step in result["steps"]]
+    assert "৩টি প্রমাণক একত্র করা হচ্ছে" in steps
+    assert "প্রমাণকের পাতায় পৃষ্ঠা নম্বর বসানো হচ্ছে" in steps
+    assert database_state() == before
+    assert files_under(private) == [] and bench_folders() == folders
+    assert (settings.STORAGES, settings.ALLOWED_HOSTS) == (storages, hosts)
+
+
+def test_bench_report_200_cleans_up_when_the_sample_cannot_be_made(demo, settings, monkeypatch):
+    """A failed set-up is an error in Bangla and English, and still leaves nothing behind."""
+
+    def failing(command, **kwargs):
+        Path(command[command.index("--out") + 1]).mkdir(parents=True)
+        return subprocess.CompletedProcess(command, 1, "", "no space left on device")
+
+    monkeypatch.setattr(bench_module.subprocess, "run", failing)
+    before, folders, storages = database_state(), bench_folders(), settings.STORAGES
+    with pytest.raises(CommandError, match=r"নমুনা প্রমাণক.*no space left on device"):
+        bench("report-200")
+    assert database_state() == before
+    assert bench_folders() == folders and settings.STORAGES == storages

@@ -1,27 +1,42 @@
 """`bench SCENARIO [--repeat N] --json` (DESIGN.md §8): time a page or an action on the current database.
 
-Each scenario goes through the real stack (URL routing, middleware, session, view, template) with Django's
-test client, signed in as a user of the data being measured. One untimed warm-up request fills caches and
-creates whatever the page creates on first use (the plan's periods); one untimed request counts the
+The page scenarios go through the real stack (URL routing, middleware, session, view, template) with
+Django's test client, signed in as a user of the data being measured; the report scenarios call the
+service every report download and job calls (``render_report``). One untimed warm-up run fills caches and
+creates whatever is created on first use (the plan's periods, a cover letter); one untimed run counts the
 queries; then ``--repeat`` timed runs.
+
+Memory: ``peak_rss_mb`` is the process's high-water mark (``getrusage``), warm-up and set-up included;
+``run_peak_rss_mb`` the highest resident size during any one timed run (the kernel's high-water mark,
+reset before each run; where that cannot be reset, the resident size sampled every few milliseconds). Each
+timed run starts after a garbage collection, so that the garbage of the run before does not count in it.
 
 Nothing is left behind: the whole benchmark runs in one transaction that is rolled back at the end. That is
 forced by the domain, not only simpler: a progress save writes append-only history (DESIGN.md §4), which
 no restore may delete, so a committed save would always leave rows behind. The price is that the
 `progress-save` figure measures the save's statements but not the final COMMIT (on SQLite the fsync).
+`report-200` attaches its evidence inside that transaction too, its files in a temporary storage folder
+that is deleted afterwards: the project's own storage is never written to.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import math
+import re
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -37,21 +52,34 @@ from indicators.models import EDITABLE_STATES, ActionPlan, Office, OfficeMembers
 from indicators.selectors import plan_get, plan_year_code
 from indicators.workflow import periods_ensure, progress_record
 from reports import selectors as report_selectors
+from reports import services as report_services
 
 
 def _nothing() -> None:
     return None
 
 
+def _response_figures(response: HttpResponse) -> dict:
+    return {"bytes": len(response.content)}
+
+
 @dataclass
 class Scenario:
     """A prepared benchmark: only ``run`` is timed (and its queries counted); ``before_run`` and
-    ``after_run`` set up and undo each run outside the measurement."""
+    ``after_run`` set up and undo each run outside the measurement.
 
-    run: Callable[[], HttpResponse]
+    ``describe`` gives the figures of a run's result (its size …); ``steps``, when not ``None``, is where
+    ``run`` notes ``(time.perf_counter(), step)`` as it goes, for the time split per step; ``cleanup``
+    runs once at the end, after the rollback, whether the benchmark succeeded or not.
+    """
+
+    run: Callable[[], Any]
     figures: dict = field(default_factory=dict)
     before_run: Callable[[], None] = _nothing
     after_run: Callable[[], None] = _nothing
+    describe: Callable[[Any], dict] = _response_figures
+    steps: list[tuple[float, str]] | None = None
+    cleanup: Callable[[], None] = _nothing
 
 
 def _signed_in(user) -> Client:
@@ -182,10 +210,133 @@ def progress_save(plan: ActionPlan, username: str | None) -> Scenario:
     )
 
 
+# ---------------------------------------------------------------------------------------------------------
+# Reports: the demo's annual report as a draft, without and with 200 pages of evidence (DESIGN.md §8)
+
+REPORT_KIND, REPORT_QUARTER = "annual", 4
+#: The evidence of `report-200`: a PDF of this many pages (typeset text and scans) and this many phone
+#: photos of about 1.3 MB, one page each (``make_sample_evidence``).
+REPORT_200_PDF_PAGES = 180
+REPORT_200_PHOTOS = 20
+
+
+def _report_scenario(plan: ActionPlan, figures: dict | None = None, cleanup=_nothing) -> Scenario:
+    from reports.annex import evidence_page_count
+
+    evidence = report_services.report_evidence(plan, REPORT_KIND, REPORT_QUARTER)
+    steps: list[tuple[float, str]] = []
+
+    def run() -> report_services.RenderedReport:
+        return report_services.render_report(
+            plan,
+            REPORT_KIND,
+            REPORT_QUARTER,
+            draft=True,
+            on_progress=lambda percent, step: steps.append((time.perf_counter(), step)),
+        )
+
+    evidence_pages = sum(evidence_page_count(item) for item in evidence)
+    return Scenario(
+        run=run,
+        describe=lambda rendered: {
+            "bytes": len(rendered.pdf),
+            "pages": rendered.pages,
+            "generated_pages": rendered.pages - evidence_pages,
+        },
+        steps=steps,
+        cleanup=cleanup,
+        figures={
+            "kind": REPORT_KIND,
+            "quarter": REPORT_QUARTER,
+            "draft": True,
+            "evidence_files": len(evidence),
+            "evidence_pages": evidence_pages,
+            **(figures or {}),
+        },
+    )
+
+
+def report(plan: ActionPlan, username: str | None) -> Scenario:
+    """The plan's annual report as a draft, with whatever evidence the plan has (the demo: none)."""
+    return _report_scenario(plan)
+
+
+def report_200(plan: ActionPlan, username: str | None) -> Scenario:
+    """The annual report with 200 more evidence pages: ``REPORT_200_PDF_PAGES`` pages of PDF and
+    ``REPORT_200_PHOTOS`` photos, attached as undated evidence with ``evidence_attach`` (so the content checks
+    and the stored page counts are the real ones) inside the rolled-back transaction. Their files go to a
+    temporary storage folder, deleted at the end with the sample files; none of this is timed."""
+    folder = tempfile.TemporaryDirectory(prefix="apa-bench-")
+    storage = override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(Path(folder.name) / "storage"), "base_url": None},
+            },
+        }
+    )
+    storage.enable()
+
+    def cleanup() -> None:
+        storage.disable()
+        folder.cleanup()
+
+    try:
+        sample = _attach_sample_evidence(plan, Path(folder.name) / "sample")
+        return _report_scenario(plan, figures=sample, cleanup=cleanup)
+    except BaseException:
+        cleanup()
+        raise
+
+
+def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
+    """Make the sample files in a child process (so making them does not count in this process's peak
+    memory) and attach them: the PDF to the plan's first indicator, the photos in turn to every indicator."""
+    from evidence.services import evidence_attach
+
+    command = [
+        sys.executable,
+        str(Path(settings.BASE_DIR) / "manage.py"),
+        "make_sample_evidence",
+        "--skip-checks",
+        "--out",
+        str(folder),
+        "--pages",
+        str(REPORT_200_PDF_PAGES),
+        "--photos",
+        str(REPORT_200_PHOTOS),
+    ]
+    made = subprocess.run(command, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    if made.returncode != 0:
+        raise DomainError(
+            "নমুনা প্রমাণক তৈরি করা যায়নি।",
+            f"Could not make the sample evidence: {made.stderr.strip()[-500:]}",
+        )
+    indicators = list(
+        plan.indicators.order_by("activity__area__position", "activity__position", "position", "pk")
+    )
+    files = [folder / f"sample-{REPORT_200_PDF_PAGES}-pages.pdf"]
+    files += [folder / f"photo-{number:02d}.jpg" for number in range(1, REPORT_200_PHOTOS + 1)]
+    size = 0
+    for number, path in enumerate(files):
+        data = path.read_bytes()
+        size += len(data)
+        evidence_attach(
+            indicator=indicators[number % len(indicators)],
+            title=f"নমুনা প্রমাণক {number + 1}" if number else f"নমুনা প্রমাণক ({REPORT_200_PDF_PAGES} পৃষ্ঠা)",
+            data=data,
+            original_name=path.name,
+        )
+    return {"sample_files": len(files), "sample_bytes": size}
+
+
 SCENARIOS: dict[str, Callable[[ActionPlan, str | None], Scenario]] = {
     "plan-page": plan_page,
     "inbox": inbox,
     "progress-save": progress_save,
+    "report": report,
+    "report-200": report_200,
 }
 
 
@@ -198,6 +349,80 @@ def _peak_rss_mb() -> float:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     # Linux reports kilobytes, macOS bytes.
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def _status_mb(name: str) -> float | None:
+    """A memory figure of this process from /proc/self/status (Linux), in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            match = re.search(rf"^{name}:\s+(\d+) kB", status.read(), re.M)
+    except OSError:
+        return None
+    return int(match.group(1)) / 1024 if match else None
+
+
+class _RunPeak:
+    """The highest resident size of the process during a block, in MB (``None`` where it cannot be known).
+
+    On Linux the kernel keeps a high-water mark (VmHWM) that writing "5" to /proc/self/clear_refs resets to
+    the current size; where that is refused, a thread samples the resident size every 2 ms instead. The
+    reset also lowers what ``getrusage`` reports afterwards, so the mark it clears is kept in ``cleared_mb``
+    for the process's own peak.
+    """
+
+    def __init__(self) -> None:
+        self.mb: float | None = None
+        self.cleared_mb: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._sampled = 0.0
+
+    def __enter__(self) -> _RunPeak:
+        self.cleared_mb = _status_mb("VmHWM")
+        try:
+            with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+                clear.write("5")
+        except OSError:
+            if _status_mb("VmRSS") is not None:
+                self._thread = threading.Thread(target=self._sample, daemon=True)
+                self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self._sampled = max(self._sampled, _status_mb("VmRSS") or 0.0)
+            self._stop.wait(0.002)
+
+    def __exit__(self, *exc) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self.mb = max(self._sampled, _status_mb("VmRSS") or 0.0)
+        else:
+            self.mb = _status_mb("VmHWM")
+
+
+def _step_split(start: float, end: float, steps: list[tuple[float, str]]) -> dict[str, float]:
+    """How long each reported step took (ms): from its report to the next one, the last one to the end."""
+    split: dict[str, float] = {}
+    for index, (at, step) in enumerate(steps):
+        since = start if index == 0 else at
+        until = steps[index + 1][0] if index + 1 < len(steps) else end
+        split[step] = split.get(step, 0.0) + (until - since) * 1000
+    return split
+
+
+def _median_steps(runs: list[dict[str, float]]) -> list[dict]:
+    """Per step, in the order the steps came: its median time over the runs that had it."""
+    names = list(dict.fromkeys(name for run in runs for name in run))
+    return [
+        {
+            "step": name,
+            "median_ms": round(statistics.median([run[name] for run in runs if name in run]), 2),
+            "runs": sum(1 for run in runs if name in run),
+        }
+        for name in names
+    ]
 
 
 class Command(BaseCommand):
@@ -239,28 +464,49 @@ class Command(BaseCommand):
             )
 
     def measure(self, name: str, prepare, repeat: int, options) -> dict:
+        scenario: Scenario | None = None
         # The test client's host name; the view code is the same as behind any other host.
-        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]), transaction.atomic():
-            plan = plan_get(office_code=options["office"], year_code=options["year"])
-            scenario = prepare(plan, options["user"])
-            scenario.before_run()
-            scenario.run()  # warm-up
-            scenario.after_run()
-            scenario.before_run()
-            with CaptureQueriesContext(connection) as queries:
-                response = scenario.run()
-            query_count = len(queries)  # now: the log is cleared between the timed runs below
-            scenario.after_run()
-            timings = []
-            for _ in range(repeat):
-                scenario.before_run()
-                reset_queries()  # DEBUG keeps every query; do not let the log grow across runs
-                start = time.perf_counter()
-                scenario.run()
-                timings.append((time.perf_counter() - start) * 1000)
-                scenario.after_run()
-            transaction.set_rollback(True)
+        with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
+            try:
+                with transaction.atomic():
+                    plan = plan_get(office_code=options["office"], year_code=options["year"])
+                    scenario = prepare(plan, options["user"])
+                    scenario.before_run()
+                    scenario.run()  # warm-up
+                    scenario.after_run()
+                    scenario.before_run()
+                    with CaptureQueriesContext(connection) as queries:
+                        result = scenario.run()
+                    query_count = len(queries)  # now: the log is cleared between the timed runs below
+                    described = scenario.describe(result)
+                    del result  # a large PDF is not kept through the timed runs
+                    scenario.after_run()
+                    timings, run_peaks, step_runs = [], [], []
+                    process_peaks = [_peak_rss_mb()]
+                    rss_before_runs = _status_mb("VmRSS")
+                    for _ in range(repeat):
+                        scenario.before_run()
+                        reset_queries()  # DEBUG keeps every query; do not let the log grow across runs
+                        if scenario.steps is not None:
+                            scenario.steps.clear()
+                        gc.collect()  # the garbage of the run before is not counted in this one's peak
+                        with _RunPeak() as peak:
+                            start = time.perf_counter()
+                            scenario.run()
+                            end = time.perf_counter()
+                        timings.append((end - start) * 1000)
+                        run_peaks.append(peak.mb)
+                        process_peaks += [peak.cleared_mb or 0.0, peak.mb or 0.0]
+                        if scenario.steps is not None:
+                            step_runs.append(_step_split(start, end, scenario.steps))
+                        scenario.after_run()
+                    transaction.set_rollback(True)
+            finally:
+                # After the rollback, inside the settings above (a scenario may have overridden some too).
+                if scenario is not None:
+                    scenario.cleanup()
         ordered = sorted(timings)
+        known_peaks = [peak for peak in run_peaks if peak is not None]
         return {
             "scenario": name,
             "runs": repeat,
@@ -268,12 +514,15 @@ class Command(BaseCommand):
             "p95_ms": round(_percentile(ordered, 0.95), 2),
             "min_ms": round(ordered[0], 2),
             "max_ms": round(ordered[-1], 2),
-            "peak_rss_mb": round(_peak_rss_mb(), 1),
+            "peak_rss_mb": round(max(_peak_rss_mb(), *process_peaks), 1),
+            "run_peak_rss_mb": round(max(known_peaks), 1) if known_peaks else None,
+            "rss_before_runs_mb": round(rss_before_runs, 1) if rss_before_runs is not None else None,
             "queries": query_count,
-            "bytes": len(response.content),
+            **described,
             "office": plan.office.code,
             "year": plan_year_code(plan),
             **scenario.figures,
+            **({"steps": _median_steps(step_runs)} if scenario.steps is not None else {}),
             "database": connection.vendor,
             "debug": settings.DEBUG,
             "committed": False,
