@@ -11,12 +11,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from apa_tracker.errors import DomainError
 from evidence.models import EXTENSIONS, ContentType, Evidence
 from indicators import permissions
-from indicators.models import VISIBLE_TO_REVIEWER_STATES, ActionPlan
-from indicators.selectors import PlanPage, indicator_evidence
+from indicators.models import ActionPlan
+from indicators.selectors import PlanPage, indicator_evidence, visible_quarters
 from indicators.workflow import periods_ensure
 from reports.bangla import format_number, quarter_label, to_bangla_digits
 
-ALL_QUARTERS = (1, 2, 3, 4)
 # Names a browser or an operating system commonly uses for each stored type.
 ACCEPTED_SUFFIXES = {
     ContentType.PDF: (".pdf",),
@@ -33,16 +32,6 @@ def file_size_bn(size: int) -> str:
         return f"{format_number(kilobytes)} KB"
     megabytes = format_number(Decimal(size) / (1024 * 1024), decimals=1)
     return f"{megabytes.removesuffix('.০')} MB"
-
-
-def visible_quarters(plan: ActionPlan, user: AbstractBaseUser | AnonymousUser) -> list[int]:
-    """The quarters of the plan this user may see: all for members, only sent or accepted ones for a
-    reviewer of the parent office (DESIGN.md §4) — the same rule as ``indicators.selectors.plan_page``."""
-    if permissions.is_member(user, plan):
-        return list(ALL_QUARTERS)
-    if not permissions.is_reviewer_of(user, plan):
-        return []
-    return sorted(plan.periods.filter(state__in=VISIBLE_TO_REVIEWER_STATES).values_list("quarter", flat=True))
 
 
 def evidence_for_user(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Evidence:

@@ -315,6 +315,17 @@ def plan_for_user(*, user, office_code: str, year_code: str) -> ActionPlan:
     return plan
 
 
+def visible_quarters(plan: ActionPlan, user, *, periods: list[ReportingPeriod] | None = None) -> list[int]:
+    """The quarters of the plan this user may see: all for members, only sent or accepted ones for a
+    reviewer of the parent office (DESIGN.md §4: never drafts), none for anyone else."""
+    if permissions.is_member(user, plan):
+        return [1, 2, 3, 4]
+    if not permissions.is_reviewer_of(user, plan):
+        return []
+    periods = plan.periods.all() if periods is None else periods
+    return sorted(p.quarter for p in periods if p.state in VISIBLE_TO_REVIEWER_STATES)
+
+
 def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> PlanPage:
     """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
     from indicators.explain import score_reason_bn
@@ -327,7 +338,7 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
     transitions: dict[int, list[PeriodTransition]] = {p.pk: [] for p in periods}
     for transition in PeriodTransition.objects.filter(period__plan=plan).select_related("user"):
         transitions[transition.period_id].append(transition)
-    visible_quarters = [p.quarter for p in periods if is_member or p.state in VISIBLE_TO_REVIEWER_STATES]
+    visible = visible_quarters(plan, user, periods=periods)
     editable_quarters = {p.quarter for p in periods if can_edit and p.state in EDITABLE_STATES}
 
     indicators = plan_indicators(plan)
@@ -340,10 +351,10 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
     inputs = []
     for indicator in indicators:
         base = indicator_scoring_input(indicator)
-        quarterly = {q: v for q, v in base.quarterly.items() if q in visible_quarters}
+        quarterly = {q: v for q, v in base.quarterly.items() if q in visible}
         inputs.append(dataclasses.replace(base, quarterly=quarterly))
     areas = list(plan.areas.order_by("position"))
-    up_to = max(visible_quarters) if visible_quarters else 1
+    up_to = max(visible) if visible else 1
     result = scoring.score_plan(
         [scoring.AreaInput(code=a.code, marks=a.marks) for a in areas], inputs, up_to_quarter=up_to
     )
@@ -369,8 +380,8 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
                 cells=[
                     QuarterCell(
                         quarter=q,
-                        progress=progress.get(q) if q in visible_quarters else None,
-                        visible=q in visible_quarters,
+                        progress=progress.get(q) if q in visible else None,
+                        visible=q in visible,
                         editable=q in editable_quarters and indicator.applicable,
                     )
                     for q in (1, 2, 3, 4)
@@ -388,7 +399,7 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
             late=_is_late(p, transitions[p.pk], today),
         )
         for p in periods
-        if is_member or p.quarter in visible_quarters
+        if is_member or p.quarter in visible
     ]
     return PlanPage(
         plan=plan,
@@ -397,7 +408,7 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
         periods=period_views,
         is_member=is_member,
         can_edit=can_edit,
-        visible_quarters=visible_quarters,
+        visible_quarters=visible,
     )
 
 

@@ -99,17 +99,31 @@ def font_css() -> str:
     return FONT_FACES_CSS + "\n" + _DEFAULTS_CSS
 
 
+def render_document(html: str, *, base_url: str | None = None):
+    """Lay out and paginate ``html`` with the project's fonts (a WeasyPrint Document): ``.pages`` gives the
+    page count before anything is drawn, ``.write_pdf()`` the bytes. Whatever text layer is installed (or
+    none) applies when it is written."""
+    # A FontConfiguration per document: WeasyPrint registers @font-face files into it (in a temporary
+    # folder it owns), and sharing one between threads rendering at the same time is not supported.
+    font_config = FontConfiguration()
+    stylesheet = CSS(string=font_css(), font_config=font_config)
+    return HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=font_config)
+
+
 def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
     """Render ``html`` with the project's fonts, with whatever text layer is installed (or none).
 
     Reports use :func:`html_to_pdf`; this is the part below it, kept separate so the tests and the
     benchmark can compare output with and without :mod:`reports.textlayer`.
     """
-    # A FontConfiguration per document: WeasyPrint registers @font-face files into it (in a temporary
-    # folder it owns), and sharing one between threads rendering at the same time is not supported.
-    font_config = FontConfiguration()
-    stylesheet = CSS(string=font_css(), font_config=font_config)
-    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[stylesheet], font_config=font_config)
+    return render_document(html, base_url=base_url).write_pdf()
+
+
+def html_to_document(html: str, *, base_url: str | None = None):
+    """:func:`render_document` with the /ActualText text layer: what :func:`html_to_pdf` writes, laid out
+    first so that a caller can read its page count."""
+    textlayer.install()
+    return render_document(html, base_url=base_url)
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
@@ -118,5 +132,4 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     ``base_url`` resolves relative URLs in the HTML (images, stylesheets); give a ``file://`` folder URL
     for local files.  The fonts need none: their URLs are absolute.
     """
-    textlayer.install()
-    return write_pdf(html, base_url=base_url)
+    return html_to_document(html, base_url=base_url).write_pdf()

@@ -1000,10 +1000,12 @@ def _generated_part(
     a start page crosses ১০ or ১০০), so in practice the second layout comes out as long as the first and
     none is needed after it. The loop checks that all the same.
     """
+    from reports import pdf
+
     if not evidence:
         progress(10, "প্রতিবেদন তৈরি হচ্ছে")
         html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=None, evidence=evidence)
-        document = _layout(html, base_url)
+        document = pdf.html_to_document(html, base_url=base_url)
         progress(60, "পিডিএফ লেখা হচ্ছে")
         return document.write_pdf(), len(document.pages)
 
@@ -1016,27 +1018,12 @@ def _generated_part(
         starts = evidence_start_pages(evidence, pages_per_item, pages)
         html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=starts, evidence=evidence)
         document = None  # the previous layout is no longer needed: let it go before the next one is made
-        document = _layout(html, base_url)
+        document = pdf.html_to_document(html, base_url=base_url)
         if len(document.pages) == pages:
             progress(60, "পিডিএফ লেখা হচ্ছে")
             return document.write_pdf(), pages
         pages = len(document.pages)
     raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
-
-
-def _layout(html: str, base_url: str):
-    """Lay out and paginate ``html`` as ``reports.pdf.html_to_pdf`` does (the shipped fonts, the /ActualText
-    text layer), without drawing it yet: ``.pages`` gives the page count, ``.write_pdf()`` the very bytes
-    ``html_to_pdf`` would give (which is this and then ``write_pdf``)."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    from reports import pdf, textlayer
-
-    textlayer.install()
-    font_config = FontConfiguration()  # one per document, as in reports.pdf.write_pdf; the document keeps it
-    stylesheet = CSS(string=pdf.font_css(), font_config=font_config)
-    return HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=font_config)
 
 
 def period_is_final(plan: ActionPlan, quarter: int) -> bool:
