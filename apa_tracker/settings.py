@@ -52,6 +52,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "axes",
+    "csp",
+    "storages",
+    "django_tasks",
+    "django_tasks_db",
     "indicators",
     "evidence",
     "reports",
@@ -59,6 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "apa_tracker.middleware.BanglaFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "apa_tracker.urls"
@@ -102,7 +111,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("APA_PASSWORD_MIN_LENGTH", "10"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -115,19 +127,106 @@ TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True
 
+# Sign-in (issue 5). django-axes counts failed sign-ins per user name and address; after
+# AXES_FAILURE_LIMIT failures the pair is locked for AXES_COOLOFF_TIME hours. Every successful sign-in
+# resets the count. Sessions end after SESSION_COOKIE_AGE seconds (default 8 hours, one working day) and
+# when the browser closes; a password change ends every other session of that user (Django's session
+# hash) while keeping the one that changed it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("APA_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("APA_LOGIN_LOCKOUT_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("APA_PROXY_COUNT", "0")) or None
+SESSION_COOKIE_AGE = int(os.environ.get("APA_SESSION_SECONDS", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Transport and browser protections. Off in the embedded setup (plain http on 127.0.0.1), on in
+# production; each can be set explicitly.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (say so with DJANGO_BEHIND_TLS_PROXY=1).
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Uploads larger than this are streamed to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Content-Security-Policy: only our own scripts, styles, fonts and images; no inline code, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "static"))
+# whitenoise serves from the app folders as well, so a server started without `collectstatic` still has them.
+WHITENOISE_USE_FINDERS = True
 
 # Evidence and generated reports are private: stored outside the web root and served only through
 # permission-checked views, never by MEDIA_URL.
 PRIVATE_FILES_ROOT = Path(os.environ.get("APA_PRIVATE_FILES_ROOT", BASE_DIR / "var" / "private"))
-STORAGES = {
-    "default": {
+# APA_STORAGE=s3 keeps them in S3-compatible object storage instead (django-storages): the bucket is
+# private, files are read back by the application and never linked directly.
+APA_STORAGE = os.environ.get("APA_STORAGE", "local").strip().lower()
+if APA_STORAGE == "local":
+    _default_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
+    }
+elif APA_STORAGE == "s3":
+    if not os.environ.get("APA_S3_BUCKET"):
+        raise ImproperlyConfigured("APA_S3_BUCKET must be set when APA_STORAGE=s3.")
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["APA_S3_BUCKET"],
+            "endpoint_url": os.environ.get("APA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("APA_S3_REGION") or None,
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment (boto3 reads them).
+            "location": os.environ.get("APA_S3_PREFIX", ""),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"APA_STORAGE must be 'local' or 's3', not {APA_STORAGE!r}.")
+STORAGES = {
+    "default": _default_storage,
+    # Static files are served by the app itself through whitenoise; in production with hashed, compressed
+    # names (needs `collectstatic`).
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("APA_STATIC_MANIFEST", not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 # Evidence upload limit in bytes (DESIGN.md §5: default 20 MB).
@@ -136,6 +235,16 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("APA_EVIDENCE_MAX_BYTES", str(20 * 1024 
 # How report rendering jobs run (reports/jobs.py): "thread" in the embedded setup (the browser polls the
 # progress), "inline" at once in the caller, "worker" queued for `manage.py report_worker`.
 REPORT_JOBS_MODE = os.environ.get("APA_REPORT_JOBS", "thread")
+
+# Django's task framework (django-tasks): in "worker" mode jobs are queued in the database (SQLite or
+# PostgreSQL, no extra server) and run by `manage.py report_worker`; otherwise tasks run at once.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if REPORT_JOBS_MODE == "worker"
+        else "django_tasks.backends.immediate.ImmediateBackend",
+    }
+}
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
