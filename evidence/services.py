@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from pathlib import PurePosixPath, PureWindowsPath
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -17,7 +14,13 @@ from django.db.models import Max
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
 from evidence.selectors import file_size_bn, first_open_quarter
-from evidence.validators import EvidenceRejected, check_evidence_bytes
+from evidence.validators import (
+    DEFAULT_MAX_PIXELS,
+    EvidenceRejected,
+    check_evidence_bytes,
+    clean_text,
+    sanitize_filename,
+)
 from indicators import permissions
 from indicators.models import ActionPlan, HistoryKind, Indicator
 from indicators.workflow import (
@@ -49,14 +52,6 @@ def _ensure_open(plan: ActionPlan, quarter: int | None) -> None:
         ensure_plan_open(plan)
 
 
-def sanitize_filename(name: str) -> str:
-    """The last path component, without control characters, at most 200 characters; kept only for display."""
-    base = PureWindowsPath(PurePosixPath(name).name).name
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
-    base = re.sub(r"\s+", " ", base).strip().lstrip(".")
-    return base[:200] or "file"
-
-
 @transaction.atomic
 def evidence_attach(
     *,
@@ -67,19 +62,30 @@ def evidence_attach(
     quarter: int | None = None,
     user: AbstractBaseUser | None = None,
 ) -> Evidence:
-    """Check an evidence file by its content and keep it under a random name with its SHA-256."""
-    title = " ".join(title.split())
+    """Check an evidence file by its content and keep it under a random name with its SHA-256.
+
+    The title and the original name are cleaned for display (``clean_text``, ``sanitize_filename``); the
+    stored name is random with the extension of the type the content was found to be. A refused file
+    leaves nothing: the checks come before anything is written, and a failure after the file was written
+    removes it again."""
+    title = clean_text(title)
     if not title:
         raise DomainError("প্রমাণকের শিরোনাম আবশ্যক।", "The evidence title is required.")
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
     _ensure_open(indicator.plan, quarter)
-    checked = check_evidence_bytes(data, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    if len(data) > settings.EVIDENCE_MAX_BYTES:
+        raise upload_too_large()
+    checked = check_evidence_bytes(
+        data,
+        max_bytes=settings.EVIDENCE_MAX_BYTES,
+        max_pixels=getattr(settings, "EVIDENCE_MAX_PIXELS", DEFAULT_MAX_PIXELS),
+    )
     last = indicator.evidence.aggregate(last=Max("position"))["last"]
     evidence = Evidence(
         indicator=indicator,
         quarter=quarter,
-        title=title[:500],
+        title=title[:500].rstrip(),
         original_name=sanitize_filename(original_name),
         content_type=checked.content_type,
         size=len(data),
@@ -139,14 +145,20 @@ def evidence_upload(
     if quarter not in (1, 2, 3, 4):
         raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
     _ensure_open(indicator.plan, quarter)
-    # Checked before the file is read: an oversize upload never enters memory.
-    if upload.size is not None and upload.size > settings.EVIDENCE_MAX_BYTES:
+    # Checked before the file is read: an oversize upload never enters memory (and the reading stops at the
+    # limit should the declared size be wrong).
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size is not None and upload.size > limit:
         raise upload_too_large()
-    data = b"".join(upload.chunks())
+    data = bytearray()
+    for chunk in upload.chunks():
+        data += chunk
+        if len(data) > limit:
+            raise upload_too_large()
     return evidence_attach(
         indicator=indicator,
         title=title,
-        data=data,
+        data=bytes(data),
         original_name=upload.name or "",
         quarter=quarter,
         user=user,
@@ -174,5 +186,6 @@ def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser, reason: str =
     )
     storage, name = current.file.storage, current.file.name
     current.delete()
-    # After the commit, not before: if the removal is rolled back, the row must still find its file.
-    transaction.on_commit(lambda: storage.delete(name))
+    # After the commit, not before: if the removal is rolled back, the row must still find its file. A file that
+    # other rows still use stays (generate_load_data points all its evidence rows at one shared file).
+    transaction.on_commit(lambda: Evidence.objects.filter(file=name).exists() or storage.delete(name))

@@ -14,7 +14,6 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from apa_tracker.errors import DomainError
 from evidence import selectors, services
 from evidence.models import Evidence
+from evidence.uploadhandlers import UploadLimit, declared_too_large
 from indicators import permissions
 from indicators import selectors as plan_selectors
 from indicators.models import ActionPlan, Indicator
@@ -83,25 +83,6 @@ def _answer(
 # Upload
 
 
-class EvidenceSizeLimit(FileUploadHandler):
-    """Stops keeping an uploaded file as soon as it passes the limit, so that an oversize upload fills
-    neither memory nor the temporary folder (``DATA_UPLOAD_MAX_MEMORY_SIZE`` does not cover files)."""
-
-    def __init__(self, request: HttpRequest, max_bytes: int):
-        super().__init__(request)
-        self.max_bytes = max_bytes
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.max_bytes:
-            self.exceeded = True
-            raise SkipFile  # Django drops the partial file, including its temporary file
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None  # the next handler (memory or temporary file) keeps the file
-
-
 class EvidenceUploadForm(forms.Form):
     title = forms.CharField(
         max_length=500,
@@ -125,22 +106,28 @@ class EvidenceUploadForm(forms.Form):
 @login_required
 @require_POST
 def upload(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
+    """An evidence upload: refused from its declared length before the body is read, and otherwise
+    received through ``UploadLimit`` so that an oversize file is never kept whole."""
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
     if not permissions.can_edit_progress(request.user, plan):
         raise Http404(_("এই দপ্তরের প্রমাণক আপনি যোগ করতে পারেন না।"))
-    limit = EvidenceSizeLimit(request, settings.EVIDENCE_MAX_BYTES)
+    if declared_too_large(request, settings.EVIDENCE_MAX_BYTES):
+        # Nothing is read, kept or changed, so no CSRF token is needed to say so.
+        return _answer(request, plan, indicator, error=services.upload_too_large().user_message)
+    limit = UploadLimit(request, max_bytes=settings.EVIDENCE_MAX_BYTES)
     request.upload_handlers.insert(0, limit)
     return _upload(request, plan, indicator, limit)
 
 
 @csrf_protect
-def _upload(
-    request: HttpRequest, plan: ActionPlan, indicator: Indicator, limit: EvidenceSizeLimit
-) -> HttpResponse:
+def _upload(request: HttpRequest, plan: ActionPlan, indicator: Indicator, limit: UploadLimit) -> HttpResponse:
     form = EvidenceUploadForm(request.POST, request.FILES)
     form_data = {"title": request.POST.get("title", ""), "quarter": request.POST.get("quarter", "")}
-    if limit.exceeded:
+    if limit.too_many_files:
+        error = _("একবারে একটি ফাইল দিন।")
+        return _answer(request, plan, indicator, error=error, form_data=form_data)
+    if limit.too_large:
         error = services.upload_too_large().user_message
         return _answer(request, plan, indicator, error=error, form_data=form_data)
     if not form.is_valid():

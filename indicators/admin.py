@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -26,15 +27,17 @@ from django.db.models import Count, QuerySet, Sum
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from import_export.admin import ExportMixin, ImportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.results import RowResult
 
 from apa_tracker.errors import DomainError
+from evidence.uploadhandlers import UploadLimit, declared_too_large
 from indicators import parsing, scoring
 from indicators.models import (
     EDITABLE_STATES,
@@ -59,6 +62,7 @@ from indicators.resources import (
     progress_value_text,
 )
 from indicators.services import indicator_settings
+from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
 from indicators.workflow import history_progress_change, history_record
 from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 
@@ -487,6 +491,39 @@ class ActivityAdmin(CreatedByImportOnly, CodeSearchMixin, admin.ModelAdmin):
 # Import and export through our services
 
 
+def _both_languages(error: DomainError) -> str:
+    return f"{error.message_bn} / {error.message_en}" if error.message_en else error.message_bn
+
+
+class _SheetFileCheck:
+    """The uploaded sheet is checked by content (``indicators.uploads``, as on the command line) while the
+    form is validated, so a refused file never reaches import-export's temporary copy. ``upload_refusal``
+    is what ``UploadLimit`` refused while the request was received (the file itself is then missing)."""
+
+    def __init__(self, *args: Any, upload_refusal: str = "", **kwargs: Any):
+        self.upload_refusal = upload_refusal
+        super().__init__(*args, **kwargs)
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if self.upload_refusal:
+            return upload  # dropped or closed while it arrived; clean() says why
+        try:
+            check_sheet_size(upload.size)
+            data = b"".join(upload.chunks())
+            check_sheet_bytes(data, name=upload.name or "")
+        except DomainError as error:
+            raise ValidationError(_both_languages(error)) from error
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.upload_refusal:
+            self._errors.pop("import_file", None)  # "required": the file was dropped for this reason
+            self.add_error("import_file", self.upload_refusal)
+        return cleaned
+
+
 class _ImportFormLabels:
     def _bangla_labels(self) -> None:
         self.fields["import_file"].label = _("ফাইল (CSV বা XLSX)")
@@ -519,7 +556,7 @@ class PlanTargetForm(forms.Form):
         return fiscal_year_label(start, bangla=False)
 
 
-class PlanSheetImportForm(_ImportFormLabels, PlanTargetForm, ImportForm):
+class PlanSheetImportForm(_SheetFileCheck, _ImportFormLabels, PlanTargetForm, ImportForm):
     field_order = ["resource", "office", "fiscal_year", "replace", "import_file", "format"]
 
     def __init__(self, formats, resources, **kwargs: Any):
@@ -557,7 +594,7 @@ class ProgressTargetForm(forms.Form):
     )
 
 
-class ProgressSheetImportForm(_ImportFormLabels, ProgressTargetForm, ImportForm):
+class ProgressSheetImportForm(_SheetFileCheck, _ImportFormLabels, ProgressTargetForm, ImportForm):
     field_order = ["resource", "plan", "import_file", "format"]
 
     def __init__(self, formats, resources, **kwargs: Any):
@@ -569,6 +606,10 @@ class ProgressSheetConfirmForm(ProgressTargetForm, ConfirmImportForm):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["plan"].widget = forms.HiddenInput()
+
+
+def _sheet_too_large_message() -> str:
+    return _both_languages(sheet_too_large())
 
 
 LOG_ACTIONS = {
@@ -604,6 +645,58 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    # -- receiving the file: size limit while it arrives, content check on the form, no copy left behind
+
+    def get_urls(self):
+        name = "{}_{}_import".format(*self.get_model_info())
+        urls = [url for url in super().get_urls() if getattr(url, "name", None) != name]
+        return [path("import/", self._import_view_with_upload_limit(), name=name), *urls]
+
+    def _import_view_with_upload_limit(self):
+        """The import page, with ``UploadLimit`` installed before the body is read: the view is
+        ``csrf_exempt`` and the admin's own wrapper (sign-in, permission, CSRF) runs after the handler is
+        in place. A body whose declared length is already too large is refused without being read."""
+        protected = self.admin_site.admin_view(self.import_action)
+
+        @csrf_exempt
+        def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if (
+                request.method == "POST"
+                and self.admin_site.has_permission(request)
+                and self.has_import_permission(request)
+            ):
+                if declared_too_large(request, settings.SHEET_MAX_BYTES):
+                    messages.error(request, _sheet_too_large_message())
+                    return HttpResponseRedirect(request.get_full_path())
+                request.upload_handlers.insert(0, UploadLimit(request, max_bytes=settings.SHEET_MAX_BYTES))
+            return protected(request, *args, **kwargs)
+
+        return view
+
+    def get_import_form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
+        kwargs = super().get_import_form_kwargs(request)  # reads the body, through UploadLimit
+        limit = next((h for h in request.upload_handlers if isinstance(h, UploadLimit)), None)
+        if limit is not None and limit.too_many_files:
+            kwargs["upload_refusal"] = _("একবারে একটি ফাইল দিন।")
+        elif limit is not None and limit.too_large:
+            kwargs["upload_refusal"] = _sheet_too_large_message()
+        return kwargs
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        response = super().import_action(request, **kwargs)
+        # import-export keeps the upload in a temporary file for the confirmation; when there is nothing
+        # to confirm (the sheet was refused) the copy would stay behind for good.
+        context = getattr(response, "context_data", None) or {}
+        upload = request.FILES.get("import_file") if request.method == "POST" else None
+        tmp_name = getattr(upload, "tmp_storage_name", None)
+        if tmp_name and context.get("confirm_form") is None:
+            storage = self.get_tmp_storage_class()(name=tmp_name, **self.get_tmp_storage_class_kwargs())
+            try:
+                storage.remove()
+            except FileNotFoundError:
+                pass
+        return response
 
     # -- the import form and where the sheet goes
 

@@ -17,8 +17,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from apa_tracker.errors import DomainError
+from indicators.uploads import (
+    SheetUnreadable,
+    check_sheet_bytes,
+    check_sheet_size,
+    decode_csv,
+    sheet_max_bytes,
+)
 
-XLSX_MAGIC = b"PK\x03\x04"
+__all__ = ["Sheet", "SheetUnreadable", "read_sheet", "read_sheet_bytes", "write_sheet", "xlsx_bytes"]
 
 
 @dataclass(frozen=True)
@@ -30,47 +37,31 @@ class Sheet:
     header_row: int = 1
 
 
-class SheetUnreadable(DomainError):
-    pass
-
-
 def read_sheet(path: str | Path) -> Sheet:
+    """Read a sheet file; its size is checked before it is read, and the reading stops at the limit."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        if path.is_file():
+            check_sheet_size(path.stat().st_size)
+        with path.open("rb") as handle:
+            data = handle.read(sheet_max_bytes() + 1)
     except FileNotFoundError as exc:
         raise SheetUnreadable(f"ফাইল পাওয়া যায়নি: {path}", f"File not found: {path}") from exc
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise SheetUnreadable(f"ফাইল পড়া যায়নি: {path}", f"Cannot read file {path}: {exc}") from exc
     return read_sheet_bytes(data, name=path.name)
 
 
 def read_sheet_bytes(data: bytes, *, name: str = "") -> Sheet:
-    """Read CSV or XLSX; the format is decided by the content (XLSX is a zip), not by the name."""
-    if data.startswith(XLSX_MAGIC):
+    """Read CSV or XLSX; the format is decided by the content (``indicators.uploads.check_sheet_bytes``,
+    which also refuses what is neither), not by the name."""
+    if check_sheet_bytes(data, name=name) == "xlsx":
         return _read_xlsx(data)
-    if name.lower().endswith((".xlsx", ".xls")):
-        raise SheetUnreadable(
-            "ফাইলটি XLSX নয় বা ভাঙা; Excel-এ 'Excel Workbook (.xlsx)' হিসেবে আবার সংরক্ষণ করুন।",
-            "The file is not a valid XLSX workbook; save it again as 'Excel Workbook (.xlsx)'.",
-        )
     return _read_csv(data)
 
 
-def _decode_csv(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SheetUnreadable(
-            "CSV ফাইলটি UTF-8 এনকোডিংয়ে নয়; Excel-এ 'CSV UTF-8' হিসেবে সংরক্ষণ করুন।",
-            "The CSV file is not UTF-8; save it as 'CSV UTF-8' in Excel.",
-        ) from exc
-
-
 def _read_csv(data: bytes) -> Sheet:
-    text = _decode_csv(data)
+    text = decode_csv(data)
     # Only the delimiter is guessed (Excel writes ';' in some locales), from the header line; quoting is
     # always RFC 4180 double quotes — csv.Sniffer would take a remark in 'single quotes' for quoting.
     header_line = next((line for line in text.splitlines() if line.strip()), "")

@@ -1,9 +1,10 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from apa_tracker.errors import DomainError
-from evidence.services import evidence_attach
+from evidence.services import evidence_attach, upload_too_large
 from indicators import parsing
 from indicators.management.commands._base import APACommand
 from indicators.selectors import plan_get
@@ -22,10 +23,7 @@ class Command(APACommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"ফাইল পড়া যায়নি / cannot read {path}: {exc.strerror}") from exc
+        data = _read_evidence_file(path)
 
         def run():
             plan = plan_get(office_code=options["office"], year_code=options["year"])
@@ -53,3 +51,25 @@ class Command(APACommand):
             f"প্রমাণক যুক্ত হয়েছে / evidence attached: #{evidence.pk} {evidence.content_type}, "
             f"{evidence.page_count} page(s), sha256 {evidence.sha256}"
         )
+
+
+def _read_evidence_file(path: Path) -> bytes:
+    """The file's bytes, read only when it is a regular file within the size limit (checked before reading,
+    and the reading stops at the limit should the file grow meanwhile). The path is the operator's own
+    choice: it may point anywhere; what is kept is checked by content and stored under a random name."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    try:
+        if not path.is_file():  # also a directory, a device such as /dev/zero, or a name with a NUL byte
+            raise CommandError(
+                f"ফাইলটি পাওয়া যায়নি বা এটি সাধারণ ফাইল নয় / not found or not a regular file: {str(path)!r}"
+            )
+        if path.stat().st_size > limit:
+            raise CommandError(upload_too_large().message)
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise CommandError(f"ফাইল পড়া যায়নি / cannot read {str(path)!r}: {reason}") from exc
+    if len(data) > limit:
+        raise CommandError(upload_too_large().message)
+    return data

@@ -1,0 +1,73 @@
+"""A size limit that holds while an upload is received, not after it was kept.
+
+Django keeps every uploaded file, whatever its size, in memory or in a temporary file before a view sees it
+(``DATA_UPLOAD_MAX_MEMORY_SIZE`` covers the other form fields, not files). ``UploadLimit`` goes first in
+``request.upload_handlers`` and stops keeping a file as soon as it passes the limit, and keeps no more than
+one file per request; the view then refuses the upload and says why. A view installs it before anything
+reads ``request.POST``, which is why such views are ``csrf_exempt`` and check the token themselves
+afterwards with ``csrf_protect`` (the pattern of Django's "Modifying upload handlers on the fly").
+
+``declared_too_large`` refuses even earlier, from the request's Content-Length, without reading the body.
+"""
+
+from __future__ import annotations
+
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest
+
+# What a multipart body may carry besides the file: boundaries, part headers and the form's other fields
+# (a title of 500 characters is 2 KB in UTF-8). A body larger than the limit plus this holds a file that
+# is too large, or something that is not our form.
+MULTIPART_ALLOWANCE = 64 * 1024
+
+
+def declared_too_large(request: HttpRequest, max_bytes: int) -> bool:
+    """Whether the request says (in Content-Length) that its body is larger than any acceptable upload."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False  # Django treats an unreadable length as an empty body
+    return length > max_bytes + MULTIPART_ALLOWANCE
+
+
+class UploadLimit(FileUploadHandler):
+    """Keeps at most ``max_files`` files of at most ``max_bytes`` each; says afterwards what it refused.
+
+    A file over the limit is dropped with ``SkipFile`` at the chunk that passes the limit: the chunk never
+    reaches the handlers after this one, and Django closes (and so deletes) what they kept of it. The rest
+    of the body is read and thrown away, so that the form's later fields still arrive. Files beyond
+    ``max_files`` are dropped the same way, together with the files before them (Django closes every
+    handler's file on a skip), and the whole upload is refused.
+    """
+
+    def __init__(self, request: HttpRequest, *, max_bytes: int, max_files: int = 1):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.max_files = max_files
+        self.files_seen = 0
+        self.too_large = False
+        self.too_many_files = False
+
+    @property
+    def refused(self) -> bool:
+        return self.too_large or self.too_many_files
+
+    def new_file(self, field_name: str, file_name: str, *args, **kwargs) -> None:
+        super().new_file(field_name, file_name, *args, **kwargs)
+        self.files_seen += 1
+        if self.files_seen > self.max_files:
+            self.too_many_files = True
+            raise SkipFile
+        # A part header may declare its own length: no need to read a file that says it is too large.
+        if self.content_length is not None and self.content_length > self.max_bytes:
+            self.too_large = True
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.max_bytes:
+            self.too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None  # the next handler (memory or temporary file) returns the file
