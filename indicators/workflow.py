@@ -148,9 +148,14 @@ def ensure_quarter_editable(plan: ActionPlan, quarter: int) -> ReportingPeriod:
 
 
 def ensure_plan_open(plan: ActionPlan) -> None:
-    """Plan-wide data (applicability, undated evidence) may change while any period is still open."""
+    """Plan-wide data (applicability, undated evidence) may change while any period is still open.
+
+    The open periods stay locked until the caller's transaction ends, so the last of them cannot be submitted
+    between this check and the commit of the change (locked in quarter order: two callers never deadlock).
+    """
     periods_ensure(plan)
-    if not plan.periods.filter(state__in=EDITABLE_STATES).exists():
+    open_periods = plan.periods.select_for_update().filter(state__in=EDITABLE_STATES).order_by("quarter")
+    if not list(open_periods.values_list("pk", flat=True)):
         raise LockedError(
             "এই কর্মপরিকল্পনার সব প্রতিবেদনকাল দাখিল বা অনুমোদিত; এখন কিছু বদলানো যাবে না।",
             "Every period of this plan is submitted or approved; nothing can be changed now.",
@@ -190,12 +195,18 @@ def progress_record(
     if quarter not in (1, 2, 3, 4):
         raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
     if not indicator.applicable:
-        raise DomainError(
-            "সূচকটি প্রযোজ্য নয় হিসেবে চিহ্নিত; আগে প্রযোজ্য করুন।",
-            "The indicator is marked not applicable; make it applicable first.",
-        )
+        raise _not_applicable_error()
     _check_value_type(indicator, value)
     ensure_quarter_editable(plan, quarter)
+    # Applicability again, under a lock on the indicator's row: marking it not applicable takes the same lock
+    # before it looks for values, so a value can never land on a not-applicable indicator between the two.
+    # Lock order everywhere: period, indicator, progress.
+    if (
+        not Indicator.objects.select_for_update(no_key=True)
+        .values_list("applicable", flat=True)
+        .get(pk=indicator.pk)
+    ):
+        raise _not_applicable_error()
 
     current = Progress.objects.select_for_update().filter(indicator=indicator, quarter=quarter).first()
     current_version = current.version if current is not None else None
@@ -237,6 +248,13 @@ def progress_record(
     return ProgressSaved(progress=saved, changed=True)
 
 
+def _not_applicable_error() -> DomainError:
+    return DomainError(
+        "সূচকটি প্রযোজ্য নয় হিসেবে চিহ্নিত; আগে প্রযোজ্য করুন।",
+        "The indicator is marked not applicable; make it applicable first.",
+    )
+
+
 def _check_value_type(indicator: Indicator, value: Decimal | datetime.date | None) -> None:
     if value is None:
         return
@@ -266,6 +284,9 @@ def indicator_set_applicability(
         raise DomainError(
             "প্রযোজ্য নয় কেন, তার কারণ লিখুন।", "Give the reason why the indicator is not applicable."
         )
+    # Locked before the look for values: a progress save holds this lock while it checks applicability and
+    # stores its value, so a value saved at the same moment is either seen here or refused there.
+    indicator = Indicator.objects.select_for_update(no_key=True).get(pk=indicator.pk)
     if (
         not applicable
         and indicator.progress.exclude(value_number__isnull=True, value_date__isnull=True).exists()
@@ -274,7 +295,6 @@ def indicator_set_applicability(
             "এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।",
             "This indicator has achievements; clear them before marking it not applicable.",
         )
-    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
     before = (indicator.applicable, indicator.not_applicable_reason)
     indicator.applicable = applicable
     indicator.not_applicable_reason = "" if applicable else reason
@@ -339,8 +359,10 @@ def period_transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise DomainError("অজানা কাজ।", f"Unknown action '{action}'.")
+    # The period's row only (of=self): a lock over the join would also hold the plan, office and fiscal
+    # year rows, so every transition of that year, in every office, would wait for this one to commit.
     period = (
-        ReportingPeriod.objects.select_for_update()
+        ReportingPeriod.objects.select_for_update(of=("self",))
         .select_related("plan__office", "plan__fiscal_year")
         .get(pk=period.pk)
     )

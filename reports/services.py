@@ -294,7 +294,13 @@ def memo_serial_take(cover_letter: CoverLetter) -> int:
     The letter row and the office × year counter are locked (select_for_update), so two approvals at the
     same moment never get the same number; a letter that already has its serial keeps it.
     """
-    letter = CoverLetter.objects.select_for_update().select_related("period__plan").get(pk=cover_letter.pk)
+    # The letter's row only (of=self), not the period and plan it joins: the counter below is what orders
+    # the approvals of one office and year, and a plan lock would hold up every write that refers to the plan.
+    letter = (
+        CoverLetter.objects.select_for_update(of=("self",))
+        .select_related("period__plan")
+        .get(pk=cover_letter.pk)
+    )
     if letter.memo_serial is None:
         plan = letter.period.plan
         MemoSerial.objects.get_or_create(office_id=plan.office_id, fiscal_year_id=plan.fiscal_year_id)
