@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Answers each failed sign-in a little later than the one before, until axes locks (apa_tracker/signin.py).
+    "apa_tracker.signin.FailedSignInSlowdownMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -128,10 +130,12 @@ USE_I18N = True
 USE_TZ = True
 
 # Sign-in (issue 5). django-axes counts failed sign-ins per user name and address; after
-# AXES_FAILURE_LIMIT failures the pair is locked for AXES_COOLOFF_TIME hours. Every successful sign-in
-# resets the count. Sessions end after SESSION_COOKIE_AGE seconds (default 8 hours, one working day) and
-# when the browser closes; a password change ends every other session of that user (Django's session
-# hash) while keeping the one that changed it.
+# AXES_FAILURE_LIMIT failures the pair is locked for AXES_COOLOFF_TIME hours (the lockout page, HTTP 429).
+# Before that each failure is answered later than the one before (apa_tracker/signin.py): 0.25 s, 0.5 s,
+# 1 s … up to APA_LOGIN_SLOWDOWN_MAX_SECONDS (0 turns the slowing off), on every sign-in form, the
+# admin's too. Every successful sign-in resets the count. Sessions end after SESSION_COOKIE_AGE seconds
+# (default 8 hours, one working day) and when the browser closes; a password change ends every other
+# session of that user (Django's session hash) while keeping the one that changed it.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -141,13 +145,20 @@ AXES_COOLOFF_TIME = float(os.environ.get("APA_LOGIN_LOCKOUT_HOURS", "0.5"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("APA_PROXY_COUNT", "0")) or None
+# The address axes counts by. Behind APA_PROXY_COUNT trusted reverse proxies (load balancer …) REMOTE_ADDR is a
+# proxy's, so the client is read from X-Forwarded-For instead (apa_tracker/signin.py; django-ipware, which
+# axes' own AXES_IPWARE_* settings need, is not installed).
+APA_PROXY_COUNT = int(os.environ.get("APA_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "apa_tracker.signin.client_ip_address"
+APA_LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("APA_LOGIN_SLOWDOWN_MAX_SECONDS", "2"))
 SESSION_COOKIE_AGE = int(os.environ.get("APA_SESSION_SECONDS", str(8 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Transport and browser protections. Off in the embedded setup (plain http on 127.0.0.1), on in
 # production; each can be set explicitly.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The load balancer probes /healthz over plain HTTP on the app server's own port: answer it, not redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
@@ -190,36 +201,58 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "var" / "stat
 WHITENOISE_USE_FINDERS = True
 
 # Evidence and generated reports are private: stored outside the web root and served only through
-# permission-checked views, never by MEDIA_URL.
+# permission-checked views, never by MEDIA_URL. Where they live is chosen by APA_STORAGE (docs/storage.md).
 PRIVATE_FILES_ROOT = Path(os.environ.get("APA_PRIVATE_FILES_ROOT", BASE_DIR / "var" / "private"))
-# APA_STORAGE=s3 keeps them in S3-compatible object storage instead (django-storages): the bucket is
-# private, files are read back by the application and never linked directly.
-APA_STORAGE = os.environ.get("APA_STORAGE", "local").strip().lower()
-if APA_STORAGE == "local":
-    _default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
-    }
-elif APA_STORAGE == "s3":
-    if not os.environ.get("APA_S3_BUCKET"):
+
+
+def private_files_storage(environ, *, local_root: Path) -> dict:
+    """The ``STORAGES["default"]`` entry for evidence and approved reports, from the environment.
+
+    ``APA_STORAGE=local`` (the default): files under ``local_root``. ``APA_STORAGE=s3``: S3-compatible
+    object storage (AWS S3, MinIO, …) through django-storages, configured by ``APA_S3_BUCKET`` (required),
+    ``APA_S3_ENDPOINT_URL`` (not for AWS itself), ``APA_S3_REGION``, ``APA_S3_PREFIX`` and
+    ``APA_S3_ADDRESSING_STYLE`` (``path`` for most MinIO set-ups); credentials come from
+    ``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` or boto3's usual chain (instance role, profile).
+    The bucket is private: objects are written without an ACL and read back only by the application.
+    """
+    kind = (environ.get("APA_STORAGE") or "local").strip().lower()
+    if kind == "local":
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": local_root, "base_url": None},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"APA_STORAGE must be 'local' or 's3', not {kind!r}.")
+    bucket = (environ.get("APA_S3_BUCKET") or "").strip()
+    if not bucket:
         raise ImproperlyConfigured("APA_S3_BUCKET must be set when APA_STORAGE=s3.")
-    _default_storage = {
+    addressing_style = (environ.get("APA_S3_ADDRESSING_STYLE") or "").strip().lower() or None
+    if addressing_style not in (None, "auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            f"APA_S3_ADDRESSING_STYLE must be 'auto', 'path' or 'virtual', not {addressing_style!r}."
+        )
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["APA_S3_BUCKET"],
-            "endpoint_url": os.environ.get("APA_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("APA_S3_REGION") or None,
-            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the environment (boto3 reads them).
-            "location": os.environ.get("APA_S3_PREFIX", ""),
+            "bucket_name": bucket,
+            "endpoint_url": (environ.get("APA_S3_ENDPOINT_URL") or "").strip() or None,
+            "region_name": (environ.get("APA_S3_REGION") or "").strip() or None,
+            "addressing_style": addressing_style,
+            "location": (environ.get("APA_S3_PREFIX") or "").strip().strip("/"),
+            # No ACL on upload: objects stay as private as the bucket (never "public-read").
             "default_acl": None,
+            # Random evidence names never collide; a report name that exists gets a suffix, never replaced.
             "file_overwrite": False,
+            # Should a URL ever be made, it is signed and expires; the views never make one.
             "querystring_auth": True,
+            # A file read back (download, report annex) is spooled to disk beyond this size, not kept in memory.
+            "max_memory_size": FILE_UPLOAD_MAX_MEMORY_SIZE,
         },
     }
-else:
-    raise ImproperlyConfigured(f"APA_STORAGE must be 'local' or 's3', not {APA_STORAGE!r}.")
+
+
 STORAGES = {
-    "default": _default_storage,
+    "default": private_files_storage(os.environ, local_root=PRIVATE_FILES_ROOT),
     # Static files are served by the app itself through whitenoise; in production with hashed, compressed
     # names (needs `collectstatic`).
     "staticfiles": {
@@ -229,20 +262,29 @@ STORAGES = {
     },
 }
 
-# Evidence upload limit in bytes (DESIGN.md §5: default 20 MB).
+# Evidence upload limit in bytes (DESIGN.md §5: default 20 MB), and the largest picture accepted, in pixels
+# (Pillow decodes all of them into memory: 50 million is a 600 dpi A4 scan with room to spare).
 EVIDENCE_MAX_BYTES = int(os.environ.get("APA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+EVIDENCE_MAX_PIXELS = int(os.environ.get("APA_EVIDENCE_MAX_PIXELS", str(50_000_000)))
+# Plan, progress and office sheets (CSV/XLSX, DESIGN.md §7), in the admin and on the command line.
+SHEET_MAX_BYTES = int(os.environ.get("APA_SHEET_MAX_BYTES", str(5 * 1024 * 1024)))
 
 # How report rendering jobs run (reports/jobs.py): "thread" in the embedded setup (the browser polls the
 # progress), "inline" at once in the caller, "worker" queued for `manage.py report_worker`.
 REPORT_JOBS_MODE = os.environ.get("APA_REPORT_JOBS", "thread")
+if REPORT_JOBS_MODE not in {"thread", "inline", "worker"}:
+    raise ImproperlyConfigured(f"APA_REPORT_JOBS must be thread, inline or worker, not {REPORT_JOBS_MODE!r}.")
+# A job still running this many minutes after it started is taken for dead and marked failed (jobs.py).
+REPORT_JOB_STALE_MINUTES = int(os.environ.get("APA_REPORT_JOB_STALE_MINUTES", "30"))
 
-# Django's task framework (django-tasks): in "worker" mode jobs are queued in the database (SQLite or
-# PostgreSQL, no extra server) and run by `manage.py report_worker`; otherwise tasks run at once.
+# Django's task framework (django-tasks). The queue is a table of our own database (SQLite or PostgreSQL:
+# no extra server); `manage.py report_worker` runs what is queued. Only "worker" mode queues anything
+# (reports.jobs.job_start decides), so the backend is the database one whatever the mode: "worker" then
+# always means "queued for a worker", also when the mode is switched at run time (the tests do).
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend"
-        if REPORT_JOBS_MODE == "worker"
-        else "django_tasks.backends.immediate.ImmediateBackend",
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
     }
 }
 
