@@ -1,4 +1,5 @@
-# APA Tracker — the two commands: `make run` and `make test`.
+# APA Tracker — the two commands: `make run` and `make test`; `make serve` and `make worker` run it as in
+# production (docs/deployment.md).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-deps run test lint check-migrations ci clean
+.PHONY: setup system-deps run test lint check-migrations ci clean serve worker bench-deps
 
 # The virtualenv is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
 $(BIN)/.installed: pyproject.toml
@@ -29,6 +30,24 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Production-like: gunicorn (gunicorn.conf.py) with DJANGO_DEBUG=0, static files collected for whitenoise.
+# Needs the production environment of docs/deployment.md — at least DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS (the settings refuse to start without them), usually DATABASE_URL, APA_STORAGE=s3 and
+# APA_REPORT_JOBS=worker. Listens on APA_BIND (default 127.0.0.1:8000).
+serve: setup
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 exec $(BIN)/gunicorn --config gunicorn.conf.py
+
+# The report worker: renders the jobs the app servers queue (APA_REPORT_JOBS=worker). Stop it with Ctrl+C or
+# SIGTERM; the report in hand is finished first.
+worker: setup
+	exec $(BIN)/python manage.py report_worker
+
+# The load test's tools (locust), which the site and its tests do not need.
+bench-deps: $(BIN)/.installed
+	$(BIN)/pip install --quiet -e ".[bench]"
 
 lint: setup
 	$(BIN)/ruff check .

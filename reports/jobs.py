@@ -4,7 +4,14 @@
 - ``thread`` (the embedded default): in a background thread of the web process, started after the
   transaction commits; the browser polls the job's progress;
 - ``inline``: at once, in the caller's transaction (tests, and the command line);
-- ``worker``: left queued for a separate worker process (`manage.py report_worker`, the scale issue).
+- ``worker``: queued as a django-tasks task (reports/tasks.py) in the database and run by a separate
+  worker process, `manage.py report_worker` — any number of them, on any machine that reaches the database.
+
+The ReportJob row is what users see (status, progress, the file); the task queue only carries the job's id.
+Whoever runs a job first claims it (queued → running in one UPDATE), so a job enqueued or started twice is
+rendered once. A job still "running" REPORT_JOB_STALE_MINUTES after it was claimed is taken for dead (its
+worker or web process was killed mid-render): `jobs_fail_stale` marks it failed, and queues an approval copy
+that has no ApprovedReport yet once more (a second stale failure of the same report is left to a person).
 
 At approval the period's reports are rendered once (draft mark off) and kept as ApprovedReport with their
 SHA-256; they are never rendered again.
@@ -15,12 +22,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
+from apa_tracker.errors import DomainError
 from indicators.models import ActionPlan, ReportingPeriod
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
 
@@ -69,7 +78,15 @@ def job_start(job: ReportJob) -> None:
         job_run(job.pk)
     elif mode == "thread":
         transaction.on_commit(lambda: _start_thread(job.pk))
-    # "worker": a worker process picks it up
+    elif mode == "worker":
+        from reports.tasks import report_job_run
+
+        # The queue is a table of the same database, written in the caller's transaction: the task row
+        # commits (or rolls back) together with the job, so a worker never sees a task before its job,
+        # and a crash between the two cannot leave a job that nobody will ever run.
+        report_job_run.enqueue(job.pk)
+    else:
+        raise ValueError(f"REPORT_JOBS_MODE must be thread, inline or worker, not {mode!r}")
 
 
 def _start_thread(job_id: int) -> None:
@@ -82,31 +99,47 @@ def _start_thread(job_id: int) -> None:
     threading.Thread(target=target, name=f"report-job-{job_id}", daemon=True).start()
 
 
-def job_run(job_id: int) -> ReportJob:
-    """Render one job's report and keep the file; an approval job also keeps it as the ApprovedReport."""
+def job_claim(job_id: int) -> bool:
+    """Take a queued job for running; False when another worker, thread or an earlier run has it."""
+    claimed = ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, progress=1, step="শুরু", started_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def job_run(job_id: int) -> ReportJob | None:
+    """Render one job's report and keep the file; an approval job also keeps it as the ApprovedReport.
+
+    Returns None, and renders nothing, when the job was not queued any more (claimed by someone else,
+    already done or failed). A failed rendering marks the job failed with the reason and returns it.
+    """
     from reports.services import render_report
 
+    if not job_claim(job_id):
+        logger.info("report job %s not claimed: it is no longer queued", job_id)
+        return None
     job = ReportJob.objects.select_related("plan__office", "plan__fiscal_year").get(pk=job_id)
     period = ReportingPeriod.objects.get(plan=job.plan, quarter=job.quarter)
     approval = period.state not in ("draft", "submitted", "returned")
-    _update(job, status=JobStatus.RUNNING, progress=1, step="শুরু")
 
     def on_progress(percent: int, step: str) -> None:
         _update(job, progress=max(1, min(99, percent)), step=step[:255])
 
     try:
         rendered = render_report(job.plan, job.kind, job.quarter, draft=not approval, on_progress=on_progress)
-    except Exception as exc:  # the job records why; the page shows it
+        name = f"{job.plan.office.code}-{job.plan.fiscal_year.code}-{report_name(job.kind, job.quarter)}.pdf"
+        job.file.save(name, ContentFile(rendered.pdf), save=False)
+        if approval:
+            # Before the job says "done": a finished approval job means its copy is kept.
+            approved_report_keep(period, job.kind, rendered.pdf, rendered.pages)
+    except Exception as exc:
+        # The job records why (a broken evidence file, the storage unreachable …); the job page shows it.
         logger.exception("report job %s failed", job_id)
         _update(job, status=JobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
         return job
-    name = f"{job.plan.office.code}-{job.plan.fiscal_year.code}-{report_name(job.kind, job.quarter)}.pdf"
-    job.file.save(name, ContentFile(rendered.pdf), save=False)
     job.sha256, job.pages = rendered.sha256, rendered.pages
     job.status, job.progress, job.step, job.finished_at = JobStatus.DONE, 100, "সম্পন্ন", timezone.now()
     job.save(update_fields=["file", "sha256", "pages", "status", "progress", "step", "finished_at"])
-    if approval:
-        approved_report_keep(period, job.kind, rendered.pdf, rendered.pages)
     return job
 
 
@@ -114,6 +147,67 @@ def _update(job: ReportJob, **fields) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     ReportJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def stale_error(minutes: int) -> str:
+    from reports.bangla import to_bangla_digits
+
+    return str(
+        DomainError(
+            f"কাজটি {to_bangla_digits(minutes)} মিনিটেও শেষ হয়নি: যে প্রক্রিয়া এটি তৈরি করছিল সেটি সম্ভবত থেমে গেছে। আবার চেষ্টা করুন।",
+            f"The job did not finish within {minutes} minutes: the process rendering it probably stopped. "
+            "Please try again.",
+        )
+    )
+
+
+def jobs_fail_stale(*, now=None) -> list[ReportJob]:
+    """Mark jobs running longer than REPORT_JOB_STALE_MINUTES as failed, and queue their approval copies again.
+
+    A job's process can die mid-render (a worker killed by a deploy or out of memory, a web process
+    restarted under a thread job); its row would say "running" for ever. An approval copy must exist, so a
+    stale approval job without its ApprovedReport is queued once more as a new job; if the same report went
+    stale before, it is left failed for a person to look at (the render itself may be what kills the process).
+    Returns the jobs marked failed.
+    """
+    minutes = settings.REPORT_JOB_STALE_MINUTES
+    now = now or timezone.now()
+    error = stale_error(minutes)
+    candidates = list(
+        ReportJob.objects.filter(
+            status=JobStatus.RUNNING, started_at__lt=now - timedelta(minutes=minutes)
+        ).select_related("plan")
+    )
+    failed = []
+    for job in candidates:
+        # The status condition again: the job may have finished since it was read.
+        if ReportJob.objects.filter(pk=job.pk, status=JobStatus.RUNNING).update(
+            status=JobStatus.FAILED, error=error, finished_at=now
+        ):
+            job.status, job.error, job.finished_at = JobStatus.FAILED, error, now
+            failed.append(job)
+            logger.warning("report job %s failed as stale (running since %s)", job.pk, job.started_at)
+    for job in failed:
+        _retry_approval_copy(job, error)
+    return failed
+
+
+def _retry_approval_copy(job: ReportJob, error: str) -> None:
+    period = ReportingPeriod.objects.filter(plan=job.plan, quarter=job.quarter).first()
+    if period is None or period.state in ("draft", "submitted", "returned"):
+        return  # a draft: the user starts another one
+    same_report = ReportJob.objects.filter(plan=job.plan, kind=job.kind, quarter=job.quarter)
+    if ApprovedReport.objects.filter(period=period, kind=job.kind).exists():
+        return
+    if same_report.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+        return  # another rendering of it is on its way
+    if same_report.filter(status=JobStatus.FAILED, error=error).count() > 1:
+        logger.error(
+            "approval copy %s Q%s of %s went stale twice: not queued again", job.kind, job.quarter, job.plan
+        )
+        return
+    retry = job_create(plan=job.plan, kind=job.kind, quarter=job.quarter, user=job.created_by)
+    logger.warning("approval copy of stale job %s queued again as job %s", job.pk, retry.pk)
 
 
 def approved_report_keep(period: ReportingPeriod, kind: str, pdf: bytes, pages: int) -> ApprovedReport:
@@ -127,7 +221,14 @@ def approved_report_keep(period: ReportingPeriod, kind: str, pdf: bytes, pages: 
     plan = period.plan
     name = f"{plan.office.code}-{plan.fiscal_year.code}-{report_name(kind, period.quarter)}.pdf"
     report.file.save(name, ContentFile(pdf), save=False)
-    report.save()
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives losing the race
+            report.save()
+    except IntegrityError:
+        # Two renderings of one approved report finished together (say two workers, or a draft job for an
+        # approved period): the first one kept stays the copy; this file was never referenced.
+        report.file.storage.delete(report.file.name)
+        return ApprovedReport.objects.get(period=period, kind=kind)
     return report
 
 

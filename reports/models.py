@@ -177,6 +177,8 @@ class ReportJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(_("তৈরি"), auto_now_add=True)
+    # When a worker (or thread) claimed the job; a job running far longer than that is stale (jobs.py).
+    started_at = models.DateTimeField(_("শুরু"), null=True, blank=True)
     finished_at = models.DateTimeField(_("শেষ"), null=True, blank=True)
 
     class Meta:
