@@ -5,11 +5,17 @@ reviewer role, from "sent" on and never before (DESIGN.md §4). Everything is re
 queries whatever the number of offices or periods: sent and submitted times are annotated from the
 transitions with subqueries, the counts are one aggregate, the scores come from the snapshot taken at
 approval (never recomputed here: the snapshot is the truth for an approved period).
+
+A department may have hundreds of field offices, so the table is paged (``PAGE_SIZE`` rows) while the
+counts and the score chart are computed in the database over every matching row, not from the page: the
+chart shows the grade distribution of every office's latest period, and bars for the best and the weakest
+``CHART_END_BARS`` offices (all of them when there are no more than twice that many).
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
@@ -17,7 +23,7 @@ from typing import ClassVar
 from django.db.models import (
     BooleanField,
     Count,
-    DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -25,8 +31,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, TruncDate
+from django.db.models.functions import TruncDate
 
 from indicators import permissions
 from indicators.models import (
@@ -44,6 +49,19 @@ from indicators.workflow import allowed_actions
 from reports.bangla import QUARTER_ORDINALS_BN
 from reports.jobs import REPORT_NAMES
 from reports.models import ApprovedReport, ReportJob, ReportKind
+from reports.summary import (
+    BandCount,
+    band_aggregates,
+    band_counts,
+    first_submitted_at,
+    late_condition,
+    with_submitted_on,
+)
+
+#: Rows of the inbox table per page.
+PAGE_SIZE = 50
+#: Bars for the best and for the weakest offices in the score chart.
+CHART_END_BARS = 10
 
 # Sort keys accepted from the query string; the first is the default (newest sent first).
 SORT_SENT_NEWEST = "sent-desc"
@@ -55,8 +73,8 @@ SORTS = (SORT_SENT_NEWEST, SORT_SENT_OLDEST, SORT_SCORE_HIGHEST, SORT_SCORE_LOWE
 _ORDERINGS = {
     SORT_SENT_NEWEST: [F("sent_at").desc(nulls_last=True)],
     SORT_SENT_OLDEST: [F("sent_at").asc(nulls_last=True)],
-    SORT_SCORE_HIGHEST: [F("score_percent").desc(nulls_last=True), F("sent_at").desc(nulls_last=True)],
-    SORT_SCORE_LOWEST: [F("score_percent").asc(nulls_last=True), F("sent_at").desc(nulls_last=True)],
+    SORT_SCORE_HIGHEST: [F("snapshot_percent").desc(nulls_last=True), F("sent_at").desc(nulls_last=True)],
+    SORT_SCORE_LOWEST: [F("snapshot_percent").asc(nulls_last=True), F("sent_at").desc(nulls_last=True)],
 }
 # Ties are broken the same way in every sort, so the order of the rows is stable between requests.
 _TIE_BREAK = ["plan__office__code", "-plan__fiscal_year__start_year", "quarter"]
@@ -121,33 +139,133 @@ class InboxCounts:
 
 
 @dataclass(frozen=True)
+class Pager:
+    """Which page of the table is shown; ``number`` is always a page that exists (1 when there are no rows)."""
+
+    number: int = 1
+    count: int = 0  # rows in all pages
+    per_page: int = PAGE_SIZE
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    @property
+    def start_index(self) -> int:
+        """The first row shown, counted from 1 (0 when there are no rows)."""
+        return self.offset + 1 if self.count else 0
+
+    @property
+    def end_index(self) -> int:
+        return min(self.count, self.offset + self.per_page)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def is_paged(self) -> bool:
+        return self.num_pages > 1
+
+    @property
+    def links(self) -> list[int | None]:
+        """Page numbers to link: the first, the last and two either side of this one; None marks a gap."""
+        wanted = {1, self.num_pages, *range(self.number - 2, self.number + 3)}
+        numbers = sorted(n for n in wanted if 1 <= n <= self.num_pages)
+        links: list[int | None] = []
+        for number in numbers:
+            if links and number - (links[-1] or 0) > 1:
+                links.append(None)
+            links.append(number)
+        return links
+
+
+def pager(count: int, requested: int | None) -> Pager:
+    """The page asked for, within the pages that exist (a page past the end shows the last one)."""
+    last = max(1, math.ceil(count / PAGE_SIZE))
+    number = min(max(requested or 1, 1), last)
+    return Pager(number=number, count=count)
+
+
+@dataclass(frozen=True)
 class ChartBar:
-    row: InboxRow
+    """One office's bar: the percent of its latest period (in the chart's filters) from the approval snapshot."""
+
+    period: ReportingPeriod
+    percent: Decimal
     y: int  # top of the bar's band, in SVG user units
     width: int  # bar length in SVG user units (percent × scale)
+
+    @property
+    def office(self) -> Office:
+        return self.period.plan.office
+
+    @property
+    def quarter_label(self) -> str:
+        return quarter_short_label(self.period.quarter)
+
+    @property
+    def scaled_marks(self) -> Decimal | None:
+        return _decimal((self.period.score_snapshot or {}).get("scaled_marks"))
+
+    @property
+    def total_weight(self) -> Decimal | None:
+        return _decimal((self.period.score_snapshot or {}).get("total_weight"))
+
+
+@dataclass(frozen=True)
+class ChartGap:
+    """Between the best and the weakest offices: how many offices are not drawn."""
+
+    hidden: int
+    y: int
+
+
+@dataclass(frozen=True)
+class DistributionBar:
+    band: BandCount
+    y: int
+    width: int
 
 
 @dataclass(frozen=True)
 class ScoreChart:
-    """Geometry of the server-rendered SVG bar chart: one bar per office, its latest period's percent.
+    """Geometry of the server-rendered SVG charts (numbers are SVG user units, written in ASCII).
 
-    Each office gets a band: its name on the left and its score on the right of the first line, the bar
-    under them (a 100 % bar spans the full width). Numbers here are SVG user units, written in ASCII."""
+    The bar chart: one band per office drawn, its name on the left and its score on the right of the first
+    line, the bar under them (a 100 % bar spans the full width); with more than ``2 × CHART_END_BARS``
+    offices only the best and the weakest are drawn, with a line saying how many are left out between them.
+    The distribution: how many offices' latest periods fall in each grade band (``reports.summary``)."""
 
     bars: list[ChartBar]
+    offices: int = 0  # offices with a scored period in the filters (the distribution counts them all)
+    gap: ChartGap | None = None
+    bands: list[BandCount] = field(default_factory=list)
     BAND: ClassVar[int] = 44
     BAR_HEIGHT: ClassVar[int] = 14
     WIDTH: ClassVar[int] = 480  # the length of a 100 % bar
     AXIS: ClassVar[int] = 24  # room for the percent labels under the bars
     MARGIN: ClassVar[int] = 16  # room left and right for the first and last axis label
-
-    @property
-    def height(self) -> int:
-        return len(self.bars) * self.BAND + self.AXIS
+    GAP: ClassVar[int] = 28  # the line between the best and the weakest
+    BAND_ROW: ClassVar[int] = 26  # one grade band in the distribution chart
+    LABEL: ClassVar[int] = 210  # room for the band names left of the distribution bars
+    COUNT: ClassVar[int] = 56  # room for the counts right of the distribution bars
 
     @property
     def axis_y(self) -> int:
-        return len(self.bars) * self.BAND
+        return len(self.bars) * self.BAND + (self.GAP if self.gap else 0)
+
+    @property
+    def height(self) -> int:
+        return self.axis_y + self.AXIS
 
     @property
     def view_box(self) -> str:
@@ -158,13 +276,43 @@ class ScoreChart:
         """(percent, x) of the grid lines: 0, 60 (below it the marks are zero), 80 and 100."""
         return [(p, p * self.WIDTH // 100) for p in (0, 60, 80, 100)]
 
+    @property
+    def center_x(self) -> int:
+        return self.WIDTH // 2
+
+    @property
+    def distribution(self) -> list[DistributionBar]:
+        """One row per grade band; the longest bar is the most common band."""
+        largest = max((band.count for band in self.bands), default=0)
+        scale = self.distribution_track
+        return [
+            DistributionBar(
+                band=band, y=index * self.BAND_ROW, width=band.count * scale // largest if largest else 0
+            )
+            for index, band in enumerate(self.bands)
+        ]
+
+    @property
+    def distribution_bar_x(self) -> int:
+        return self.LABEL
+
+    @property
+    def distribution_track(self) -> int:
+        """The length of the longest distribution bar."""
+        return self.WIDTH - self.LABEL - self.COUNT
+
+    @property
+    def distribution_view_box(self) -> str:
+        return f"{-self.MARGIN} 0 {self.WIDTH + 2 * self.MARGIN} {len(self.bands) * self.BAND_ROW}"
+
 
 @dataclass
 class InboxPage:
     reviewed_offices: list[Office]
-    rows: list[InboxRow] = field(default_factory=list)
+    rows: list[InboxRow] = field(default_factory=list)  # this page's rows
     counts: InboxCounts = field(default_factory=InboxCounts)
     chart: ScoreChart = field(default_factory=lambda: ScoreChart(bars=[]))
+    pager: Pager = field(default_factory=Pager)
 
     @property
     def is_reviewer(self) -> bool:
@@ -176,38 +324,53 @@ def fiscal_years() -> list[FiscalYear]:
     return list(FiscalYear.objects.order_by("-start_year"))
 
 
-def _snapshot_number(name: str) -> Cast:
-    # The snapshot keeps numbers as strings with two decimals (the `score --json` shape, DESIGN.md §8).
-    return Cast(KeyTextTransform(name, "score_snapshot"), DecimalField(max_digits=9, decimal_places=2))
-
-
-def reviewer_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
-    """Periods of the child offices of ``office_ids`` in the states a reviewer may see, with the sent and
-    first-submitted times, the lateness flag and the approved percent annotated; the state filter and the
-    sort are left to the caller (the counts ignore the state filter)."""
-    transitions = PeriodTransition.objects.filter(period=OuterRef("pk"))
-    last_sent = transitions.filter(to_state=PeriodState.SENT).order_by("-at", "-pk").values("at")[:1]
-    first_submitted = transitions.filter(to_state=PeriodState.SUBMITTED).order_by("at", "pk").values("at")[:1]
-    periods = (
-        ReportingPeriod.objects.visible_to_reviewers()
-        .filter(plan__office__parent_id__in=office_ids)
-        .annotate(
-            sent_at=Subquery(last_sent),
-            submitted_at=Subquery(first_submitted),
-            score_percent=_snapshot_number("percent"),
-        )
-        # Late: first submitted after the deadline (DESIGN.md §4: flagged, not blocked), the day taken in
-        # the site's time zone as on the plan page (indicators.selectors._is_late).
-        .alias(submitted_on=TruncDate("submitted_at"))
-        .annotate(is_late=ExpressionWrapper(Q(submitted_on__gt=F("deadline")), output_field=BooleanField()))
-    )
+def _filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
+    """The year and quarter filters (they apply to the period itself, not to its office)."""
     if filters.year is not None:
         periods = periods.filter(plan__fiscal_year__start_year=filters.year)
     if filters.quarter is not None:
         periods = periods.filter(quarter=filters.quarter)
+    return periods
+
+
+def _state_filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
+    if filters.state in VISIBLE_TO_REVIEWER_STATES:
+        periods = periods.filter(state=filters.state)
+    return periods
+
+
+def child_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
+    """Periods of the child offices of ``office_ids`` that a reviewer may see, in the year, quarter and
+    office-kind filters (not the state filter), without annotations."""
+    periods = _filtered(
+        ReportingPeriod.objects.visible_to_reviewers().filter(plan__office__parent_id__in=office_ids), filters
+    )
     if filters.kind:
         periods = periods.filter(plan__office__kind=filters.kind)
     return periods
+
+
+def reviewer_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
+    """Periods of the child offices of ``office_ids`` in the states a reviewer may see, with the sent and
+    first-submitted times and the lateness flag annotated (the approved percent is the period's own
+    ``snapshot_percent``); the state filter and the
+    sort are left to the caller (the counts ignore the state filter)."""
+    last_sent = (
+        PeriodTransition.objects.filter(period=OuterRef("pk"), to_state=PeriodState.SENT)
+        .order_by("-at", "-pk")
+        .values("at")[:1]
+    )
+    return (
+        child_periods(office_ids, filters)
+        .annotate(
+            sent_at=Subquery(last_sent),
+            submitted_at=Subquery(first_submitted_at()),
+        )
+        # Late: first submitted after the deadline (DESIGN.md §4: flagged, not blocked), the day taken in
+        # the site's time zone as on the plan page (indicators.selectors._is_late).
+        .alias(submitted_on=TruncDate("submitted_at"))
+        .annotate(is_late=ExpressionWrapper(late_condition(), output_field=BooleanField()))
+    )
 
 
 def _decimal(value: object) -> Decimal | None:
@@ -232,58 +395,89 @@ def _row(user, period: ReportingPeriod) -> InboxRow:
     )
 
 
-def score_chart(rows: list[InboxRow]) -> ScoreChart:
-    """One bar per office: the percent of its latest period (year, then quarter) among the rows shown,
-    highest first; periods without a snapshot are left out."""
-    latest: dict[int, InboxRow] = {}
-    for row in rows:
-        if row.percent is None:
-            continue
-        key = (row.period.plan.fiscal_year.start_year, row.period.quarter)
-        current = latest.get(row.office.pk)
-        if current is None or key > (current.period.plan.fiscal_year.start_year, current.period.quarter):
-            latest[row.office.pk] = row
-    ordered = sorted(latest.values(), key=lambda r: (-r.percent, r.office.code))
-    scale = ScoreChart.WIDTH
-    bars = [
-        ChartBar(
-            row=row,
-            y=index * ScoreChart.BAND,
-            width=int(min(max(row.percent, Decimal(0)), Decimal(100)) * scale / 100),
+def latest_scored_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
+    """For each child office, its latest period (year, then quarter) among those in the filters that have a
+    score snapshot (``snapshot_percent``): one row per office."""
+    year = "plan__fiscal_year__start_year"
+    later = (
+        _state_filtered(_filtered(ReportingPeriod.objects.visible_to_reviewers(), filters), filters)
+        .filter(plan__office_id=OuterRef("plan__office_id"))
+        .filter(snapshot_percent__isnull=False)
+        .filter(
+            Q(**{f"{year}__gt": OuterRef(year)})
+            | Q(**{year: OuterRef(year), "quarter__gt": OuterRef("quarter")})
         )
-        for index, row in enumerate(ordered)
-    ]
-    return ScoreChart(bars=bars)
+    )
+    return (
+        _state_filtered(child_periods(office_ids, filters), filters)
+        .filter(snapshot_percent__isnull=False)
+        .filter(~Exists(later))
+    )
 
 
-def inbox_page(user, filters: InboxFilters) -> InboxPage:
-    """Everything the inbox shows, in a fixed number of queries whatever the number of child offices."""
+def score_chart(office_ids: set[int], filters: InboxFilters) -> ScoreChart:
+    """The charts over every office in the filters (state included), computed in the database in three
+    queries: the grade distribution of the offices' latest periods, the best ``CHART_END_BARS`` and the
+    weakest ``CHART_END_BARS``. Bars run from the highest percent down, ties by office code."""
+    latest = latest_scored_periods(office_ids, filters)
+    figures = latest.aggregate(offices=Count("pk"), **band_aggregates("snapshot_percent"))
+    offices = figures["offices"] or 0
+    shown = latest.select_related("plan__office", "plan__fiscal_year")
+    best = list(shown.order_by(F("snapshot_percent").desc(), "plan__office__code")[:CHART_END_BARS])
+    weakest = list(shown.order_by(F("snapshot_percent").asc(), "-plan__office__code")[:CHART_END_BARS])
+    weakest.reverse()
+
+    gap = None
+    if offices > 2 * CHART_END_BARS:
+        drawn, gap_after = best + weakest, len(best)
+    else:  # every office is among the best or the weakest
+        unique = {period.pk: period for period in best + weakest}
+        drawn = sorted(unique.values(), key=lambda p: (-p.snapshot_percent, p.plan.office.code))
+        gap_after = None
+    bars = []
+    y = 0
+    for index, period in enumerate(drawn):
+        if index == gap_after:
+            gap = ChartGap(hidden=offices - len(drawn), y=y)
+            y += ScoreChart.GAP
+        percent = period.snapshot_percent
+        width = int(min(max(percent, Decimal(0)), Decimal(100)) * ScoreChart.WIDTH / 100)
+        bars.append(ChartBar(period=period, percent=percent, y=y, width=width))
+        y += ScoreChart.BAND
+    return ScoreChart(bars=bars, offices=offices, gap=gap, bands=band_counts(figures, offices))
+
+
+def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
+    """Everything the inbox shows, in a fixed number of queries whatever the number of child offices: the
+    counts (one aggregate), one page of rows (and their approved reports) and the charts (three queries)."""
     office_ids = permissions.offices_with_role(user, [Role.REVIEWER])
     if not office_ids:
         return InboxPage(reviewed_offices=[])
     reviewed = list(Office.objects.filter(pk__in=office_ids).order_by("code"))
 
-    periods = reviewer_periods(office_ids, filters)
-    counts = periods.aggregate(
+    counts = with_submitted_on(child_periods(office_ids, filters)).aggregate(
         total=Count("pk"),
         sent=Count("pk", filter=Q(state=PeriodState.SENT)),
         accepted=Count("pk", filter=Q(state=PeriodState.ACCEPTED)),
-        late=Count("pk", filter=Q(is_late=True)),
+        late=Count("pk", filter=late_condition()),
     )
-    if filters.state in VISIBLE_TO_REVIEWER_STATES:
-        periods = periods.filter(state=filters.state)
+    # The rows in the state filter, counted by the aggregate above: no COUNT query for the pager.
+    matching = {PeriodState.SENT: counts["sent"], PeriodState.ACCEPTED: counts["accepted"]}
+    paging = pager(matching.get(filters.state, counts["total"]), page)
+
     ordering = _ORDERINGS.get(filters.sort, _ORDERINGS[SORT_SENT_NEWEST])
     periods = (
-        periods.select_related("plan__office", "plan__fiscal_year")
+        _state_filtered(reviewer_periods(office_ids, filters), filters)
+        .select_related("plan__office", "plan__fiscal_year")
         .prefetch_related("approved_reports")
         .order_by(*ordering, *_TIE_BREAK)
-    )
-    rows = [_row(user, period) for period in periods]
+    )[paging.offset : paging.offset + paging.per_page]
     return InboxPage(
         reviewed_offices=reviewed,
-        rows=rows,
+        rows=[_row(user, period) for period in periods],
         counts=InboxCounts(**counts),
-        chart=score_chart(rows),
+        chart=score_chart(office_ids, filters),
+        pager=paging,
     )
 
 

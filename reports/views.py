@@ -1,4 +1,5 @@
-"""The higher office's inbox `/review/` (DESIGN.md §9): child offices' periods from "sent" on.
+"""The higher office's inbox `/review/` (DESIGN.md §9): child offices' periods from "sent" on; and the
+summary `/review/summary/` of every office below the reviewer's offices, per office tier.
 
 Each view: check permission → validate the input → call one selector → render. Accepting and returning
 are the workflow's own actions (``indicators:period_action``); the inbox only shows their forms.
@@ -6,16 +7,19 @@ are the workflow's own actions (``indicators:period_action``); the inbox only sh
 
 from __future__ import annotations
 
+import csv
+
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from indicators.models import OfficeKind, PeriodState
 from indicators.selectors import fiscal_year_start
-from reports import selectors
+from reports import selectors, summary
+from reports.bangla import fiscal_year_label
 
 ALL = ("", _("সব"))
 
@@ -75,10 +79,96 @@ class InboxFilterForm(forms.Form):
         )
 
 
+def _page_number(request: HttpRequest) -> int:
+    """``?page=N``; anything that is not a positive number is the first page (a page past the last one is
+    the last one: the selector knows how many there are)."""
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Child offices' periods for a reviewer; anyone else gets a page saying they review no office."""
+    """Child offices' periods for a reviewer, a page at a time; anyone else gets a page saying they review
+    no office."""
     form = InboxFilterForm(request.GET)
-    page = selectors.inbox_page(request.user, form.filters())
+    page = selectors.inbox_page(request.user, form.filters(), _page_number(request))
     return render(request, "reports/inbox.html", {"page": page, "form": form})
+
+
+ALL_QUARTERS = "all"
+
+
+class SummaryFilterForm(forms.Form):
+    """The fiscal year (the newest one unless chosen) and the quarter: unless chosen, the latest one whose
+    deadline has passed (``summary.default_quarter``), or all four."""
+
+    year = forms.ChoiceField(label=_("অর্থবছর"), required=False)
+    quarter = forms.ChoiceField(
+        label=_("ত্রৈমাসিক"),
+        required=False,
+        choices=[
+            *((str(q), selectors.quarter_short_label(q)) for q in (1, 2, 3, 4)),
+            (ALL_QUARTERS, _("চার ত্রৈমাসিক একসঙ্গে")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = selectors.fiscal_years()
+        self.fields["year"].choices = [(year.code, str(year)) for year in self.years]
+
+    def filters(self) -> summary.SummaryFilters | None:
+        """None when there is no fiscal year at all; an invalid value is reported and left out. The values
+        taken by default are put in the form, so that it shows what the page shows."""
+        if not self.years:
+            return None
+        self.is_valid()
+        year = self.cleaned_data.get("year") or self.years[0].code
+        start_year = fiscal_year_start(year)
+        quarter = self.cleaned_data.get("quarter") or str(summary.default_quarter(start_year))
+        self.data = self.data.copy()
+        self.data["year"], self.data["quarter"] = year, quarter
+        return summary.SummaryFilters(
+            year=start_year, quarter=None if quarter == ALL_QUARTERS else int(quarter)
+        )
+
+
+def _summary(request: HttpRequest) -> tuple[SummaryFilterForm, summary.SummaryPage]:
+    # Only reviewers and office administrators see it; for anyone else it does not exist (as a plan of an
+    # office they have nothing to do with).
+    if not summary.may_see_summary(request.user):
+        raise Http404(_("এই পাতাটি কেবল ঊর্ধ্বতন দপ্তরের পর্যালোচকদের জন্য।"))
+    form = SummaryFilterForm(request.GET)
+    filters = form.filters()
+    page = summary.summary_page(request.user, filters) if filters else summary.SummaryPage([])
+    return form, page
+
+
+@login_required
+@require_GET
+def summary_view(request: HttpRequest) -> HttpResponse:
+    """Per office tier: offices, reports expected, submitted, on time and late, average percent and grade
+    distribution, for every office below the user's reviewed offices (the whole country for the Cabinet
+    Division)."""
+    form, page = _summary(request)
+    return render(request, "reports/summary.html", {"page": page, "form": form, "bands": summary.GRADE_BANDS})
+
+
+@login_required
+@require_GET
+def summary_csv(request: HttpRequest) -> HttpResponse:
+    """The same table as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the Bangla)."""
+    _form, page = _summary(request)
+    year = fiscal_year_label(page.filters.year, bangla=False) if page.filters else "none"
+    quarter = f"-q{page.filters.quarter}" if page.filters and page.filters.quarter else ""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="apa-summary-{year}{quarter}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(summary.CSV_HEADERS)
+    for tier in [*page.tiers, *([page.total] if page.total else [])]:
+        writer.writerow(summary.csv_row(tier))
+    return response

@@ -46,3 +46,9 @@ def bn_number(value, decimals=None) -> str:
         return bangla.format_number(value, decimals=places)
     except (TypeError, ValueError):
         return bangla.to_bangla_digits(value)
+
+
+@register.filter
+def fiscal_year_bn(start_year) -> str:
+    """``2023`` → ``২০২৩-২৪``: a fiscal year from its start year."""
+    return "" if start_year in (None, "") else bangla.fiscal_year_label(int(start_year))

@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 
 from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
+from indicators.selectors import plan_score
 from indicators.workflow import period_transition, periods_ensure
 from reports.management.commands import bench as bench_module
 from reports.models import CoverLetter
@@ -74,17 +75,15 @@ def test_bench_plan_page_reports_queries_bytes_and_indicators(demo):
     )
 
 
-def test_bench_inbox_measures_the_cabinet_reviewers_inbox(demo):
-    """inbox renders /review/ for cabinet.reviewer: its three child offices, and the rows it really shows."""
-    result = bench("inbox")
-    assert_common_shape(result, "inbox")
-    assert (result["url"], result["user"], result["offices"], result["rows"]) == (
-        "/review/",
-        "cabinet.reviewer",
-        3,
-        0,
-    )
+def assert_reviewer_shape(result: dict, scenario: str) -> None:
+    """The figures of a page a reviewer sees (no plan: the office is the reviewed one)."""
+    assert (COMMON_KEYS - {"office", "year"}) <= result.keys()
+    assert (result["scenario"], result["runs"], result["committed"]) == (scenario, 2, False)
+    assert 0 < result["median_ms"] <= result["p95_ms"]
+    assert result["peak_rss_mb"] > 0 and result["queries"] > 0 and result["bytes"] > 0
 
+
+def send_mofa_q1(demo) -> None:
     period = periods_ensure(demo)[0]
     users = get_user_model().objects
     for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
@@ -92,7 +91,105 @@ def test_bench_inbox_measures_the_cabinet_reviewers_inbox(demo):
         period_transition(
             period=period, action=action, user=users.get(username=username), expected_version=period.version
         )
-    assert bench("inbox")["rows"] == 1
+
+
+def test_bench_inbox_measures_the_cabinet_reviewers_inbox(demo):
+    """inbox renders /review/ for cabinet.reviewer (the reviewer of MoFA's parent office): its child
+    offices, and the rows it really shows."""
+    result = bench("inbox")
+    assert_reviewer_shape(result, "inbox")
+    assert (result["url"], result["user"], result["office"], result["year"]) == (
+        "/review/",
+        "cabinet.reviewer",
+        "cabinet",
+        None,
+    )
+    assert (result["offices"], result["rows"], result["total_rows"], result["pages"]) == (3, 0, 0, 1)
+
+    send_mofa_q1(demo)
+    result = bench("inbox")
+    assert (result["rows"], result["total_rows"], result["chart_offices"]) == (1, 1, 1)
+
+
+def test_bench_inbox_as_a_named_reviewer_needs_no_plan(demo):
+    """With --user the inbox is measured without any plan: an office code that has no plan is no error."""
+    result = bench("inbox", "--user", "cabinet.reviewer", "--office", "no-such-office", "--year", "2030-31")
+    assert (result["user"], result["office"], result["offices"]) == ("cabinet.reviewer", "cabinet", 3)
+
+
+@pytest.mark.parametrize("scenario", ["inbox", "summary"])
+def test_bench_reviewer_pages_refuse_a_user_who_reviews_nothing(demo, scenario):
+    """An officer has no inbox and no summary: a Bangla/English error instead of timing an empty page."""
+    with pytest.raises(CommandError, match=r"mofa.officer.*(reviews no office|no reviewer)"):
+        bench(scenario, "--user", "mofa.officer")
+
+
+def test_bench_summary_measures_the_whole_tree_as_the_cabinet_reviewer(demo):
+    """summary renders /review/summary/ for the year, as it opens (the latest quarter past its deadline), as
+    the reviewer of the root of the largest tree (the Cabinet Division in the demo): the four offices below
+    it."""
+    send_mofa_q1(demo)
+    result = bench("summary")
+    assert_reviewer_shape(result, "summary")
+    assert (result["url"], result["user"], result["office"], result["year"]) == (
+        "/review/summary/?year=2022-23",
+        "cabinet.reviewer",
+        "cabinet",
+        "2022-23",
+    )
+    assert (result["offices"], result["tiers"], result["quarter"]) == (4, 3, 4)  # 2022-23 is over: Q4
+    assert result["submitted"] == 0  # MoFA sent its Q1, not its annual report
+
+
+def test_bench_score_all_scores_every_plan_of_the_year(demo):
+    """score-all scores the year's plans from their progress: the demo's one plan, its 12 indicators and its
+    progress values, with the same percent as the plan page; rates per second of the median run."""
+    result = bench("score-all")
+    values = Progress.objects.filter(indicator__plan=demo).exclude(value_number=None, value_date=None).count()
+    assert (result["scenario"], result["runs"], result["office"], result["year"]) == (
+        "score-all",
+        2,
+        None,
+        "2022-23",
+    )
+    assert (result["plans"], result["indicators"], result["progress_rows"]) == (1, 12, values)
+    assert result["mean_percent"] == str(plan_score(demo).percent)
+    # The approved annual snapshots, the year's plans, then areas, activities, indicators and progress for
+    # the one chunk.
+    assert result["queries"] == 1 + 1 + 4
+    assert (result["snapshots_compared"], result["snapshots_differing"]) == (0, 0)  # Q4 not approved
+    assert result["plans_per_s"] > 0 and result["progress_rows_per_s"] > 0
+    assert result["median_s"] == round(result["median_ms"] / 1000, 2)
+    assert "bytes" not in result
+
+
+def test_bench_score_all_compares_with_the_approved_annual_snapshot(demo):
+    """With the annual period (Q4) approved, the recomputed percent is compared with its snapshot: equal while
+    the data is as approved; a value changed behind the workflow's back shows as one differing snapshot."""
+    period = periods_ensure(demo)[3]
+    users = get_user_model().objects
+    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio")]:
+        period.refresh_from_db()
+        period_transition(
+            period=period, action=action, user=users.get(username=username), expected_version=period.version
+        )
+    result = bench("score-all")
+    assert (result["snapshots_compared"], result["snapshots_differing"]) == (1, 0)
+
+    Progress.objects.filter(indicator__plan=demo, indicator__code="1.3.1", quarter=4).update(value_number=0)
+    result = bench("score-all")
+    assert (result["snapshots_compared"], result["snapshots_differing"]) == (1, 1)
+
+
+def test_bench_score_all_of_a_year_without_plans_scores_nothing(demo):
+    """A year with no plans is measured as nothing to do, not an error."""
+    result = bench("score-all", "--year", "2030-31")
+    assert (result["plans"], result["indicators"], result["progress_rows"], result["mean_percent"]) == (
+        0,
+        0,
+        0,
+        None,
+    )
 
 
 def test_bench_progress_save_saves_through_the_view_and_restores(demo):
@@ -110,7 +207,7 @@ def test_bench_progress_save_saves_through_the_view_and_restores(demo):
     assert stored() == before == (80, before[1])
 
 
-@pytest.mark.parametrize("scenario", ["plan-page", "inbox", "progress-save"])
+@pytest.mark.parametrize("scenario", ["plan-page", "inbox", "progress-save", "summary", "score-all"])
 def test_bench_leaves_nothing_behind(demo, scenario):
     """No progress value, history entry, period, transition, session or last-login time is kept."""
     periods_ensure(demo)  # the plan page would create them on first view; compare like with like

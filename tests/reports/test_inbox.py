@@ -348,7 +348,7 @@ def test_chart_of_scores_by_office_is_inline_svg_with_text_alternative(reviewer_
     """One bar per office, longest for the best score, labelled in Bangla digits, with title and desc."""
     response = reviewer_inbox.get(INBOX)
     chart = response.context["page"].chart
-    assert [bar.row.office.code for bar in chart.bars] == ["c-ministry", "a-ministry", "b-dept", "d-ministry"]
+    assert [bar.office.code for bar in chart.bars] == ["c-ministry", "a-ministry", "b-dept", "d-ministry"]
     assert chart.bars[0].width > chart.bars[1].width > chart.bars[3].width > 0
     body = response.content.decode()
     svg = body[body.index("<svg") : body.index("</svg>")]
@@ -365,7 +365,7 @@ def test_chart_shows_each_office_once_with_its_latest_period(reviewer_inbox):
     a = Office.objects.get(code="a-ministry")
     child_period(a.parent, office=a, quarter=2, percent="65.00", sent=datetime.date(2023, 1, 12))
     chart = reviewer_inbox.get(INBOX).context["page"].chart
-    bars = {bar.row.office.code: bar.row for bar in chart.bars}
+    bars = {bar.office.code: bar for bar in chart.bars}
     assert len(chart.bars) == 4
     assert (bars["a-ministry"].period.quarter, bars["a-ministry"].percent) == (2, Decimal("65.00"))
 
@@ -381,24 +381,178 @@ def _inbox_queries(client, params=None) -> tuple[int, int]:
     return len(queries), len(rows(response))
 
 
-def test_query_count_does_not_grow_with_offices_or_periods(client, db):
-    """3 or 30 child offices with sent periods (two quarters each): the same number of queries."""
+@pytest.fixture
+def big_inbox(db, client):
+    """A reviewer of a division; ``add(n)`` gives it n more child ministries with two periods each (Q1 sent,
+    Q2 accepted), the Q2 percents spread so that each office's latest score is distinct."""
     parent = OfficeFactory(code="parent", kind=OfficeKind.DIVISION)
     reviewer = UserFactory(username="parent.reviewer")
     MembershipFactory(user=reviewer, office=parent, role=Role.REVIEWER)
     client.force_login(reviewer)
+    made: list[Office] = []
 
-    def add_offices(n: int) -> None:
+    def add(n: int) -> list[Office]:
         for _ in range(n):
-            office = OfficeFactory(parent=parent)
-            child_period(parent, office=office, quarter=1)
-            child_period(parent, office=office, quarter=2, state=PeriodState.ACCEPTED)
+            number = len(made) + 1
+            office = OfficeFactory(code=f"child-{number:03d}", name_bn=f"দপ্তর {number}", parent=parent)
+            child_period(parent, office=office, quarter=1, percent="50.00")
+            child_period(parent, office=office, quarter=2, state=PeriodState.ACCEPTED,
+                         percent=f"{40 + number * 0.75:.2f}")  # fmt: skip
+            made.append(office)
+        return made
 
-    add_offices(3)
-    few, shown = _inbox_queries(client)
-    assert shown == 6
-    add_offices(27)
-    many, shown = _inbox_queries(client)
-    assert shown == 60
-    assert many == few
-    assert _inbox_queries(client, {"sort": "score-asc", "kind": "ministry"})[0] == few
+    client.add = add
+    return client
+
+
+# The inbox's queries, whatever the number of child offices: the session and its user, the fiscal years of
+# the filter form, the user's roles, the reviewed offices, the counts, one page of rows, their approved
+# reports, the grade distribution, the best and the weakest offices of the chart.
+INBOX_QUERIES = 11
+
+
+def test_query_count_does_not_grow_with_offices_or_periods(big_inbox, django_assert_num_queries):
+    """3 or 60 child offices with two periods each: the same number of queries, filtered and sorted too."""
+    big_inbox.add(3)
+    with django_assert_num_queries(INBOX_QUERIES):
+        assert len(rows(big_inbox.get(INBOX))) == 6
+    big_inbox.add(57)
+    with django_assert_num_queries(INBOX_QUERIES):
+        assert len(rows(big_inbox.get(INBOX))) == 50  # one page of 120 rows
+    with django_assert_num_queries(INBOX_QUERIES):
+        assert len(rows(big_inbox.get(INBOX, {"sort": "score-asc", "kind": "ministry", "page": "3"}))) == 20
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Pages
+
+
+def test_rows_come_fifty_to_a_page_with_counts_over_all_rows(big_inbox):
+    """120 rows: pages of 50, 50 and 20 with no row twice; the counts and the caption are over all 120."""
+    big_inbox.add(60)
+    seen = []
+    for number, size in [(1, 50), (2, 50), (3, 20)]:
+        response = big_inbox.get(INBOX, {"page": number, "sort": "score-desc"})
+        page = response.context["page"]
+        assert (page.pager.number, page.pager.num_pages, len(page.rows)) == (number, 3, size)
+        assert (page.counts.total, page.counts.sent, page.counts.accepted) == (120, 60, 60)
+        seen += [row.period.pk for row in page.rows]
+    assert len(seen) == len(set(seen)) == 120
+    body = big_inbox.get(INBOX, {"page": 2}).content.decode()
+    assert "১২০টি প্রতিবেদনকালের ৫১–১০০" in body
+
+
+def test_state_filter_pages_over_its_own_rows(big_inbox):
+    """With the state filter, the pages cover that state's rows only (60 accepted: pages of 50 and 10)."""
+    big_inbox.add(60)
+    response = big_inbox.get(INBOX, {"state": "accepted", "page": "2"})
+    page = response.context["page"]
+    assert (page.pager.count, page.pager.num_pages, len(page.rows)) == (60, 2, 10)
+    assert {row.period.state for row in page.rows} == {"accepted"}
+
+
+def test_pager_is_bangla_and_keeps_the_filters(big_inbox):
+    """The pager's links keep the filters and the sort and change only the page; its numbers are in Bangla
+    digits and the current page is marked for screen readers. Count links and the filter form start again at
+    page 1."""
+    big_inbox.add(60)
+    body = big_inbox.get(INBOX, {"sort": "score-asc", "kind": "ministry", "page": "2"}).content.decode()
+    pager = body[body.index('<nav class="pager"') :]
+    pager = pager[: pager.index("</nav>")]
+    assert 'href="?sort=score-asc&amp;kind=ministry&amp;page=3" rel="next"' in pager
+    assert 'href="?sort=score-asc&amp;kind=ministry&amp;page=1" rel="prev"' in pager
+    assert (
+        '<span class="current" aria-current="page"><span class="visually-hidden">পৃষ্ঠা </span>২</span>' in pager
+    )
+    assert "পরের পৃষ্ঠা" in pager and "আগের পৃষ্ঠা" in pager
+    assert not re.search(r">[^<]*[0-9][^<]*<", pager), "ASCII digits in the pager's text"
+    assert 'href="?sort=score-asc&amp;kind=ministry&amp;state=sent"' in body  # count link, page dropped
+    form = body[body.index('<form method="get"') : body.index("</form>")]
+    assert 'name="page"' not in form
+
+
+@pytest.mark.parametrize(("asked", "shown"), [("0", 1), ("-4", 1), ("abc", 1), ("", 1), ("3", 3), ("999", 3)])
+def test_page_number_out_of_range_shows_the_nearest_page(big_inbox, asked, shown):
+    """A page that does not exist is not an error: nonsense gives the first page, past the end the last."""
+    big_inbox.add(60)
+    response = big_inbox.get(INBOX, {"page": asked})
+    assert response.status_code == 200
+    assert response.context["page"].pager.number == shown
+
+
+def test_no_pager_when_everything_fits_on_one_page(reviewer_inbox):
+    """Four rows: no pager at all."""
+    assert '<nav class="pager"' not in reviewer_inbox.get(INBOX).content.decode()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The chart over every office, not the page
+
+
+def test_chart_draws_the_best_and_the_weakest_of_every_office_not_the_page(big_inbox):
+    """60 offices: the chart draws the 10 best and the 10 weakest latest scores among all of them (computed
+    in the database, whatever page is shown), says how many are left out between them, and its grade
+    distribution counts all 60 offices once each (their latest period, Q2)."""
+    big_inbox.add(60)
+    for number in (1, 3):
+        chart = big_inbox.get(INBOX, {"page": number, "sort": "sent-asc"}).context["page"].chart
+        codes = [bar.office.code for bar in chart.bars]
+        assert codes == [f"child-{n:03d}" for n in [*range(60, 50, -1), *range(10, 0, -1)]]
+        assert {bar.period.quarter for bar in chart.bars} == {2}
+        assert chart.offices == 60 and chart.gap.hidden == 40
+        assert chart.bars[0].percent == Decimal("85.00") and chart.bars[-1].percent == Decimal("40.75")
+        # 40 + 0.75 n: n = 60 → 85 (band 80), n ≤ 26 → below 60, n 27..39 → 60s, 40..53 → 70s, 54..60 → 80s
+        assert [(band.band.key, band.count) for band in chart.bands] == [
+            ("100", 0), ("90", 0), ("80", 7), ("70", 14), ("60", 13), ("0", 26)
+        ]  # fmt: skip
+    body = big_inbox.get(INBOX).content.decode()
+    assert "মাঝের আরও ৪০টি দপ্তর" in body
+    assert body.count('<rect class="score"') == 20
+
+
+def test_chart_follows_the_filters_state_included(big_inbox):
+    """Only sent periods (Q1, all at 50 %): every office's bar is its Q1, and all fall below 60."""
+    big_inbox.add(25)
+    chart = big_inbox.get(INBOX, {"state": "sent"}).context["page"].chart
+    assert chart.offices == 25 and len(chart.bars) == 20
+    assert {(bar.period.quarter, bar.percent) for bar in chart.bars} == {(1, Decimal("50.00"))}
+    assert [band.count for band in chart.bands] == [0, 0, 0, 0, 0, 25]
+
+
+@pytest.mark.parametrize(
+    ("percent", "band"),
+    [("100.00", "100"), ("99.99", "90"), ("90.00", "90"), ("89.99", "80"), ("80.00", "80"), ("70.00", "70"),
+     ("60.00", "60"), ("59.99", "0"), ("0.00", "0")],
+)  # fmt: skip
+def test_grade_band_boundaries(db, client, percent, band):
+    """Each band includes its lower bound and excludes its upper one; 100 % is its own band (অসাধারণ)."""
+    parent = OfficeFactory(code="parent", kind=OfficeKind.DIVISION)
+    MembershipFactory(user=UserFactory(username="parent.reviewer"), office=parent, role=Role.REVIEWER)
+    child_period(parent, percent=percent)
+    client.force_login(user("parent.reviewer"))
+    bands = {b.band.key: b.count for b in client.get(INBOX).context["page"].chart.bands}
+    assert bands == {key: int(key == band) for key in ("100", "90", "80", "70", "60", "0")}
+
+
+def test_inbox_links_to_the_summary(reviewer_inbox):
+    """The inbox and the navigation bar link to the summary of every office below."""
+    body = reviewer_inbox.get(INBOX).content.decode()
+    assert body.count('href="/review/summary/"') == 2
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "links"),
+    [
+        (1, 50, [1]),
+        (1, 51, [1, 2]),
+        (6, 600, [1, None, 4, 5, 6, 7, 8, None, 12]),
+        (1, 600, [1, 2, 3, None, 12]),
+        (12, 600, [1, None, 10, 11, 12]),
+        (4, 600, [1, 2, 3, 4, 5, 6, None, 12]),
+    ],
+)
+def test_pager_links_the_ends_and_the_pages_around_this_one(number, count, links):
+    """The first and the last page, two either side of this one, and a gap (None) where pages are left out."""
+    from reports.selectors import pager
+
+    assert pager(count, number).links == links

@@ -17,6 +17,13 @@ no restore may delete, so a committed save would always leave rows behind. The p
 `progress-save` figure measures the save's statements but not the final COMMIT (on SQLite the fsync).
 `report-200` attaches its evidence inside that transaction too, its files in a temporary storage folder
 that is deleted afterwards: the project's own storage is never written to.
+
+The national-scale scenarios need no plan: `inbox` and `summary` are a reviewer's pages (`--user`, or by
+default the reviewer of the plan office's parent for `inbox`, and of the root office of the largest tree for
+`summary`: the Cabinet Division); `score-all` scores every plan of `--year` from its progress with the
+scoring service, reading the rows in chunks of plans (``reports.summary.year_plan_scores``), and writes
+nothing. Pages are requested over HTTPS, as behind the production load balancer: with ``DJANGO_DEBUG=0`` a
+plain-HTTP request would only get the redirect to HTTPS.
 """
 
 from __future__ import annotations
@@ -35,10 +42,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.http import HttpResponse
@@ -48,11 +58,24 @@ from django.urls import reverse
 
 from apa_tracker.errors import DomainError
 from indicators import permissions, scoring
-from indicators.models import EDITABLE_STATES, ActionPlan, Office, OfficeMembership, Progress, Role
-from indicators.selectors import plan_get, plan_year_code
+from indicators.models import (
+    EDITABLE_STATES,
+    ActionPlan,
+    Office,
+    OfficeMembership,
+    PeriodState,
+    Progress,
+    ReportingPeriod,
+    Role,
+)
+from indicators.selectors import fiscal_year_start, office_get, plan_get, plan_year_code
 from indicators.workflow import periods_ensure, progress_record
 from reports import selectors as report_selectors
 from reports import services as report_services
+from reports import summary as report_summary
+
+#: States whose score snapshot is the truth: approved, and everything after it.
+APPROVED_STATES = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
 
 
 def _nothing() -> None:
@@ -80,10 +103,51 @@ class Scenario:
     describe: Callable[[Any], dict] = _response_figures
     steps: list[tuple[float, str]] | None = None
     cleanup: Callable[[], None] = _nothing
+    #: False: no untimed warm-up run (the run that counts the queries comes first); for a scenario that
+    #: takes tens of seconds and has nothing to warm up.
+    warm_up: bool = True
+    #: Figures of ``describe`` to give per second of the median run too (``<name>_per_s``).
+    per_second: tuple[str, ...] = ()
+
+
+@dataclass
+class Target:
+    """What the command line names: the plan's office and year, and the user to measure as."""
+
+    office: str
+    year: str
+    user: str | None
+
+    @cached_property
+    def plan(self) -> ActionPlan:
+        return plan_get(office_code=self.office, year_code=self.year)
+
+
+def _on_plan(prepare: Callable[[ActionPlan, str | None], Scenario]) -> Callable[[Target], Scenario]:
+    """A scenario measured on the plan that ``--office`` and ``--year`` name."""
+
+    def prepare_on_plan(target: Target) -> Scenario:
+        scenario = prepare(target.plan, target.user)
+        scenario.figures = {
+            "office": target.plan.office.code,
+            "year": plan_year_code(target.plan),
+            **scenario.figures,
+        }
+        return scenario
+
+    return prepare_on_plan
+
+
+class _HttpsClient(Client):
+    """Every request over HTTPS (see the module's docstring)."""
+
+    def generic(self, *args, **kwargs):
+        kwargs["secure"] = True
+        return super().generic(*args, **kwargs)
 
 
 def _signed_in(user) -> Client:
-    client = Client()
+    client = _HttpsClient()
     client.force_login(user)  # the session row and last_login are rolled back with everything else
     return client
 
@@ -122,32 +186,151 @@ def plan_page(plan: ActionPlan, username: str | None) -> Scenario:
     )
 
 
-def inbox(plan: ActionPlan, username: str | None) -> Scenario:
-    """The inbox of the office the plan's office reports to (the Cabinet Division for the demo)."""
-    memberships = OfficeMembership.objects.select_related("user").filter(role=Role.REVIEWER)
-    if username:
-        memberships = memberships.filter(user__username=username)
+def _named_user(username: str):
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise DomainError(f"'{username}' নামের কোনো ব্যবহারকারী নেই।", f"No user '{username}'.")
+    return user
+
+
+def _codes(office_ids: set[int]) -> str:
+    return ",".join(Office.objects.filter(pk__in=office_ids).order_by("code").values_list("code", flat=True))
+
+
+def inbox(target: Target) -> Scenario:
+    """The inbox of ``--user``, or else of a reviewer of the office that ``--office`` reports to (the Cabinet
+    Division for the demo), unfiltered: its first page."""
+    if target.user:
+        user = _named_user(target.user)
     else:
-        memberships = memberships.filter(office_id=plan.office.parent_id)
-    membership = memberships.order_by("user__username").first()
-    if membership is None:
-        raise DomainError(
-            "এই কর্মপরিকল্পনার ঊর্ধ্বতন দপ্তরে কোনো পর্যালোচক নেই।",
-            "The office above this plan's office has no reviewer.",
+        parent_id = office_get(code=target.office).parent_id
+        membership = (
+            OfficeMembership.objects.select_related("user")
+            .filter(role=Role.REVIEWER, office_id=parent_id)
+            .order_by("user__username")
+            .first()
         )
-    user = membership.user
+        if parent_id is None or membership is None:
+            raise DomainError(
+                "এই দপ্তরের ঊর্ধ্বতন দপ্তরে কোনো পর্যালোচক নেই।",
+                "The office above this office has no reviewer.",
+            )
+        user = membership.user
+    reviewed = permissions.offices_with_role(user, [Role.REVIEWER])
+    if not reviewed:
+        raise DomainError(
+            f"'{user.username}' কোনো দপ্তরের পর্যালোচক নন।", f"'{user.username}' reviews no office."
+        )
     url = reverse("reports:inbox")
     client = _signed_in(user)
-    reviewed = permissions.offices_with_role(user, [Role.REVIEWER])
-    rows = report_selectors.inbox_page(user, report_selectors.InboxFilters()).rows
+    page = report_selectors.inbox_page(user, report_selectors.InboxFilters())
     return Scenario(
         run=lambda: _ok(client.get(url), url),
         figures={
             "url": url,
             "user": user.username,
+            "office": _codes(reviewed),
+            "year": None,
             "offices": Office.objects.filter(parent_id__in=reviewed).count(),
-            "rows": len(rows),
+            "rows": len(page.rows),
+            "total_rows": page.counts.total,
+            "pages": page.pager.num_pages,
+            "chart_offices": page.chart.offices,
         },
+    )
+
+
+def summary(target: Target) -> Scenario:
+    """The summary `/review/summary/` of ``--year`` as a reviewer opens it (the latest quarter past its
+    deadline), as ``--user`` or else as a reviewer of the root office of the largest tree — the Cabinet
+    Division, who sees the whole country."""
+    if target.user:
+        user = _named_user(target.user)
+    else:
+        root = report_summary.largest_tree_root()
+        user = report_summary.summary_reviewer(root) if root is not None else None
+        if user is None:
+            raise DomainError(
+                "সবচেয়ে বড় দপ্তর-বৃক্ষের শীর্ষ দপ্তরে কোনো পর্যালোচক নেই।",
+                "The root office of the largest tree has no reviewer.",
+            )
+    if not report_summary.may_see_summary(user):
+        raise DomainError(
+            f"'{user.username}' কোনো দপ্তরের পর্যালোচক বা প্রশাসক নন।",
+            f"'{user.username}' is no reviewer or administrator of any office.",
+        )
+    start_year = fiscal_year_start(target.year)
+    # The page as a reviewer opens it for the year: its latest quarter past the deadline (the default).
+    url = reverse("reports:summary") + "?" + urlencode({"year": target.year})
+    client = _signed_in(user)
+    quarter = report_summary.default_quarter(start_year)
+    page = report_summary.summary_page(user, report_summary.SummaryFilters(year=start_year, quarter=quarter))
+    offices = permissions.offices_with_role(user, report_summary.SUMMARY_ROLES)
+    return Scenario(
+        run=lambda: _ok(client.get(url), url),
+        figures={
+            "url": url,
+            "user": user.username,
+            "office": _codes(offices),
+            "year": target.year,
+            "quarter": quarter,
+            "offices": page.total.offices if page.total else 0,
+            "tiers": len(page.tiers),
+            "submitted": page.total.submitted if page.total else 0,
+        },
+    )
+
+
+@dataclass
+class _ScoreAllRun:
+    figures: report_summary.BulkScoreFigures
+    snapshots_compared: int = 0
+    snapshots_differing: int = 0
+
+
+def score_all(target: Target) -> Scenario:
+    """Score every plan of ``--year`` from its progress (annual, all four quarters) with the scoring service,
+    as ``indicators.selectors.plan_scores`` does but reading plain rows in chunks of plans; nothing is
+    written. Each plan whose annual period (Q4) was approved is compared with the snapshot taken then: the
+    same rows scored by the same rules must give the same percent, so ``snapshots_differing`` is 0 unless
+    something changed the data or the rules after approval. The figures count what one run read and scored."""
+    start_year = fiscal_year_start(target.year)
+
+    def run() -> _ScoreAllRun:
+        result = _ScoreAllRun(figures=report_summary.BulkScoreFigures())
+        approved = dict(
+            ReportingPeriod.objects.filter(
+                plan__fiscal_year__start_year=start_year,
+                quarter=4,
+                state__in=APPROVED_STATES,
+                snapshot_percent__isnull=False,
+            ).values_list("plan_id", "snapshot_percent")
+        )
+        for plan_id, score in report_summary.year_plan_scores(start_year, figures=result.figures):
+            snapshot = approved.get(plan_id)
+            if snapshot is not None:
+                result.snapshots_compared += 1
+                result.snapshots_differing += snapshot != score.percent
+        return result
+
+    def describe(result: _ScoreAllRun) -> dict:
+        figures = result.figures
+        mean = figures.mean_percent
+        return {
+            "plans": figures.plans,
+            "indicators": figures.indicators,
+            "progress_rows": figures.progress_rows,
+            "mean_percent": None if mean is None else str(mean),
+            "snapshots_compared": result.snapshots_compared,
+            "snapshots_differing": result.snapshots_differing,
+        }
+
+    return Scenario(
+        run=run,
+        describe=describe,
+        warm_up=False,
+        per_second=("plans", "indicators", "progress_rows"),
+        figures={"office": None, "year": target.year, "chunk_plans": report_summary.SCORE_CHUNK_PLANS},
     )
 
 
@@ -331,12 +514,14 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
     return {"sample_files": len(files), "sample_bytes": size}
 
 
-SCENARIOS: dict[str, Callable[[ActionPlan, str | None], Scenario]] = {
-    "plan-page": plan_page,
+SCENARIOS: dict[str, Callable[[Target], Scenario]] = {
+    "plan-page": _on_plan(plan_page),
     "inbox": inbox,
-    "progress-save": progress_save,
-    "report": report,
-    "report-200": report_200,
+    "progress-save": _on_plan(progress_save),
+    "report": _on_plan(report),
+    "report-200": _on_plan(report_200),
+    "summary": summary,
+    "score-all": score_all,
 }
 
 
@@ -425,6 +610,15 @@ def _median_steps(runs: list[dict[str, float]]) -> list[dict]:
     ]
 
 
+def _per_second(described: dict, names: tuple[str, ...], median_ms: float) -> dict:
+    """``<name>_per_s`` for each named figure, over the median run; and the median in seconds."""
+    if not names:
+        return {}
+    seconds = median_ms / 1000
+    rates = {f"{name}_per_s": round(described[name] / seconds) if seconds else None for name in names}
+    return {"median_s": round(seconds, 2), **rates}
+
+
 class Command(BaseCommand):
     help = "একটি পাতা বা কাজের সময় মাপা — benchmark a page or action on the current database (nothing is kept)"
 
@@ -458,9 +652,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
         else:
+            size = f", {result['bytes']} bytes" if "bytes" in result else ""
             self.stdout.write(
                 f"{name}: {result['runs']} runs, median {result['median_ms']} ms, p95 {result['p95_ms']} ms, "
-                f"{result['queries']} queries, {result['bytes']} bytes, peak RSS {result['peak_rss_mb']} MB"
+                f"{result['queries']} queries{size}, peak RSS {result['peak_rss_mb']} MB"
             )
 
     def measure(self, name: str, prepare, repeat: int, options) -> dict:
@@ -469,11 +664,12 @@ class Command(BaseCommand):
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             try:
                 with transaction.atomic():
-                    plan = plan_get(office_code=options["office"], year_code=options["year"])
-                    scenario = prepare(plan, options["user"])
-                    scenario.before_run()
-                    scenario.run()  # warm-up
-                    scenario.after_run()
+                    target = Target(office=options["office"], year=options["year"], user=options["user"])
+                    scenario = prepare(target)
+                    if scenario.warm_up:
+                        scenario.before_run()
+                        scenario.run()
+                        scenario.after_run()
                     scenario.before_run()
                     with CaptureQueriesContext(connection) as queries:
                         result = scenario.run()
@@ -519,8 +715,7 @@ class Command(BaseCommand):
             "rss_before_runs_mb": round(rss_before_runs, 1) if rss_before_runs is not None else None,
             "queries": query_count,
             **described,
-            "office": plan.office.code,
-            "year": plan_year_code(plan),
+            **_per_second(described, scenario.per_second, statistics.median(ordered)),
             **scenario.figures,
             **({"steps": _median_steps(step_runs)} if scenario.steps is not None else {}),
             "database": connection.vendor,

@@ -1,0 +1,509 @@
+"""The national summary `/review/summary/` and the reads that must stay fast with every office in the country.
+
+A reviewer (or an office administrator) sees, for ALL the offices below the offices in which they hold that
+role — children, grandchildren and further down; the Cabinet Division's reviewer sees the whole country —
+per office tier (``OfficeKind``) and for one fiscal year (and one quarter, or all four):
+
+- ``offices``: the offices of the tier in the subtree; ``expected`` = offices × quarters chosen (one report
+  per office and quarter, whether or not the office has a plan in the system yet);
+- ``submitted``: reports that reached the higher office, i.e. periods in the states ``sent`` or
+  ``accepted``. A reviewer sees nothing of a period before it is sent (DESIGN.md §4), so periods still inside
+  their office — draft, submitted to the office's CIO, approved but not sent yet, returned — do not count,
+  exactly as the inbox does not list them; ``pending`` = expected − submitted;
+- ``on_time`` / ``late`` among the submitted ones, with the inbox's rule: late when first submitted (to the
+  CIO) after the period's deadline, the day taken in the site's time zone (DESIGN.md §4: flagged, not
+  blocked);
+- ``average`` percent and the grade distribution of the submitted reports, read from the score snapshot
+  taken at approval — the truth for an approved period (DESIGN.md §4), never recomputed here. Every sent or
+  accepted period went through approval, so each has one.
+
+Grade bands (``GRADE_BANDS``): DESIGN.md §3.2 defines five target levels per indicator (অসাধারণ 100 %, অতি
+উত্তম 90 %, উত্তম 80 %, চলতি মান 70 %, চলতি মানের নিম্নে 60 %), not bands for a plan's percent. A plan's
+percent is the weight-averaged raw score of its indicators, so the bands here read the levels as floors: a
+plan at 100 % reached অসাধারণ on every indicator; 90–<100 is at least অতি উত্তম on average, 80–<90 উত্তম,
+70–<80 চলতি মান, 60–<70 চলতি মানের নিম্নে; below 60 % is its own band (below the lowest level).
+
+Everything is computed in the database with conditional aggregates, in one statement whatever the size of
+the tree: the subtree is a recursive common table expression (``WITH RECURSIVE``, on PostgreSQL and SQLite
+alike) walked once, then the offices and the periods are counted per tier (``summary_figures``).
+
+This module also holds the bulk scorer behind ``bench score-all``: every plan of a fiscal year scored from
+its progress with the real scoring service, the rows read in chunks of plans (four queries per chunk).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from indicators import permissions, scoring
+from indicators.models import (
+    VISIBLE_TO_REVIEWER_STATES,
+    ActionPlan,
+    Activity,
+    FiscalYear,
+    Indicator,
+    Office,
+    OfficeKind,
+    OfficeMembership,
+    PerformanceArea,
+    PeriodState,
+    PeriodTransition,
+    Progress,
+    ReportingPeriod,
+    Role,
+    default_deadline,
+)
+
+# Roles that see the summary of their offices' subtrees.
+SUMMARY_ROLES = (Role.REVIEWER, Role.ADMIN)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Grade bands
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    key: str  # used in CSS class names and CSV headers
+    label: str
+    low: Decimal  # inclusive
+    high: Decimal | None  # exclusive; None: no upper bound (the 100 % band is exactly 100)
+
+
+GRADE_BANDS: tuple[GradeBand, ...] = (
+    GradeBand("100", _("অসাধারণ (১০০%)"), Decimal(100), None),
+    GradeBand("90", _("অতি উত্তম (৯০–১০০%)"), Decimal(90), Decimal(100)),
+    GradeBand("80", _("উত্তম (৮০–৯০%)"), Decimal(80), Decimal(90)),
+    GradeBand("70", _("চলতি মান (৭০–৮০%)"), Decimal(70), Decimal(80)),
+    GradeBand("60", _("চলতি মানের নিম্নে (৬০–৭০%)"), Decimal(60), Decimal(70)),
+    GradeBand("0", _("৬০%-এর নিচে"), Decimal(0), Decimal(60)),
+)
+
+
+def band_filter(percent: str, band: GradeBand) -> Q:
+    """The rows whose annotation ``percent`` falls in ``band`` (the lowest band takes anything below 60)."""
+    condition = Q()
+    if band.low > 0:
+        condition &= Q(**{f"{percent}__gte": band.low})
+    if band.high is not None:
+        condition &= Q(**{f"{percent}__lt": band.high})
+    return condition
+
+
+def band_aggregates(percent: str, condition: Q | None = None) -> dict[str, Count]:
+    """``band_<key>`` → the number of rows in each grade band (and meeting ``condition``), for aggregate()."""
+    base = condition if condition is not None else Q()
+    return {f"band_{band.key}": Count("pk", filter=base & band_filter(percent, band)) for band in GRADE_BANDS}
+
+
+@dataclass(frozen=True)
+class BandCount:
+    band: GradeBand
+    count: int
+    share: Decimal  # percent of all rows counted, for the bar; 0 when there are none
+    x: str = "0"  # where this band's segment starts in a stacked bar of width 100 (SVG units, ASCII)
+    width: str = "0"  # the segment's width in the same units
+
+
+def band_counts(values: dict, total: int) -> list[BandCount]:
+    """The ``band_<key>`` figures of an aggregate as a list, with each band's share and its segment of a
+    100-unit stacked bar (the widths add up to 100, give or take the rounding, when there is anything)."""
+    counts = []
+    start = Decimal(0)
+    for band in GRADE_BANDS:
+        count = values.get(f"band_{band.key}") or 0
+        share = (Decimal(100) * count / total).quantize(Decimal("0.01")) if total else Decimal(0)
+        counts.append(BandCount(band, count, share, x=f"{start:.2f}", width=f"{share:.2f}"))
+        start += share
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The subtree of offices
+
+
+def largest_tree_root() -> Office | None:
+    """The root office (no parent) with the most offices below it: the Cabinet Division in real data."""
+    table = connection.ops.quote_name(Office._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE tree(id, root) AS ("
+        f"SELECT id, id FROM {table} WHERE parent_id IS NULL "
+        f"UNION ALL SELECT child.id, tree.root FROM {table} child JOIN tree ON child.parent_id = tree.id"
+        f") SELECT root FROM tree GROUP BY root ORDER BY COUNT(*) DESC, root LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return None if row is None else Office.objects.get(pk=row[0])
+
+
+def summary_reviewer(office: Office):
+    """The first user (by username) holding the reviewer role in ``office``, or None."""
+    membership = (
+        OfficeMembership.objects.select_related("user")
+        .filter(office=office, role=Role.REVIEWER)
+        .order_by("user__username")
+        .first()
+    )
+    return None if membership is None else membership.user
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Reads shared with the inbox
+
+
+def first_submitted_at() -> QuerySet:
+    """A subquery: when the outer period was first submitted (lateness is measured on it)."""
+    return (
+        PeriodTransition.objects.filter(period=OuterRef("pk"), to_state=PeriodState.SUBMITTED)
+        .order_by("at", "pk")
+        .values("at")[:1]
+    )
+
+
+def late_condition() -> Q:
+    """Needs the alias ``submitted_on`` (the first submission's day): first submitted after the deadline."""
+    return Q(submitted_on__gt=F("deadline"))
+
+
+def with_submitted_on(periods: QuerySet) -> QuerySet:
+    # The day in the site's time zone, as on the plan page (indicators.selectors._is_late).
+    return periods.alias(submitted_on=TruncDate(Subquery(first_submitted_at())))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The summary page
+
+
+@dataclass(frozen=True)
+class SummaryFilters:
+    year: int  # the fiscal year's start year
+    quarter: int | None = None  # None: all four quarters
+
+
+def default_quarter(start_year: int, today: datetime.date | None = None) -> int:
+    """The quarter a summary shows unless asked: the latest one of the year whose (default) deadline has
+    passed — Q4, the annual report, for a year long over — or Q1 while none has. A quarter's percent is its
+    to-date score against the annual targets, so one quarter at a time compares like with like."""
+    today = today or timezone.localdate()
+    passed = [q for q in (1, 2, 3, 4) if default_deadline(start_year, q) <= today]
+    return passed[-1] if passed else 1
+
+
+@dataclass
+class TierRow:
+    kind: str
+    label: str
+    offices: int = 0
+    expected: int = 0
+    submitted: int = 0
+    late: int = 0
+    scored: int = 0
+    percent_sum: Decimal = Decimal(0)
+    bands: list[BandCount] = field(default_factory=list)
+
+    @property
+    def on_time(self) -> int:
+        return self.submitted - self.late
+
+    @property
+    def pending(self) -> int:
+        return max(0, self.expected - self.submitted)
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.scored:
+            return None
+        return scoring.round2(self.percent_sum / self.scored)
+
+
+@dataclass
+class SummaryPage:
+    reviewed_offices: list[Office]
+    filters: SummaryFilters | None = None
+    tiers: list[TierRow] = field(default_factory=list)
+    total: TierRow | None = None
+
+
+def may_see_summary(user) -> bool:
+    return bool(permissions.offices_with_role(user, SUMMARY_ROLES))
+
+
+#: The figures of one tier as the summary query returns them, after the tier's kind.
+_FIGURES = ("offices", "submitted", "late", "scored", "percent_sum", *(f"band_{b.key}" for b in GRADE_BANDS))
+
+
+def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, list]:
+    """One statement for the whole summary, so that the subtree is walked once: per office kind, the
+    offices below ``office_ids`` (first branch) and the figures of their sent or accepted periods in the
+    filters (second branch). Written in SQL because the ORM cannot join a recursive CTE; the only part that
+    differs between PostgreSQL and SQLite, the first submission's day in the site's time zone, comes from
+    the backend (``datetime_cast_date_sql``, what ``TruncDate`` uses).
+
+    Lateness is the inbox's rule: the first submission (the earliest transition to "submitted") fell on a
+    day after the deadline. It is looked up per period in the transitions' index
+    (``transition_period_state_at``): one short index-only probe each, so the cost follows the size of the
+    subtree, unlike grouping all the year's submissions (which measured faster only for the whole country
+    and all four quarters at once, and slower for one quarter or a smaller subtree)."""
+    q = connection.ops.quote_name
+    office, plan, year, period, transition = (
+        q(model._meta.db_table)
+        for model in (Office, ActionPlan, FiscalYear, ReportingPeriod, PeriodTransition)
+    )
+    ids = sorted(office_ids)
+    first_day, day_params = connection.ops.datetime_cast_date_sql(
+        f"(SELECT MIN(t.at) FROM {transition} t WHERE t.period_id = p.id AND t.to_state = %s)",
+        (PeriodState.SUBMITTED,),
+        timezone.get_current_timezone_name(),
+    )
+    bands, band_params = [], []
+    for band in GRADE_BANDS:
+        conditions = []
+        if band.low > 0:
+            conditions.append("p.snapshot_percent >= %s")
+            band_params.append(band.low)
+        if band.high is not None:
+            conditions.append("p.snapshot_percent < %s")
+            band_params.append(band.high)
+        bands.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)")
+    no_bands = ", ".join(["0"] * len(GRADE_BANDS))
+    quarter, quarter_params = (
+        ("", []) if filters.quarter is None else ("AND p.quarter = %s", [filters.quarter])
+    )
+    sql = f"""
+WITH RECURSIVE subtree(id, kind) AS (
+    SELECT id, kind FROM {office} WHERE parent_id IN ({", ".join(["%s"] * len(ids))})
+    UNION
+    SELECT child.id, child.kind FROM {office} child JOIN subtree ON child.parent_id = subtree.id
+)
+SELECT kind, COUNT(*), 0, 0, 0, NULL, {no_bands} FROM subtree GROUP BY kind
+UNION ALL
+SELECT subtree.kind, 0, COUNT(*), SUM(CASE WHEN {first_day} > p.deadline THEN 1 ELSE 0 END),
+       COUNT(p.snapshot_percent), SUM(p.snapshot_percent), {", ".join(bands)}
+FROM subtree
+JOIN {plan} a ON a.office_id = subtree.id
+JOIN {year} y ON y.id = a.fiscal_year_id
+JOIN {period} p ON p.plan_id = a.id
+WHERE y.start_year = %s AND p.state IN (%s, %s) {quarter}
+GROUP BY subtree.kind
+"""
+    params = [*ids, *day_params, *band_params, filters.year, *VISIBLE_TO_REVIEWER_STATES, *quarter_params]
+    return sql, params
+
+
+def summary_figures(office_ids: set[int], filters: SummaryFilters) -> dict[str, dict]:
+    """{office kind: {figure: value}} for the offices below ``office_ids``, in one query."""
+    figures: dict[str, dict] = defaultdict(lambda: dict.fromkeys(_FIGURES, 0))
+    with connection.cursor() as cursor:
+        cursor.execute(*_summary_sql(office_ids, filters))
+        for kind, *values in cursor.fetchall():
+            for name, value in zip(_FIGURES, values, strict=True):
+                if value is not None:
+                    figures[kind][name] += value
+    for row in figures.values():
+        # SQLite adds decimals as floats: back to cents.
+        row["percent_sum"] = Decimal(str(row["percent_sum"])).quantize(Decimal("0.01"))
+    return dict(figures)
+
+
+def summary_page(user, filters: SummaryFilters) -> SummaryPage:
+    """Per office tier, for every office below the user's reviewed (or administered) offices: offices,
+    expected and submitted reports, on time and late, average percent and grade distribution — in two
+    queries (the reviewed offices, then everything else in one) whatever the size of the tree."""
+    office_ids = permissions.offices_with_role(user, SUMMARY_ROLES)
+    if not office_ids:
+        return SummaryPage(reviewed_offices=[])
+    reviewed = list(Office.objects.filter(pk__in=office_ids).order_by("code"))
+    figures = summary_figures(office_ids, filters)
+    quarters = 1 if filters.quarter is not None else 4
+    tiers = [
+        _tier(kind, str(label), quarters, figures[kind])
+        for kind, label in OfficeKind.choices
+        if kind in figures
+    ]
+    total = dict.fromkeys(_FIGURES, 0)
+    for row in figures.values():
+        for name in _FIGURES:
+            total[name] += row[name]
+    return SummaryPage(
+        reviewed_offices=reviewed,
+        filters=filters,
+        tiers=tiers,
+        total=_tier("", str(_("সব স্তর")), quarters, total),
+    )
+
+
+CSV_HEADERS = [
+    _("দপ্তরের স্তর"),
+    _("দপ্তর"),
+    _("প্রত্যাশিত প্রতিবেদন"),
+    _("দাখিল (প্রেরিত/গৃহীত)"),
+    _("সময়মতো"),
+    _("দেরিতে"),
+    _("বাকি"),
+    _("গড় নম্বর (%)"),
+    *(band.label for band in GRADE_BANDS),
+]
+
+
+def csv_row(tier: TierRow) -> list:
+    """A tier as a CSV row: numbers in ASCII digits, so that a spreadsheet can add them up."""
+    average = tier.average
+    return [
+        tier.label,
+        tier.offices,
+        tier.expected,
+        tier.submitted,
+        tier.on_time,
+        tier.late,
+        tier.pending,
+        "" if average is None else str(average),
+        *(band.count for band in tier.bands),
+    ]
+
+
+def _tier(kind: str, label: str, quarters: int, values: dict) -> TierRow:
+    scored = values["scored"]
+    return TierRow(
+        kind=kind,
+        label=label,
+        offices=values["offices"],
+        expected=values["offices"] * quarters,
+        submitted=values["submitted"],
+        late=values["late"],
+        scored=scored,
+        percent_sum=Decimal(values["percent_sum"]),
+        bands=band_counts(values, scored),
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Scoring every plan of a year in bulk (bench score-all)
+
+
+@dataclass
+class BulkScoreFigures:
+    plans: int = 0
+    indicators: int = 0
+    progress_rows: int = 0
+    percent_sum: Decimal = Decimal(0)
+
+    @property
+    def mean_percent(self) -> Decimal | None:
+        return scoring.round2(self.percent_sum / self.plans) if self.plans else None
+
+
+_INDICATOR_COLUMNS = (
+    "pk",
+    "plan_id",
+    "code",
+    "activity_id",
+    "unit",
+    "weight",
+    "calc_method",
+    "scoring_method",
+    "direction",
+    "applicable",
+    *(f"target_{level}_{suffix}" for level in (100, 90, 80, 70, 60) for suffix in ("number", "date")),
+)
+
+
+#: Plans read and scored together by ``year_plan_scores``: big enough that the queries are few (four per
+#: chunk), small enough that a chunk's rows stay a few megabytes.
+SCORE_CHUNK_PLANS = 1000
+
+
+def _in_slices(ids: list[int]) -> Iterator[list[int]]:
+    """``ids`` in slices the backend takes as query parameters at once (all of them on PostgreSQL)."""
+    size = connection.features.max_query_params or len(ids) or 1
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def year_plan_scores(
+    start_year: int, *, chunk_size: int = SCORE_CHUNK_PLANS, figures: BulkScoreFigures | None = None
+) -> Iterator[tuple[int, scoring.PlanScore]]:
+    """``(plan id, marks)`` for every plan of the fiscal year, computed from progress by the scoring service
+    exactly as ``indicators.selectors.plan_scores`` does, without model instances: the plan ids are read
+    once, then per chunk of ``chunk_size`` plans four queries read plain tuples — areas, activities,
+    indicators, and the progress values of those indicators. Each is a lookup by plan or by indicator in its
+    own index, with no join: joined, PostgreSQL chose to scan the whole progress and activity tables for
+    every chunk. Memory stays at one chunk whatever the number of plans. ``figures``, if given, counts what
+    was read (``progress_rows``: the progress rows that hold a value; a remark alone does not score)."""
+    figures = figures if figures is not None else BulkScoreFigures()
+    plan_ids = list(
+        ActionPlan.objects.filter(fiscal_year__start_year=start_year)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    units = {unit.value: unit for unit in scoring.Unit}
+    calc_methods = {method.value: method for method in scoring.CalcMethod}
+    scoring_methods = {method.value: method for method in scoring.ScoringMethod}
+    directions = {direction.value: direction for direction in scoring.Direction}
+
+    for start in range(0, len(plan_ids), chunk_size):
+        chunk = plan_ids[start : start + chunk_size]
+        areas: dict[int, list[scoring.AreaInput]] = {pk: [] for pk in chunk}
+        area_codes: dict[int, str] = {}
+        for pk, plan_id, code, marks in (
+            PerformanceArea.objects.filter(plan_id__in=chunk)
+            .order_by("plan_id", "position", "pk")
+            .values_list("pk", "plan_id", "code", "marks")
+        ):
+            areas[plan_id].append(scoring.AreaInput(code=code, marks=marks))
+            area_codes[pk] = code
+        activity_areas = dict(Activity.objects.filter(plan_id__in=chunk).values_list("pk", "area_id"))
+        indicators = list(
+            Indicator.objects.filter(plan_id__in=chunk)
+            .order_by("plan_id", "position", "pk")
+            .values_list(*_INDICATOR_COLUMNS)
+        )
+
+        quarterly: dict[int, dict[int, scoring.Value]] = defaultdict(dict)
+        for ids in _in_slices([row[0] for row in indicators]):
+            for indicator_id, quarter, number, day in (
+                Progress.objects.filter(indicator_id__in=ids)
+                .filter(Q(value_number__isnull=False) | Q(value_date__isnull=False))
+                .order_by()
+                .values_list("indicator_id", "quarter", "value_number", "value_date")
+            ):
+                quarterly[indicator_id][quarter] = day if day is not None else number
+                figures.progress_rows += 1
+
+        inputs: dict[int, list[scoring.IndicatorInput]] = {pk: [] for pk in chunk}
+        for row in indicators:
+            (pk, plan_id, code, activity_id, unit, weight, calc, method, direction, applicable, *targets) = (
+                row
+            )
+            levels = targets[1::2] if unit == scoring.Unit.DATE else targets[0::2]
+            inputs[plan_id].append(
+                scoring.IndicatorInput(
+                    code=code,
+                    area_code=area_codes[activity_areas[activity_id]],
+                    unit=units[unit],
+                    weight=weight,
+                    calc_method=calc_methods[calc],
+                    scoring_method=scoring_methods[method],
+                    direction=directions[direction],
+                    targets=scoring.Targets(*levels),
+                    quarterly=quarterly.get(pk, {}),
+                    applicable=applicable,
+                )
+            )
+        figures.indicators += len(indicators)
+
+        for plan_id in chunk:
+            result = scoring.score_plan(areas[plan_id], inputs[plan_id])
+            figures.plans += 1
+            figures.percent_sum += result.percent
+            yield plan_id, result
