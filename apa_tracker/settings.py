@@ -175,8 +175,14 @@ X_FRAME_OPTIONS = "DENY"
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (say so with DJANGO_BEHIND_TLS_PROXY=1).
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Uploads larger than this are streamed to a temporary file instead of memory.
+# Uploads larger than this are streamed to a temporary file instead of memory; no file larger than the
+# largest accepted upload is kept at all, on any address (evidence/uploadhandlers.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "evidence.uploadhandlers.SiteUploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Content-Security-Policy: only our own scripts, styles, fonts and images; no inline code, no framing.
 CONTENT_SECURITY_POLICY = {

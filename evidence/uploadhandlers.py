@@ -71,3 +71,19 @@ class UploadLimit(FileUploadHandler):
 
     def file_complete(self, file_size: int) -> None:
         return None  # the next handler (memory or temporary file) returns the file
+
+
+class SiteUploadLimit(UploadLimit):
+    """The ceiling for every form of the site that receives files (``FILE_UPLOAD_HANDLERS`` in settings).
+
+    The evidence and sheet-import views install their own, exact limits; this one covers every other
+    address, so that no POST to any URL makes the server keep a file larger than the largest upload the site
+    accepts, before the view (or the CSRF check) has even run.
+    """
+
+    def __init__(self, request: HttpRequest | None = None):
+        from django.conf import settings
+
+        super().__init__(
+            request, max_bytes=max(settings.EVIDENCE_MAX_BYTES, settings.SHEET_MAX_BYTES), max_files=10
+        )

@@ -8,6 +8,7 @@ for members of the office only. Reviewers see a child office's reports only from
 from __future__ import annotations
 
 import io
+import logging
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -21,6 +22,8 @@ from indicators.models import VISIBLE_TO_REVIEWER_STATES, PeriodState
 from indicators.views import plan_or_404
 from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob
+
+logger = logging.getLogger(__name__)
 
 # A period whose report exists only as the copy kept at approval.
 APPROVED_STATES = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
@@ -54,7 +57,7 @@ def report_pdf(request: HttpRequest, office: str, year: str, name: str) -> HttpR
     filename = f"{plan.office.code}-{plan.fiscal_year.code}-{name}.pdf"
     approved = ApprovedReport.objects.filter(period=period, kind=kind).first()
     if approved is not None:
-        return _pdf_response(approved.file.open("rb"), filename=filename, sha256=approved.sha256, draft=False)
+        return _pdf_response(_stored(approved.file), filename=filename, sha256=approved.sha256, draft=False)
     if period.state in APPROVED_STATES:
         # Approved, but its one rendering has not finished yet: say so rather than render a second copy.
         response = render(
@@ -106,7 +109,17 @@ def report_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("প্রতিবেদন এখনো তৈরি হয়নি।"))
     name = jobs.report_name(job.kind, job.quarter)
     filename = f"draft-{job.plan.office.code}-{job.plan.fiscal_year.code}-{name}.pdf"
-    return _pdf_response(job.file.open("rb"), filename=filename, sha256=job.sha256, draft=True)
+    return _pdf_response(_stored(job.file), filename=filename, sha256=job.sha256, draft=True)
+
+
+def _stored(file):
+    """The stored PDF opened for reading; a file gone from storage is a 404 and a log line (verify_reports
+    names it), not a server error."""
+    try:
+        return file.storage.open(file.name, "rb")
+    except FileNotFoundError as missing:
+        logger.error("Stored report %s is missing", file.name)
+        raise Http404(_("প্রতিবেদনের সংরক্ষিত ফাইলটি পাওয়া যায়নি।")) from missing
 
 
 @login_required

@@ -108,6 +108,17 @@ def test_approval_keeps_one_copy_and_downloads_return_exactly_its_bytes(client, 
     assert "১৯.০০.০০০০.১৭৫.৪২.০০১.২৩-৬৯" in text
 
 
+def test_approved_report_gone_from_storage_is_a_404_not_a_server_error(client, demo, inline_jobs):
+    """A stored PDF deleted behind the application's back answers 404 with a Bangla reason (and a log line
+    for the administrator; verify_reports names it), never a 500."""
+    move(demo, 4, "submit", "approve")
+    annual = ApprovedReport.objects.get(period__quarter=4, period__plan=demo, kind="annual")
+    annual.file.storage.delete(annual.file.name)
+    client.force_login(user("mofa.cio"))
+    response = client.get(ANNUAL)
+    assert response.status_code == 404
+
+
 def test_approved_report_does_not_change_when_the_period_is_rendered_again(client, demo, inline_jobs):
     """A second rendering request after approval returns the stored copy, never a new one."""
     move(demo, 4, "submit", "approve")

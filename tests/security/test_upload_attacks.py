@@ -633,3 +633,23 @@ def test_sanitize_filename(name, cleaned):
     """The name shown: last component, no controls or bidi marks, no leading dots, 200 characters with the
     extension kept."""
     assert sanitize_filename(name) == cleaned
+
+
+def test_no_address_keeps_a_file_larger_than_the_largest_accepted_upload(settings, rf):
+    """A file posted to any other address (here the sign-in page) is dropped while it arrives once it passes
+    the site-wide ceiling, before any view or CSRF check runs; a small one still arrives."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test.client import encode_multipart
+
+    settings.EVIDENCE_MAX_BYTES = 2048
+    settings.SHEET_MAX_BYTES = 1024
+
+    def posted_files(size: int):
+        body = encode_multipart("BoUnDaRy", {"file": SimpleUploadedFile("x.bin", b"a" * size)})
+        request = rf.generic(
+            "POST", "/accounts/login/", body, content_type="multipart/form-data; boundary=BoUnDaRy"
+        )
+        return request.FILES
+
+    assert "file" in posted_files(2048)
+    assert "file" not in posted_files(2049)

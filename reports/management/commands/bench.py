@@ -112,11 +112,13 @@ class Scenario:
 
 @dataclass
 class Target:
-    """What the command line names: the plan's office and year, and the user to measure as."""
+    """What the command line names: the plan's office and year, the user to measure as, and the summary's
+    quarter (1–4 or ``all``; ``None``: the page's default)."""
 
     office: str
     year: str
     user: str | None
+    quarter: str | None = None
 
     @cached_property
     def plan(self) -> ActionPlan:
@@ -260,11 +262,22 @@ def summary(target: Target) -> Scenario:
             f"'{user.username}' is no reviewer or administrator of any office.",
         )
     start_year = fiscal_year_start(target.year)
-    # The page as a reviewer opens it for the year: its latest quarter past the deadline (the default).
-    url = reverse("reports:summary") + "?" + urlencode({"year": target.year})
+    # By default the page as a reviewer opens it for the year: its latest quarter past the deadline;
+    # ``--quarter`` asks for one quarter or for all four (``all``, the largest aggregate).
+    query = {"year": target.year}
+    if target.quarter is None:
+        quarter: int | str = report_summary.default_quarter(start_year)
+    elif target.quarter == "all":
+        quarter = query["quarter"] = "all"
+    else:
+        quarter = int(target.quarter)
+        query["quarter"] = str(quarter)
+    url = reverse("reports:summary") + "?" + urlencode(query)
     client = _signed_in(user)
-    quarter = report_summary.default_quarter(start_year)
-    page = report_summary.summary_page(user, report_summary.SummaryFilters(year=start_year, quarter=quarter))
+    page = report_summary.summary_page(
+        user,
+        report_summary.SummaryFilters(year=start_year, quarter=None if quarter == "all" else quarter),
+    )
     offices = permissions.offices_with_role(user, report_summary.SUMMARY_ROLES)
     return Scenario(
         run=lambda: _ok(client.get(url), url),
@@ -633,6 +646,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--user", default=None, help="username to measure as (default: one of the office)"
         )
+        parser.add_argument(
+            "--quarter",
+            choices=["1", "2", "3", "4", "all"],
+            default=None,
+            help="summary: the quarter to show, or all four (default: the page's own, the latest one due)",
+        )
 
     def handle(self, *args, **options):
         name = options["scenario"]
@@ -664,7 +683,12 @@ class Command(BaseCommand):
         with override_settings(ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
             try:
                 with transaction.atomic():
-                    target = Target(office=options["office"], year=options["year"], user=options["user"])
+                    target = Target(
+                        office=options["office"],
+                        year=options["year"],
+                        user=options["user"],
+                        quarter=options.get("quarter"),
+                    )
                     scenario = prepare(target)
                     if scenario.warm_up:
                         scenario.before_run()
