@@ -43,7 +43,7 @@ serve: setup
 # The report worker: renders the jobs the app servers queue (APA_REPORT_JOBS=worker). Stop it with Ctrl+C or
 # SIGTERM; the report in hand is finished first.
 worker: setup
-	exec $(BIN)/python manage.py report_worker
+	DJANGO_DEBUG=0 exec $(BIN)/python manage.py report_worker
 
 # The load test's tools (locust), which the site and its tests do not need.
 bench-deps: $(BIN)/.installed

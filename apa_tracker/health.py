@@ -13,6 +13,8 @@ it is exempt from the HTTPS redirect (settings.SECURE_REDIRECT_EXEMPT) so a plai
 from __future__ import annotations
 
 import logging
+import threading
+import time
 import uuid
 from importlib import metadata
 
@@ -64,12 +66,30 @@ def storage_ok() -> bool:
                 logger.warning("health check: could not delete probe %s", name)
 
 
+# The storage probe writes, reads and deletes a file: anyone may call /healthz, so each app process probes
+# at most once per STORAGE_PROBE_SECONDS and answers from that result in between (a failure shows within
+# that time; a flood of probes never becomes a flood of writes to the bucket).
+STORAGE_PROBE_SECONDS = 10.0
+_storage_probe: dict[str, float | bool] = {}
+_storage_probe_lock = threading.Lock()
+
+
+def storage_ok_recently() -> bool:
+    with _storage_probe_lock:
+        now = time.monotonic()
+        if _storage_probe and now - float(_storage_probe["at"]) < STORAGE_PROBE_SECONDS:
+            return bool(_storage_probe["ok"])
+        ok = storage_ok()
+        _storage_probe.update(at=time.monotonic(), ok=ok)
+        return ok
+
+
 @never_cache
 @require_http_methods(["GET", "HEAD"])
 def healthz(request: HttpRequest) -> JsonResponse:
     database = "ok" if database_ok() else "error"
     # Storage is probed even when the database is down, so one answer tells everything that is wrong.
-    storage = "ok" if storage_ok() else "error"
+    storage = "ok" if storage_ok_recently() else "error"
     healthy = database == "ok" and storage == "ok"
     body = {
         "status": "ok" if healthy else "error",

@@ -32,6 +32,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
+# Whether this process was started as production (DJANGO_DEBUG off). Unlike DEBUG, test runners leave it
+# alone; commands that must never run on a real site (generate_load_data) ask it.
+PRODUCTION = not DEBUG
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -149,6 +152,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # proxy's, so the client is read from X-Forwarded-For instead (apa_tracker/signin.py; django-ipware, which
 # axes' own AXES_IPWARE_* settings need, is not installed).
 APA_PROXY_COUNT = int(os.environ.get("APA_PROXY_COUNT", "0"))
+# The addresses of those proxies (comma-separated): X-Forwarded-For is believed only from them. Empty: from
+# any address (only where the app servers cannot be reached except through the proxies).
+APA_TRUSTED_PROXIES = env_list("APA_TRUSTED_PROXIES", [])
 AXES_CLIENT_IP_CALLABLE = "apa_tracker.signin.client_ip_address"
 APA_LOGIN_SLOWDOWN_MAX_SECONDS = float(os.environ.get("APA_LOGIN_SLOWDOWN_MAX_SECONDS", "2"))
 SESSION_COOKIE_AGE = int(os.environ.get("APA_SESSION_SECONDS", str(8 * 60 * 60)))

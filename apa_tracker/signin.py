@@ -55,11 +55,15 @@ def client_ip_address(request: HttpRequest) -> str | None:
 
     Without proxies (``APA_PROXY_COUNT=0``) it is REMOTE_ADDR. Behind N trusted proxies each appends the address
     it received the request from to X-Forwarded-For, so the client is the N-th entry from the right; anything
-    further left was written by the client itself and is not trusted.
+    further left was written by the client itself and is not trusted. The header is believed only from the
+    proxies' own addresses (``APA_TRUSTED_PROXIES``): a client that reaches an app server directly cannot
+    choose a new address for every guess.
     """
     proxies = settings.APA_PROXY_COUNT
     remote_addr = request.META.get("REMOTE_ADDR")
     if proxies <= 0:
+        return remote_addr
+    if settings.APA_TRUSTED_PROXIES and remote_addr not in settings.APA_TRUSTED_PROXIES:
         return remote_addr
     forwarded = [
         part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()

@@ -60,10 +60,23 @@ PDF_ACTIVE_CONTENT = {
     "/EmbeddedFile": ("সংযুক্ত ফাইল (attachment)", "attached files"),
     "/EmbeddedFiles": ("সংযুক্ত ফাইল (attachment)", "attached files"),
     "/RichMedia": ("মাল্টিমিডিয়া (RichMedia)", "rich media (Flash, video)"),
+    # XFA forms carry their scripts inside XML streams, out of reach of the name check; forms that send or
+    # import data talk to the network or the disk. Scanned evidence needs none of them.
+    "/XFA": ("XFA ফর্ম (স্ক্রিপ্টসহ হতে পারে)", "XFA forms (may carry scripts)"),
+    "/SubmitForm": ("ফর্ম পাঠানোর নির্দেশ (SubmitForm)", "form submission actions (SubmitForm)"),
+    "/ImportData": ("তথ্য আনার নির্দেশ (ImportData)", "data import actions (ImportData)"),
 }
 # Looked for in the raw bytes as well, for objects pypdf could not parse; long enough not to occur by chance
 # in compressed data (``/JS`` would).
-PDF_ACTIVE_CONTENT_RAW = (b"/JavaScript", b"/Launch", b"/EmbeddedFile", b"/RichMedia")
+PDF_ACTIVE_CONTENT_RAW = (
+    b"/JavaScript",
+    b"/Launch",
+    b"/EmbeddedFile",
+    b"/RichMedia",
+    b"/XFA",
+    b"/SubmitForm",
+    b"/ImportData",
+)
 
 
 class EvidenceRejected(DomainError):

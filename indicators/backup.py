@@ -183,6 +183,9 @@ def backup_write(*, out: Path) -> BackupSummary:
     created = timezone.now()
     mtime = created.timestamp()
     try:
+        # The archive holds password hashes and every office's files: readable by its owner only.
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with _snapshot(), tarfile.open(partial, "w:gz") as tar, tempfile.TemporaryDirectory() as work:
             counts, data_sha256, data_size = _dump_data(Path(work) / DATA)
             tar.add(Path(work) / DATA, arcname=DATA, filter=lambda info: _normalized(info, mtime))

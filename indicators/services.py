@@ -653,7 +653,13 @@ def plan_import(
 ) -> PlanImportResult:
     """Create an office's plan for a year from a plan sheet, or with ``replace`` bring an existing one
     in line with the sheet: indicators are matched by code, so progress of kept indicators stays."""
-    plan = ActionPlan.objects.select_for_update().filter(office=office, fiscal_year=fiscal_year).first()
+    # NO KEY UPDATE: two imports of one plan still wait for each other, but a progress save that inserts a
+    # history row (whose foreign key takes KEY SHARE on the plan) does not deadlock with this import.
+    plan = (
+        ActionPlan.objects.select_for_update(no_key=True)
+        .filter(office=office, fiscal_year=fiscal_year)
+        .first()
+    )
     if plan is not None and not replace:
         raise DomainError(
             f"{office.name_bn}-এর {fiscal_year} অর্থবছরের কর্মপরিকল্পনা আগেই আছে; বদলাতে চাইলে --replace দিন।",
@@ -839,7 +845,13 @@ def progress_import(
     is cleared; a column the sheet does not have (value or remark) is left as it is."""
     data = _sheet_rows("progress", sheet)
     problems = _Problems(data.column_names)
-    indicators = {i.code: i for i in plan.indicators.all()}
+    # The lock order of every progress write (workflow.progress_record): the plan's periods in quarter
+    # order, then its indicators, then the progress rows. Held to the end, so that no approval can slip in
+    # between the lock check below and the writes, and a browser save of the same value waits instead of
+    # being overwritten unseen (its version then no longer matches).
+    periods_ensure(plan)
+    list(plan.periods.select_for_update().order_by("quarter"))
+    indicators = {i.code: i for i in plan.indicators.select_for_update(no_key=True).order_by("pk")}
     rows: dict[tuple[str, int], tuple[int, _ProgressRow]] = {}
     applicability: dict[str, tuple[int, bool, str]] = {}
 
@@ -982,7 +994,10 @@ def progress_import(
             )
     problems.raise_if_any()
 
-    existing = {(p.indicator_id, p.quarter): p for p in Progress.objects.filter(indicator__plan=plan)}
+    existing = {
+        (p.indicator_id, p.quarter): p
+        for p in Progress.objects.select_for_update(of=("self",)).filter(indicator__plan=plan).order_by("pk")
+    }
     saved = cleared = 0
     for (_code, quarter), (_number, row) in rows.items():
         progress = existing.get((row.indicator.pk, quarter))

@@ -164,8 +164,10 @@ def _check_xlsx(data: bytes) -> None:
                 raise _macros()
             if b"spreadsheetml" not in content_types:
                 raise _not_a_workbook("not a SpreadsheetML package")
+            # Every part, whatever its name: openpyxl reads the parts the relationships point to, and those
+            # may be named anything (the unpacked-size cap above already bounds what this reads).
             for part in parts:
-                if part.filename.lower().endswith((".xml", ".rels", ".vml")):
+                if not part.is_dir():
                     _refuse_dtd(archive, part)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise _unreadable_xlsx(exc) from exc

@@ -8,6 +8,8 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.db import OperationalError, connections
 
+from apa_tracker import health
+
 HEALTHZ = "/healthz"
 SECRET = "db.internal.example password=hunter2"
 
@@ -15,6 +17,23 @@ SECRET = "db.internal.example password=hunter2"
 def probe_files(settings) -> list[Path]:
     folder = Path(settings.PRIVATE_FILES_ROOT) / "health"
     return list(folder.iterdir()) if folder.exists() else []
+
+
+@pytest.fixture(autouse=True)
+def _fresh_storage_probe():
+    """Each test probes the storage itself (the view keeps a probe's result for a few seconds)."""
+    health._storage_probe.clear()
+
+
+@pytest.mark.django_db
+def test_a_flood_of_probes_touches_the_storage_once_per_interval(client, monkeypatch):
+    """Anyone may call /healthz: within STORAGE_PROBE_SECONDS the storage is probed once, not per request."""
+    probes = []
+    real = health.storage_ok
+    monkeypatch.setattr(health, "storage_ok", lambda: probes.append(1) or real())
+    for _ in range(5):
+        assert client.get("/healthz").status_code == 200
+    assert probes == [1]
 
 
 @pytest.mark.django_db

@@ -118,19 +118,27 @@ def run_and_roll_back(**options) -> dict:
 
 
 def test_bad_arguments_exit_1_with_a_bangla_message_before_touching_the_database(tmp_path):
-    """`--offices 0` and a malformed year stop the command with exit status 1 and a Bangla message on stderr;
-    the database file is not even created."""
+    """`--offices 0`, a malformed year and a production site (DJANGO_DEBUG=0) stop the command with exit
+    status 1 and a Bangla message on stderr; the database file is not even created."""
     database = tmp_path / "never.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(BASE_DIR)}
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    for args, message in (
-        (["--offices", "0", "--year", YEAR], "--offices ১ থেকে"),
-        (["--offices", "10", "--year", "2023-25"], "অর্থবছর ভুল"),
+    production = {
+        **env,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "apa.example.gov.bd",
+    }
+    for args, message, environment in (
+        (["--offices", "0", "--year", YEAR], "--offices ১ থেকে", env),
+        (["--offices", "10", "--year", "2023-25"], "অর্থবছর ভুল", env),
+        # Known passwords and a Cabinet Division reviewer have no place on a real site.
+        (["--offices", "10", "--year", YEAR], "উৎপাদন সাইটে (DJANGO_DEBUG=0) চালানো যায় না", production),
     ):
         result = subprocess.run(
             [sys.executable, "manage.py", "generate_load_data", *args],
             cwd=BASE_DIR,
-            env=env,
+            env=environment,
             capture_output=True,
             text=True,
             timeout=120,

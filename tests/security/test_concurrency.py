@@ -744,3 +744,28 @@ def test_the_last_submit_waits_for_an_applicability_change_in_progress(crowd):
     [changed] = HistoryEntry.objects.filter(plan=crowd.plan, kind=HistoryKind.APPLICABILITY)
     [state_entry] = state_entries(crowd.plan, 4, PeriodState.SUBMITTED)
     assert changed.pk < state_entry.pk
+
+
+def test_a_progress_import_waits_for_a_submit_in_progress_and_then_refuses_the_locked_quarter(crowd):
+    """The CIO's submit of Q1 is still open when a progress sheet for Q1 is imported (admin or command line).
+    The import waits for the period lock, then sees Q1 submitted and refuses every row: nothing is written
+    after the quarter left draft. (Without the lock it read "draft" and wrote into the submitted quarter.)"""
+    from indicators.services import ImportFailed, progress_import
+    from tests.indicators.test_progress_import import sheet_of
+
+    def submit() -> None:
+        act(period_of(crowd.plan, 1), "submit", "crowd.cio")
+
+    def import_q1() -> str:
+        try:
+            progress_import(plan=crowd.plan, sheet=sheet_of([["1.1.1", "1", "5", "", ""]]), user=crowd.cio)
+        except ImportFailed as refused:
+            return str(refused)
+        return "stored"
+
+    outcome, waited = held_open(submit, import_q1)
+
+    assert waited
+    assert outcome != "stored"
+    assert period_of(crowd.plan, 1).state == PeriodState.SUBMITTED
+    assert not Progress.objects.filter(indicator__plan=crowd.plan, quarter=1).exists()

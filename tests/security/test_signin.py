@@ -211,6 +211,25 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(officer, s
     assert response.status_code == 429
 
 
+def test_x_forwarded_for_is_believed_only_from_the_trusted_proxies(officer, sleeps, settings):
+    """With APA_TRUSTED_PROXIES set, a client that reaches the app server directly (not from the balancer's
+    address) cannot choose a new address for each guess: its own address is counted and it is locked."""
+    settings.APA_PROXY_COUNT = 1
+    settings.APA_TRUSTED_PROXIES = ["10.0.0.2"]
+    direct = {"REMOTE_ADDR": "198.51.100.7"}
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(
+            Client(**direct), "officer.one", "wrong-password", HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt}"
+        )
+    response = sign_in(Client(**direct), "officer.one", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99")
+    assert response.status_code == 429
+
+    via_balancer = Client(REMOTE_ADDR="10.0.0.2")
+    assert (
+        sign_in(via_balancer, "officer.one", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 302
+    )
+
+
 def test_without_proxies_x_forwarded_for_is_ignored(officer, sleeps):
     """With no proxy configured (the default) a client cannot pick its own address with X-Forwarded-For."""
     lock_out(Client(), "officer.one")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
@@ -41,6 +42,13 @@ class Command(APACommand):
 
     def handle(self, *args, offices: int, year: str, seed: int, password: str, **options):
         # The arguments first: a refusal needs no database.
+        if settings.PRODUCTION:
+            raise CommandError(
+                "generate_load_data পরীক্ষার ডেটাবেসের জন্য: এটি জানা পাসওয়ার্ডসহ ব্যবহারকারী (মন্ত্রিপরিষদ বিভাগের "
+                "পর্যালোচকও) তৈরি করে, তাই উৎপাদন সাইটে (DJANGO_DEBUG=0) চালানো যায় না।\n"
+                "generate_load_data is for test databases: it creates users with a known password (a Cabinet "
+                "Division reviewer among them), so it refuses to run on a production site (DJANGO_DEBUG=0)."
+            )
         try:
             loadgen.options_check(offices=offices, year_code=year)
         except DomainError as error:
