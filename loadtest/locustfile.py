@@ -4,27 +4,35 @@ Run against gunicorn serving the national data set (`generate_load_data`), from 
 the same environment as the servers (DATABASE_URL …) so that this file can pick the accounts and check the
 writes afterwards:
 
-    locust -f loadtest/locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8001 \
-        --csv var/loadtest/run --only-summary
+    locust -f loadtest/locustfile.py --headless -u 50 -r 10 -t 60s --stop-timeout 10 \
+        --host http://127.0.0.1:8001 --csv var/loadtest/run --only-summary
 
-Each officer user signs in as the officer of a different generated office whose fourth quarter is still
-open (draft or returned), so no two users write the same value; each save goes the way the browser's in-place
-editor does it (GET the form with HX-Request, POST it with the version it was loaded with). Reviewers open the
-inbox (first and a later page), the national summary and a child office's plan.
+Four users in five are officers: each signs in as the officer of a different generated office whose fourth
+quarter is still open (draft or returned), so no two users write the same value, and saves progress the way
+the browser's in-place editor does (GET the form with HX-Request, POST it back with the version and the remark
+it was loaded with). The others are reviewers of offices that have offices below them (the Cabinet Division
+first: the whole country): they open the inbox (its first and second page) and the national summary.
 
 When the run stops, every save that the server answered as stored is looked up in the database: the last value
-each user stored for an indicator must be the value there. Any mismatch, or any failed request, makes locust
-exit with status 1. The result is also written to var/loadtest/verify.json.
+each user stored for an indicator must be the value there. A save still in flight when the run was stopped
+(none with ``--stop-timeout``) may or may not have been stored: for those the value before or the value sent
+both count. Any mismatch, or any failed request, makes locust exit with status 1. The result is also written
+to var/loadtest/verify.json (``LOADTEST_OUT``).
 """
 
 from __future__ import annotations
 
+import csv
+import html
 import itertools
 import json
+import math
 import os
 import random
 import re
+import resource
 import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,7 +42,9 @@ from locust import HttpUser, between, events, task
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "apa_tracker.settings")
 django.setup()
 
-from indicators.models import Indicator, OfficeMembership, Progress, ReportingPeriod  # noqa: E402
+from django.db.models import Exists, OuterRef  # noqa: E402
+
+from indicators.models import Indicator, Office, OfficeMembership, Progress, ReportingPeriod  # noqa: E402
 
 YEAR = os.environ.get("LOADTEST_YEAR", "2023-24")
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "apa-load-test-1")
@@ -44,10 +54,19 @@ QUARTER = 4  # the deadline being met: the annual report's quarter
 
 VERSION_RE = re.compile(r'name="version" value="(\d*)"')
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REMARK_RE = re.compile(r'<textarea[^>]*name="remark"[^>]*>(.*?)</textarea>', re.S)
+#: What a stored save answers: the indicator's row (its <tbody id="ind-…">) and the totals, no form.
+ROW_RE = re.compile(r'<tbody id="ind-')
 
 _lock = threading.Lock()
 _stored: dict[tuple[str, str], Decimal] = {}  # (office, indicator) → last value the server said it stored
-_counts = {"saves": 0, "conflicts": 0}
+_in_flight: dict[tuple[str, str], Decimal] = {}  # sent, not answered yet (the run may stop in between)
+_counts = {"saves": 0}
+#: Every request as (start, name, milliseconds, failed), start in seconds since the test started: for the
+#: figures after the sign-ins (below) and var/loadtest/requests.csv.
+_requests: list[tuple[float, str, float, bool]] = []
+_started = [time.time()]
+SIGN_IN_NAMES = ("login form", "login")
 
 
 def _officer_pool(limit: int = 400) -> list[tuple[str, list[str]]]:
@@ -76,17 +95,18 @@ def _officer_pool(limit: int = 400) -> list[tuple[str, list[str]]]:
     return [(offices[p], codes[p]) for p in plan_ids if codes.get(p)]
 
 
-def _reviewer_pool() -> list[str]:
-    """Reviewers of offices with children: the Cabinet Division's and the ministries' and departments'."""
-    names = list(
-        OfficeMembership.objects.filter(role="reviewer", office__code__startswith=OFFICE_PREFIX)
-        .order_by("office__code")
-        .values_list("user__username", flat=True)[:200]
+def _reviewer_pool(limit: int = 200) -> list[str]:
+    """Generated reviewers of offices with offices below them: the Cabinet Division's first (the whole
+    country in the summary), then the ministries', departments' and divisional offices'."""
+    has_children = Exists(Office.objects.filter(parent_id=OuterRef("office_id")))
+    reviewers = (
+        OfficeMembership.objects.filter(role="reviewer", user__username__startswith=OFFICE_PREFIX)
+        .filter(has_children)
+        .order_by("office__code", "user__username")
     )
-    cabinet = OfficeMembership.objects.filter(role="reviewer", office__parent__isnull=True).values_list(
-        "user__username", flat=True
-    )
-    return [*cabinet.filter(user__username__startswith=OFFICE_PREFIX), *names]
+    roots = reviewers.filter(office__parent__isnull=True).values_list("user__username", flat=True)
+    others = reviewers.filter(office__parent__isnull=False).values_list("user__username", flat=True)
+    return [*roots, *others[:limit]]
 
 
 OFFICERS = _officer_pool()
@@ -100,11 +120,14 @@ class SignedIn(HttpUser):
     username = ""
 
     def sign_in(self) -> None:
-        page = self.client.get("/accounts/login/", name="login form")
-        token = CSRF_RE.search(page.text).group(1)
+        with self.client.get("/accounts/login/", name="login form", catch_response=True) as page:
+            token = CSRF_RE.search(page.text)
+            if page.status_code != 200 or token is None:
+                page.failure(f"sign-in form answered {page.status_code} without a CSRF token")
+                return
         with self.client.post(
             "/accounts/login/",
-            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1)},
             name="login",
             allow_redirects=False,
             catch_response=True,
@@ -124,23 +147,30 @@ class Officer(SignedIn):
         self.username = f"{self.office}.officer"
         self.base = f"/plans/{self.office}/{YEAR}/"
         self.sign_in()
-        self.client.get(self.base, name="plan page")
+        self.plan_page()
 
     @task(5)
     def save_progress(self) -> None:
         code = random.choice(self.codes)
         url = f"{self.base}indicators/{code}/q{QUARTER}/"
-        form = self.client.get(url, headers={"HX-Request": "true"}, name="progress form")
-        version = VERSION_RE.search(form.text)
-        token = CSRF_RE.search(form.text)
-        if not (version and token):
-            return
+        with self.client.get(
+            url, headers={"HX-Request": "true"}, name="progress form", catch_response=True
+        ) as form:
+            version = VERSION_RE.search(form.text)
+            token = CSRF_RE.search(form.text)
+            remark = REMARK_RE.search(form.text)
+            if form.status_code != 200 or not (version and token and remark):
+                form.failure(f"no editor for {self.office} {code} ({form.status_code})")
+                return
         value = Decimal(random.randint(1, 100))
+        key = (self.office, code)
+        with _lock:
+            _in_flight[key] = value
         with self.client.post(
             url,
             {
                 "value": str(value),
-                "remark": "",
+                "remark": html.unescape(remark.group(1)),
                 "version": version.group(1),
                 "csrfmiddlewaretoken": token.group(1),
             },
@@ -148,12 +178,18 @@ class Officer(SignedIn):
             name="progress save",
             catch_response=True,
         ) as response:
-            if response.status_code != 200 or 'class="error"' in response.text:
-                response.failure(f"save refused for {self.office} {code}")
-                return
+            stored = (
+                response.status_code == 200
+                and ROW_RE.search(response.text)
+                and "progress-form" not in response.text
+            )
             with _lock:
-                _stored[(self.office, code)] = value
-                _counts["saves"] += 1
+                _in_flight.pop(key, None)
+                if stored:
+                    _stored[key] = value
+                    _counts["saves"] += 1
+            if not stored:
+                response.failure(f"save refused for {self.office} {code} ({response.status_code})")
 
     @task(1)
     def plan_page(self) -> None:
@@ -183,49 +219,122 @@ class Reviewer(SignedIn):
         self.client.get("/review/summary/", name="national summary")
 
 
+@events.request.add_listener
+def _record(request_type, name, response_time, exception=None, start_time=None, **kwargs) -> None:
+    started = (start_time or time.time()) - _started[0]
+    _requests.append((started, name, response_time, exception is not None))
+
+
+def _percentile(values: list[float], fraction: float) -> float | None:
+    """Nearest rank, as bench does (locust's own percentiles are rounded to two significant digits)."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[max(0, math.ceil(fraction * len(ordered)) - 1)], 1)
+
+
+def _figures(rows: list[tuple[float, str, float, bool]], seconds: float) -> dict:
+    times = [row[2] for row in rows]
+    return {
+        "requests": len(rows),
+        "failures": sum(1 for row in rows if row[3]),
+        "requests_per_second": round(len(rows) / seconds, 1) if seconds > 0 else None,
+        "median_ms": _percentile(times, 0.5),
+        "p95_ms": _percentile(times, 0.95),
+        "p99_ms": _percentile(times, 0.99),
+    }
+
+
+def request_figures(rows: list[tuple[float, str, float, bool]], duration: float) -> dict:
+    """The whole run, per request name, and the part of the run after the last sign-in was answered (the
+    deadline-day traffic itself: every user signed in, saving and browsing), without the sign-ins."""
+    names = sorted({row[1] for row in rows})
+    sign_ins = [row for row in rows if row[1] in SIGN_IN_NAMES]
+    settled_at = max((row[0] + row[2] / 1000 for row in sign_ins), default=0.0)
+    settled = [row for row in rows if row[0] >= settled_at and row[1] not in SIGN_IN_NAMES]
+    return {
+        "duration_s": round(duration, 1),
+        "total": _figures(rows, duration),
+        "per_name": {name: _figures([row for row in rows if row[1] == name], duration) for name in names},
+        "after_sign_in": {
+            "from_s": round(settled_at, 1),
+            **_figures(settled, duration - settled_at),
+            "per_name": {
+                name: _figures([row for row in settled if row[1] == name], duration - settled_at)
+                for name in names
+                if name not in SIGN_IN_NAMES
+            },
+        },
+    }
+
+
 @events.test_start.add_listener
 def _announce(environment, **kwargs) -> None:
+    _started[0] = time.time()
     print(f"load test: {len(OFFICERS)} open offices to write to, {len(REVIEWERS)} reviewers, year {YEAR}")
     if not OFFICERS or not REVIEWERS:
         raise SystemExit("no generated data: run `manage.py generate_load_data` first")
 
 
-@events.quitting.add_listener
-def _verify(environment, **kwargs) -> None:
-    """Every value the server said it stored is in the database (the last one per indicator)."""
-    stored = {
+def write_check(acknowledged: dict, in_flight: dict) -> dict:
+    """Compare what the server acknowledged with the database: the fourth quarter's value of every indicator
+    written to. An unanswered save (``in_flight``) may have been stored or not; either value counts."""
+    offices = {office for office, _ in [*acknowledged, *in_flight]}
+    found = {
         (office, code): value
         for office, code, value in Progress.objects.filter(
             quarter=QUARTER,
             indicator__plan__fiscal_year__start_year=int(YEAR[:4]),
-            indicator__plan__office__code__in={office for office, _ in _stored},
+            indicator__plan__office__code__in=offices,
         ).values_list("indicator__plan__office__code", "indicator__code", "value_number")
     }
     missing = [
-        {
-            "office": office,
-            "indicator": code,
-            "expected": str(value),
-            "found": str(stored.get((office, code))),
-        }
-        for (office, code), value in sorted(_stored.items())
-        if stored.get((office, code)) != value
+        {"office": office, "indicator": code, "expected": str(value), "found": str(found.get((office, code)))}
+        for (office, code), value in sorted(acknowledged.items())
+        if found.get((office, code)) != value and found.get((office, code)) != in_flight.get((office, code))
     ]
+    return {
+        "values_checked": len(acknowledged),
+        "values_missing_or_different": len(missing),
+        "saves_in_flight_at_stop": len(in_flight),
+        "examples": missing[:10],
+    }
+
+
+@events.quitting.add_listener
+def _verify(environment, **kwargs) -> None:
+    """Every value the server said it stored is in the database (the last one per indicator)."""
+    with _lock:
+        acknowledged, in_flight = dict(_stored), dict(_in_flight)
+    check = write_check(acknowledged, in_flight)
     stats = environment.stats.total
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rows = list(_requests)
+    duration = max((row[0] + row[2] / 1000 for row in rows), default=0.0)
     result = {
         "saves_acknowledged": _counts["saves"],
-        "values_checked": len(_stored),
-        "values_missing_or_different": len(missing),
-        "examples": missing[:10],
+        **check,
         "requests": stats.num_requests,
         "failures": stats.num_failures,
         "requests_per_second": round(stats.total_rps, 1),
         "median_ms": stats.get_response_time_percentile(0.5),
         "p95_ms": stats.get_response_time_percentile(0.95),
         "p99_ms": stats.get_response_time_percentile(0.99),
+        "locust_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        **request_figures(rows, duration),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "verify.json").write_text(json.dumps(result, indent=2))
-    print("write check:", json.dumps(result))
-    if missing or stats.num_failures:
+    with open(OUT / "requests.csv", "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["start_s", "name", "ms", "failed"])
+        writer.writerows(
+            (round(start, 3), name, round(ms, 1), int(failed)) for start, name, ms, failed in rows
+        )
+    print(
+        "write check:",
+        json.dumps({key: result[key] for key in ("saves_acknowledged", *check, "requests", "failures")}),
+    )
+    print("figures:", json.dumps({key: result[key] for key in ("total", "after_sign_in", "locust_cpu_s")}))
+    if check["values_missing_or_different"] or stats.num_failures or not acknowledged:
         environment.process_exit_code = 1

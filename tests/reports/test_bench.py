@@ -16,13 +16,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django_tasks_db.models import DBTaskResult
 
+from apa_tracker.errors import DomainError
 from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
 from indicators.selectors import plan_score
 from indicators.workflow import period_transition, periods_ensure
 from reports.management.commands import bench as bench_module
-from reports.models import CoverLetter
+from reports.models import CoverLetter, ReportJob
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMMON_KEYS = {"scenario", "runs", "median_ms", "p95_ms", "peak_rss_mb", "queries", "bytes", "office", "year"}
@@ -139,6 +141,18 @@ def test_bench_summary_measures_the_whole_tree_as_the_cabinet_reviewer(demo):
     )
     assert (result["offices"], result["tiers"], result["quarter"]) == (4, 3, 4)  # 2022-23 is over: Q4
     assert result["submitted"] == 0  # MoFA sent its Q1, not its annual report
+
+
+@pytest.mark.parametrize(
+    ("quarter", "query", "shown"), [("all", "&quarter=all", "all"), ("1", "&quarter=1", 1)]
+)
+def test_bench_summary_of_a_chosen_quarter_or_all_four(demo, quarter, query, shown):
+    """--quarter measures the summary of one quarter or of all four together (the largest aggregate): the
+    page is asked for it, and the figures count that quarter's (or all quarters') submitted reports."""
+    send_mofa_q1(demo)
+    result = bench("summary", "--quarter", quarter)
+    assert (result["url"], result["quarter"]) == (f"/review/summary/?year=2022-23{query}", shown)
+    assert result["submitted"] == 1  # MoFA's Q1, in Q1 and in all four
 
 
 def test_bench_score_all_scores_every_plan_of_the_year(demo):
@@ -332,3 +346,211 @@ def test_bench_report_200_cleans_up_when_the_sample_cannot_be_made(demo, setting
         bench("report-200")
     assert database_state() == before
     assert bench_folders() == folders and settings.STORAGES == storages
+
+
+# --- report-jobs ----------------------------------------------------------------------------------------
+
+
+class InProcessWorkers:
+    """Stands in for the worker processes of report-jobs: each poll runs the queue once in this process
+    (`report_worker --batch`'s loop), inside the test's transaction; ``run`` False runs nothing."""
+
+    def __init__(self, count: int, *, run: bool = True, fail: bool = False):
+        self.count, self.run, self.fail = count, run, fail
+        self.ready = self.stopped = False
+        self.polls = 0
+
+    def wait_ready(self) -> None:
+        self.ready = True
+
+    def poll(self) -> None:
+        from reports.management.commands.report_worker import run_worker
+
+        assert self.ready, "jobs must be queued only once the workers are ready"
+        self.polls += 1
+        if self.fail:
+            raise DomainError("একটি প্রতিবেদন-কর্মী থেমে গেছে।", "A report worker exited with status 1:\nboom")
+        if self.run:
+            run_worker(batch=True)
+
+    def peak_rss_mb(self) -> None:
+        return None
+
+    def cpu_seconds(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+class StartedPools(list):
+    """The pools report-jobs started; ``options`` says how the next one behaves (``run``, ``fail``)."""
+
+    def __init__(self):
+        super().__init__()
+        self.options: dict = {}
+
+    def start(self, count: int) -> InProcessWorkers:
+        self.append(InProcessWorkers(count, **self.options))
+        return self[-1]
+
+
+@pytest.fixture
+def workers(monkeypatch) -> StartedPools:
+    """report-jobs' workers, in this process."""
+    pools = StartedPools()
+    # The worker closes "old" connections between tasks, as a long-running process must; here that would
+    # end the test's own transaction (tests/deploy/test_worker.py does the same).
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    monkeypatch.setattr(bench_module, "start_report_workers", pools.start)
+    return pools
+
+
+def jobs_state(private: Path) -> dict:
+    """What report-jobs could leave behind: jobs, queue rows, cover letters and stored files."""
+    return {
+        "jobs": ReportJob.objects.count(),
+        "tasks": DBTaskResult.objects.count(),
+        "cover_letters": sorted(CoverLetter.objects.values_list("pk", flat=True)),
+        "files": files_under(private),
+        **database_state(),
+    }
+
+
+def test_bench_report_jobs_runs_queued_drafts_through_the_workers_and_leaves_nothing(demo, settings, workers):
+    """report-jobs queues N draft annual reports (the demo's one plan, twice), lets the workers run them
+    through the database queue, and reports jobs per minute over the time from queueing to the last one
+    done; the jobs, their PDFs, their queue rows and the cover letter rendering created are gone after."""
+    periods_ensure(demo)
+    CoverLetter.objects.filter(period__plan=demo).delete()  # rendering creates the Q4 letter
+    private = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    before = jobs_state(private)
+
+    out = StringIO()
+    call_command("bench", "report-jobs", "--jobs", "2", "--workers", "1", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+
+    assert [pool.count for pool in workers] == [1] and workers[0].stopped
+    assert (result["scenario"], result["report"], result["kind"], result["quarter"]) == (
+        "report-jobs",
+        "annual",
+        "annual",
+        4,
+    )
+    assert {"runs", "median_ms", "p95_ms", "peak_rss_mb"} <= result.keys() and result["runs"] == 2
+    assert (result["jobs"], result["plans"], result["workers"], result["done"], result["failed"]) == (
+        2,
+        1,
+        1,
+        2,
+        0,
+    )
+    assert result["draft"] is True and result["committed"] is True and result["left_behind"] == 0
+    assert result["seconds"] > 0
+    assert result["jobs_per_minute"] == pytest.approx(2 / result["seconds"] * 60, rel=0.01)
+    assert 0 < result["median_ms"] <= result["p95_ms"] <= result["seconds"] * 1000
+    assert result["pages"] >= 5  # the generated part of the annual report: cover, letter, table, index …
+    assert jobs_state(private) == before
+
+
+def test_bench_report_jobs_cleans_up_when_a_worker_dies(demo, settings, workers):
+    """A worker that exits is an error in Bangla and English with its last output; the queued jobs and their
+    queue rows are still deleted and the workers stopped."""
+    periods_ensure(demo)
+    private = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    before = jobs_state(private)
+    workers.options["fail"] = True
+    with pytest.raises(CommandError, match=r"প্রতিবেদন-কর্মী থেমে গেছে.*exited with status 1:\nboom"):
+        call_command("bench", "report-jobs", "--jobs", "2", stdout=StringIO())
+    assert workers[0].stopped
+    assert jobs_state(private) == before
+
+
+def test_bench_report_jobs_gives_up_after_the_timeout(demo, settings, workers):
+    """Jobs that nobody runs end the benchmark after --timeout with an error; nothing is left queued."""
+    periods_ensure(demo)
+    private = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    before = jobs_state(private)
+    workers.options["run"] = False
+    with pytest.raises(CommandError, match=r"সময়মতো শেষ হয়নি.*did not finish within 0.2 s"):
+        call_command("bench", "report-jobs", "--jobs", "1", "--timeout", "0.2", stdout=StringIO())
+    assert workers[0].polls >= 1 and workers[0].stopped
+    assert jobs_state(private) == before
+
+
+def test_bench_report_jobs_renders_drafts_only(demo, workers):
+    """Plans whose period is approved would keep an approved copy for ever: they are not used, and with no
+    draft left the benchmark refuses before starting any worker."""
+    periods_ensure(demo)
+    demo.periods.update(state="approved")
+    with pytest.raises(CommandError, match=r"খসড়া অবস্থার.*quarter 4 is still a draft"):
+        call_command("bench", "report-jobs", "--jobs", "1", stdout=StringIO())
+    assert workers == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("option", ["--jobs", "--workers"])
+def test_bench_report_jobs_needs_at_least_one_job_and_worker(option, workers):
+    """--jobs 0 or --workers 0 is refused before anything is queued or started."""
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("bench", "report-jobs", option, "0", stdout=StringIO())
+    assert workers == []
+
+
+class FakeProcess:
+    """A `report_worker` process as subprocess.Popen returns it: prints its start line, runs until signalled."""
+
+    instances: list[FakeProcess] = []
+
+    def __init__(self, command, *, env, stdout, stderr, cwd, **options):
+        self.command, self.env = command, env
+        self.signals: list[int] = []
+        self.returncode = None
+        self.stdout = StringIO("worker bench-1 started (every 0.1 s)\n")
+        self.pid = 999_999_999  # no such process: its memory is unknown
+        FakeProcess.instances.append(self)
+
+    def poll(self):
+        return self.returncode
+
+    def send_signal(self, signum):
+        self.signals.append(signum)
+        self.returncode = 0
+
+    def wait(self, timeout=None):
+        return self.returncode
+
+    def kill(self):
+        self.returncode = -9
+
+
+def test_worker_pool_starts_report_workers_with_the_queue_mode_and_stops_them(monkeypatch):
+    """The real pool runs `manage.py report_worker` with this environment and APA_REPORT_JOBS=worker, is ready
+    once each has printed its start line, and stops them with SIGTERM (each finishes its job first)."""
+    import signal
+
+    FakeProcess.instances = []
+    monkeypatch.setattr(bench_module.subprocess, "Popen", FakeProcess)
+    monkeypatch.setenv("APA_REPORT_JOBS", "thread")
+    pool = bench_module.WorkerPool(2)
+    pool.wait_ready(timeout=5)
+    assert len(FakeProcess.instances) == 2
+    for process in FakeProcess.instances:
+        assert process.command[1:3] == [str(PROJECT_ROOT / "manage.py"), "report_worker"]
+        assert process.env["APA_REPORT_JOBS"] == "worker"
+    assert pool.peak_rss_mb() is None and pool.cpu_seconds() is None
+    pool.stop()
+    assert [process.signals for process in FakeProcess.instances] == [[signal.SIGTERM]] * 2
+
+
+def test_worker_pool_reports_a_worker_that_exited_with_its_output(monkeypatch):
+    """poll() raises, in Bangla and English, with the exit status and the worker's last lines."""
+    FakeProcess.instances = []
+    monkeypatch.setattr(bench_module.subprocess, "Popen", FakeProcess)
+    pool = bench_module.WorkerPool(1)
+    pool.wait_ready(timeout=5)
+    FakeProcess.instances[0].returncode = 3
+    with pytest.raises(DomainError) as raised:
+        pool.poll()
+    assert "থেমে গেছে" in raised.value.message_bn
+    assert "status 3" in raised.value.message_en and "bench-1 started" in raised.value.message_en
