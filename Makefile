@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-deps run test lint check-migrations ci clean serve worker bench-deps
+.PHONY: setup system-deps run test lint check-migrations clean serve worker bench-deps
 
 # The virtualenv is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
 $(BIN)/.installed: pyproject.toml

@@ -32,10 +32,8 @@ __all__ = [
     "BanglaDecimalField",
     "BanglaDigitsFormMixin",
     "BanglaDigitsMixin",
-    "BanglaFloatField",
     "BanglaIntegerField",
     "BanglaNumberMixin",
-    "BanglaTimeField",
     "accept_bangla_digits",
 ]
 
@@ -92,20 +90,12 @@ class BanglaDecimalField(_NumberTextInput, forms.DecimalField):
     """``forms.DecimalField`` that reads ``৪৪.৭৭``, ``44.77`` and ``১২,৩৪,৫৬৭.৫০``; ``inputmode=decimal``."""
 
 
-class BanglaFloatField(_NumberTextInput, forms.FloatField):
-    """``forms.FloatField`` that reads Bangla digits; ``inputmode=decimal``."""
-
-
 class BanglaDateField(BanglaDigitsMixin, forms.DateField):
     """``forms.DateField`` that reads ``০৫/০৭/২০২৩`` as well as ``05/07/2023`` (formats: DATE_INPUT_FORMATS)."""
 
 
 class BanglaDateTimeField(BanglaDigitsMixin, forms.DateTimeField):
     """``forms.DateTimeField`` that reads ``০৫/০৭/২০২৩ ১৪:৩০``."""
-
-
-class BanglaTimeField(BanglaDigitsMixin, forms.TimeField):
-    """``forms.TimeField`` that reads ``১৪:৩০``."""
 
 
 @cache

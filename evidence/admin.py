@@ -78,7 +78,8 @@ class EvidenceAdmin(CodeSearchMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Deleting the row here would leave the stored file behind; there is no evidence_delete service yet.
+        # Removal goes through evidence_remove (the officer's "remove" on the indicator page): it keeps a history
+        # entry and deletes the stored file once committed. Deleting the row here would do neither.
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Evidence | None = None) -> bool:

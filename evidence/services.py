@@ -14,13 +14,7 @@ from django.db.models import Max
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
 from evidence.selectors import file_size_bn, first_open_quarter
-from evidence.validators import (
-    DEFAULT_MAX_PIXELS,
-    EvidenceRejected,
-    check_evidence_bytes,
-    clean_text,
-    sanitize_filename,
-)
+from evidence.validators import EvidenceRejected, check_evidence_bytes, clean_text, sanitize_filename
 from indicators import permissions
 from indicators.models import ActionPlan, HistoryKind, Indicator
 from indicators.workflow import (
@@ -67,20 +61,22 @@ def evidence_attach(
     The title and the original name are cleaned for display (``clean_text``, ``sanitize_filename``); the
     stored name is random with the extension of the type the content was found to be. A refused file
     leaves nothing: the checks come before anything is written, and a failure after the file was written
-    removes it again."""
+    removes it again.
+
+    The content is checked before the quarter is locked: reading a large PDF or photo takes a while, and
+    every other write to the quarter (progress, uploads, the submit) would wait for it. The lock is taken,
+    and the quarter found open, before anything is written."""
     title = clean_text(title)
     if not title:
         raise DomainError("প্রমাণকের শিরোনাম আবশ্যক।", "The evidence title is required.")
     if quarter is not None and quarter not in (1, 2, 3, 4):
         raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
-    _ensure_open(indicator.plan, quarter)
     if len(data) > settings.EVIDENCE_MAX_BYTES:
         raise upload_too_large()
     checked = check_evidence_bytes(
-        data,
-        max_bytes=settings.EVIDENCE_MAX_BYTES,
-        max_pixels=getattr(settings, "EVIDENCE_MAX_PIXELS", DEFAULT_MAX_PIXELS),
+        data, max_bytes=settings.EVIDENCE_MAX_BYTES, max_pixels=settings.EVIDENCE_MAX_PIXELS
     )
+    _ensure_open(indicator.plan, quarter)
     last = indicator.evidence.aggregate(last=Max("position"))["last"]
     evidence = Evidence(
         indicator=indicator,
@@ -123,7 +119,19 @@ def upload_too_large() -> EvidenceRejected:
     )
 
 
-@transaction.atomic
+@transaction.atomic  # a transaction of its own: the period it locks is let go before the file is read
+def _upload_quarter(plan: ActionPlan, quarter: int | None) -> int:
+    """The quarter an upload goes to (None: the first one still open), refused if it is not open."""
+    if quarter is None:
+        quarter = first_open_quarter(plan)
+        if quarter is None:
+            ensure_plan_open(plan)  # raises: every period is submitted or approved
+    if quarter not in (1, 2, 3, 4):
+        raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
+    _ensure_open(plan, quarter)
+    return quarter
+
+
 def evidence_upload(
     *,
     indicator: Indicator,
@@ -135,16 +143,11 @@ def evidence_upload(
     """An upload from the browser, always for a quarter (None: the first quarter still open).
 
     The user's right to change the office's evidence, the quarter's lock and the declared size are checked
-    before the file is read; ``evidence_attach`` then checks all of it again, and the content.
+    before the file is read; ``evidence_attach`` then checks the content, and the quarter again under a
+    lock it holds only for the write.
     """
     _ensure_may_change(user, indicator.plan)
-    if quarter is None:
-        quarter = first_open_quarter(indicator.plan)
-        if quarter is None:
-            ensure_plan_open(indicator.plan)  # raises: every period is submitted or approved
-    if quarter not in (1, 2, 3, 4):
-        raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
-    _ensure_open(indicator.plan, quarter)
+    quarter = _upload_quarter(indicator.plan, quarter)
     # Checked before the file is read: an oversize upload never enters memory (and the reading stops at the
     # limit should the declared size be wrong).
     limit = settings.EVIDENCE_MAX_BYTES

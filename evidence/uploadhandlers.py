@@ -3,9 +3,10 @@
 Django keeps every uploaded file, whatever its size, in memory or in a temporary file before a view sees it
 (``DATA_UPLOAD_MAX_MEMORY_SIZE`` covers the other form fields, not files). ``UploadLimit`` goes first in
 ``request.upload_handlers`` and stops keeping a file as soon as it passes the limit, and keeps no more than
-one file per request; the view then refuses the upload and says why. A view installs it before anything
-reads ``request.POST``, which is why such views are ``csrf_exempt`` and check the token themselves
-afterwards with ``csrf_protect`` (the pattern of Django's "Modifying upload handlers on the fly").
+one file per request; the view then refuses the upload and says why (``UploadLimit.refusal``). A view
+installs it before anything reads ``request.POST``, which is why such views are ``csrf_exempt`` and check
+the token themselves afterwards with ``csrf_protect`` (the pattern of Django's "Modifying upload handlers
+on the fly").
 
 ``declared_too_large`` refuses even earlier, from the request's Content-Length, without reading the body.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 # What a multipart body may carry besides the file: boundaries, part headers and the form's other fields
 # (a title of 500 characters is 2 KB in UTF-8). A body larger than the limit plus this holds a file that
@@ -48,9 +50,14 @@ class UploadLimit(FileUploadHandler):
         self.too_large = False
         self.too_many_files = False
 
-    @property
-    def refused(self) -> bool:
-        return self.too_large or self.too_many_files
+    def refusal(self, *, too_large: str) -> str:
+        """Why the upload was refused while it arrived, for the form to show; "" when it was not.
+        ``too_large`` is the caller's wording of its own limit (evidence and sheets say it differently)."""
+        if self.too_many_files:
+            return _("একবারে একটি ফাইল দিন।")
+        if self.too_large:
+            return too_large
+        return ""
 
     def new_file(self, field_name: str, file_name: str, *args, **kwargs) -> None:
         super().new_file(field_name, file_name, *args, **kwargs)

@@ -66,17 +66,9 @@ PDF_ACTIVE_CONTENT = {
     "/SubmitForm": ("ফর্ম পাঠানোর নির্দেশ (SubmitForm)", "form submission actions (SubmitForm)"),
     "/ImportData": ("তথ্য আনার নির্দেশ (ImportData)", "data import actions (ImportData)"),
 }
-# Looked for in the raw bytes as well, for objects pypdf could not parse; long enough not to occur by chance
-# in compressed data (``/JS`` would).
-PDF_ACTIVE_CONTENT_RAW = (
-    b"/JavaScript",
-    b"/Launch",
-    b"/EmbeddedFile",
-    b"/RichMedia",
-    b"/XFA",
-    b"/SubmitForm",
-    b"/ImportData",
-)
+# Looked for in the raw bytes as well, for objects pypdf could not parse: every name but ``/JS``, which is
+# short enough to occur by chance in compressed data.
+PDF_ACTIVE_CONTENT_RAW = tuple(name.encode() for name in PDF_ACTIVE_CONTENT if name != "/JS")
 
 
 class EvidenceRejected(DomainError):

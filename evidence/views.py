@@ -124,12 +124,9 @@ def upload(request: HttpRequest, office: str, year: str, code: str) -> HttpRespo
 def _upload(request: HttpRequest, plan: ActionPlan, indicator: Indicator, limit: UploadLimit) -> HttpResponse:
     form = EvidenceUploadForm(request.POST, request.FILES)
     form_data = {"title": request.POST.get("title", ""), "quarter": request.POST.get("quarter", "")}
-    if limit.too_many_files:
-        error = _("একবারে একটি ফাইল দিন।")
-        return _answer(request, plan, indicator, error=error, form_data=form_data)
-    if limit.too_large:
-        error = services.upload_too_large().user_message
-        return _answer(request, plan, indicator, error=error, form_data=form_data)
+    refusal = limit.refusal(too_large=services.upload_too_large().user_message)
+    if refusal:
+        return _answer(request, plan, indicator, error=refusal, form_data=form_data)
     if not form.is_valid():
         error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
         return _answer(request, plan, indicator, error=error, form_data=form_data)

@@ -61,7 +61,7 @@ from indicators.resources import (
     SheetXLSX,
     progress_value_text,
 )
-from indicators.services import indicator_settings
+from indicators.services import indicator_settings, plain_number
 from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
 from indicators.workflow import history_progress_change, history_record
 from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
@@ -69,11 +69,6 @@ from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_b
 logger = logging.getLogger(__name__)
 
 User = get_user_model()
-
-
-def _plain(number: Decimal) -> str:
-    """``30.00`` → ``30``: numbers in messages as people write them."""
-    return format(number.normalize(), "f")
 
 
 def _textarea(rows: int = 2, cols: int = 60) -> forms.Textarea:
@@ -183,6 +178,7 @@ class OfficeAdmin(admin.ModelAdmin):
     search_fields = ("code", "name_bn", "name_en")
     autocomplete_fields = ("parent",)
     inlines = (OfficeMembershipInline,)
+    # The admin builds its form's fields with its own callback (not the form's), through these overrides.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("code", "name_bn", "name_en", "kind", "parent")}),
@@ -240,6 +236,16 @@ class FiscalYearAdmin(admin.ModelAdmin):
 # The plan page: areas and the indicators' weights, changed together
 
 
+def _check_applicability(form: forms.ModelForm, cleaned: dict[str, Any]) -> None:
+    """Not applicable needs a reason, and no achievements (as ``workflow.indicator_set_applicability``)."""
+    if cleaned.get("applicable") is not False:
+        return
+    if not (cleaned.get("not_applicable_reason") or "").strip():
+        form.add_error("not_applicable_reason", _("সূচকটি প্রযোজ্য নয় হলে কারণ লিখুন।"))
+    if form.instance.pk and form.instance.progress.with_value().exists():
+        form.add_error("applicable", _("এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।"))
+
+
 class IndicatorWeightForm(forms.ModelForm):
     class Meta:
         model = Indicator
@@ -254,14 +260,7 @@ class IndicatorWeightForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("applicable") is False and not (cleaned.get("not_applicable_reason") or "").strip():
-            self.add_error("not_applicable_reason", _("সূচকটি প্রযোজ্য নয় হলে কারণ লিখুন।"))
-        if (
-            cleaned.get("applicable") is False
-            and self.instance.pk
-            and self.instance.progress.exclude(value_number__isnull=True, value_date__isnull=True).exists()
-        ):
-            self.add_error("applicable", _("এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।"))
+        _check_applicability(self, cleaned)
         return cleaned
 
 
@@ -291,8 +290,8 @@ class IndicatorWeightsFormSet(BaseInlineFormSet):
                         params={
                             "code": format_code(area.code),
                             "title": area.title,
-                            "total": to_bangla_digits(_plain(total)),
-                            "marks": to_bangla_digits(_plain(area.marks)),
+                            "total": to_bangla_digits(plain_number(total)),
+                            "marks": to_bangla_digits(plain_number(area.marks)),
                         },
                     )
                 )
@@ -525,7 +524,8 @@ class _SheetFileCheck:
 
 
 class _ImportFormLabels:
-    def _bangla_labels(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
         self.fields["import_file"].label = _("ফাইল (CSV বা XLSX)")
         self.fields["format"].label = _("ফাইলের ধরন")
         self.fields["resource"].label = _("ছক")
@@ -558,10 +558,6 @@ class PlanTargetForm(forms.Form):
 
 class PlanSheetImportForm(_SheetFileCheck, _ImportFormLabels, PlanTargetForm, ImportForm):
     field_order = ["resource", "office", "fiscal_year", "replace", "import_file", "format"]
-
-    def __init__(self, formats, resources, **kwargs: Any):
-        super().__init__(formats, resources, **kwargs)
-        self._bangla_labels()
 
     def clean(self) -> dict[str, Any]:
         # Said on the form before the file is read; the service refuses it too.
@@ -596,10 +592,6 @@ class ProgressTargetForm(forms.Form):
 
 class ProgressSheetImportForm(_SheetFileCheck, _ImportFormLabels, ProgressTargetForm, ImportForm):
     field_order = ["resource", "plan", "import_file", "format"]
-
-    def __init__(self, formats, resources, **kwargs: Any):
-        super().__init__(formats, resources, **kwargs)
-        self._bangla_labels()
 
 
 class ProgressSheetConfirmForm(ProgressTargetForm, ConfirmImportForm):
@@ -637,6 +629,9 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
     import_page_title = ""
     import_help = ""
     export_page_title = ""
+    #: the export's file name, ``<stem>-<office>-<year>.<ext>``, and how a row reaches its plan
+    export_file_stem = ""
+    export_plan_lookup = "plan_id"
 
     # -- permissions
 
@@ -677,10 +672,9 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
     def get_import_form_kwargs(self, request: HttpRequest) -> dict[str, Any]:
         kwargs = super().get_import_form_kwargs(request)  # reads the body, through UploadLimit
         limit = next((h for h in request.upload_handlers if isinstance(h, UploadLimit)), None)
-        if limit is not None and limit.too_many_files:
-            kwargs["upload_refusal"] = _("একবারে একটি ফাইল দিন।")
-        elif limit is not None and limit.too_large:
-            kwargs["upload_refusal"] = _sheet_too_large_message()
+        refusal = limit.refusal(too_large=_sheet_too_large_message()) if limit is not None else ""
+        if refusal:
+            kwargs["upload_refusal"] = refusal
         return kwargs
 
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
@@ -742,7 +736,7 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
 
     def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
         if isinstance(e, DomainError):
-            message = f"{e.message_bn} / {e.message_en}" if e.message_en else e.message_bn
+            message = _both_languages(e)
         else:
             logger.info("sheet could not be read: %r", e)
             message = _("ফাইলটি পড়া যায়নি (ভাঙা বা অন্য ধরনের ফাইল); CSV (UTF-8) বা XLSX ফাইল দিন।")
@@ -813,6 +807,17 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
 
     # -- export
 
+    def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format) -> str:
+        plan = (
+            ActionPlan.objects.filter(pk__in=queryset.values(self.export_plan_lookup))
+            .select_related("office", "fiscal_year")
+            .first()
+        )
+        stem = self.export_file_stem
+        if plan is not None:
+            stem = f"{stem}-{plan.office.code}-{plan.fiscal_year.code}"
+        return f"{stem}.{file_format.get_extension()}"
+
     @admin.action(description=_("নির্বাচিত সারিগুলোর ছক XLSX ফাইলে রপ্তানি (একটি কর্মপরিকল্পনার)"))
     def export_selected_xlsx(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
         if not self.has_export_permission(request):
@@ -846,14 +851,7 @@ class IndicatorAdminForm(forms.ModelForm):
         cleaned = super().clean()
         self.target_warnings: list[str] = []
         indicator = self.instance
-        if cleaned.get("applicable") is False and not (cleaned.get("not_applicable_reason") or "").strip():
-            self.add_error("not_applicable_reason", _("সূচকটি প্রযোজ্য নয় হলে কারণ লিখুন।"))
-        if (
-            cleaned.get("applicable") is False
-            and self.instance.pk
-            and self.instance.progress.exclude(value_number__isnull=True, value_date__isnull=True).exists()
-        ):
-            self.add_error("applicable", _("এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।"))
+        _check_applicability(self, cleaned)
         methods = [cleaned.get(name) for name in ("calc_method", "scoring_method", "direction")]
         target_fields = {level: indicator_target_field(indicator, level) for level in TARGET_LEVELS}
         if None in methods or any(name in self.errors for name in target_fields.values()):
@@ -923,6 +921,7 @@ class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixi
         "দেখানো হয়। প্রথমে যাচাই ও পূর্বরূপ, তারপর নিশ্চিত করলে সংরক্ষণ।"
     )
     export_page_title = _("কর্মপরিকল্পনার ছক রপ্তানি")
+    export_file_stem = "plan"
 
     def get_fieldsets(self, request: HttpRequest, obj: Indicator | None = None):
         targets = [indicator_target_field(obj, level) for level in TARGET_LEVELS] if obj else []
@@ -971,14 +970,6 @@ class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixi
         if plan is None:
             return {}
         return {"office": plan.office, "fiscal_year": plan.fiscal_year.code, "replace": True}
-
-    def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format) -> str:
-        plan = ActionPlan.objects.filter(pk__in=queryset.values("plan_id")).select_related(
-            "office", "fiscal_year"
-        )
-        first = plan.first()
-        stem = f"plan-{first.office.code}-{first.fiscal_year.code}" if first else "plan"
-        return f"{stem}.{file_format.get_extension()}"
 
 
 def _history_for_indicator_change(request: HttpRequest, before: Indicator, after: Indicator) -> None:
@@ -1076,6 +1067,8 @@ class ProgressAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
         "ত্রৈমাসিক যেমন আছে তেমন থাকে; অর্জন ও মন্তব্য দুটিই খালি এমন সারি সেই ত্রৈমাসিক মুছে দেয়।"
     )
     export_page_title = _("ত্রৈমাসিক অগ্রগতির ছক রপ্তানি")
+    export_file_stem = "progress"
+    export_plan_lookup = "indicator__plan_id"
 
     @admin.display(description=_("সূচক নং"), ordering="indicator__code")
     def indicator_code(self, obj: Progress) -> str:
@@ -1140,12 +1133,3 @@ class ProgressAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
     def get_import_form_initial(self, request: HttpRequest) -> dict[str, Any]:
         plan = _plan_from_query(request)
         return {"plan": plan} if plan is not None else {}
-
-    def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format) -> str:
-        plan = (
-            ActionPlan.objects.filter(pk__in=queryset.values("indicator__plan_id"))
-            .select_related("office", "fiscal_year")
-            .first()
-        )
-        stem = f"progress-{plan.office.code}-{plan.fiscal_year.code}" if plan else "progress"
-        return f"{stem}.{file_format.get_extension()}"

@@ -21,6 +21,7 @@ import hashlib
 import importlib.metadata
 import io
 import json
+import shutil
 import tarfile
 import tempfile
 from collections.abc import Iterator
@@ -132,14 +133,6 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mtime: float) -> No
     tar.addfile(info, io.BytesIO(data))
 
 
-def _sha256_of(handle: IO[bytes]) -> tuple[str, int]:
-    digest, size = hashlib.sha256(), 0
-    while chunk := handle.read(CHUNK_BYTES):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Backup
 
@@ -242,8 +235,8 @@ def _dump_data(path: Path) -> tuple[dict[str, int], str, int]:
             ensure_ascii=True,
         )
     with path.open("rb") as handle:
-        sha256, size = _sha256_of(handle)
-    return counts, sha256, size
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+    return counts, sha256, path.stat().st_size
 
 
 def _add_files(tar: tarfile.TarFile, mtime: float) -> tuple[list[dict], list[dict]]:
@@ -317,8 +310,7 @@ def backup_restore(*, archive: Path) -> RestoreSummary:
             with transaction.atomic(), tempfile.TemporaryDirectory() as work:
                 data = Path(work) / DATA
                 with tar.extractfile(DATA) as source, data.open("wb") as target:
-                    while chunk := source.read(CHUNK_BYTES):
-                        target.write(chunk)
+                    shutil.copyfileobj(source, target, CHUNK_BYTES)
                 try:
                     call_command("loaddata", str(data), verbosity=0)
                 except Exception as error:  # DeserializationError, IntegrityError …: say which, keep nothing
@@ -404,7 +396,7 @@ def _check_archive(tar: tarfile.TarFile, manifest: dict) -> None:
                     f"ব্যাকআপে অপ্রত্যাশিত অংশ: {member.name}", f"unexpected member in the backup: {member.name}"
                 )
             seen.add(member.name)
-            sha256, _size = _sha256_of(tar.extractfile(member))
+            sha256 = hashlib.file_digest(tar.extractfile(member), "sha256").hexdigest()
             if sha256 != expected[member.name]:
                 raise _refuse(
                     f"ব্যাকআপের {member.name} নষ্ট বা বদলানো (SHA-256 মেলেনি)।",

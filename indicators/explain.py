@@ -6,10 +6,8 @@ import datetime
 from decimal import Decimal
 
 from indicators import scoring
-from indicators.scoring import ExplanationKind
+from indicators.scoring import LEVEL_NAMES_BN, ExplanationKind
 from reports.bangla import format_date_short, format_percent, to_bangla_digits
-
-LEVEL_NAMES_BN = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
 
 
 def value_bn(value: Decimal | datetime.date | None, unit: str) -> str:

@@ -98,7 +98,9 @@ from indicators.selectors import fiscal_year_start, plan_score_json
 from indicators.services import fiscal_year_get_or_create, plan_sheet_parse
 from indicators.sheets import read_sheet
 from indicators.workflow import TRANSITIONS, history_text
-from reports.bangla import to_bangla_digits
+from reports.bangla import fiscal_year_label, to_bangla_digits
+from reports.models import ReportKind
+from reports.services import report_span
 
 PREFIX = "lg-"
 ROOT_CODE = "cabinet"
@@ -551,14 +553,6 @@ def quarter_of(day: datetime.date) -> int:
     return (day.month - 7) % 12 // 3 + 1
 
 
-def quarter_bounds(start_year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
-    month = 7 + 3 * (quarter - 1)
-    first = datetime.date(start_year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
-    following = 7 + 3 * quarter
-    after = datetime.date(start_year + (following - 1) // 12, (following - 1) % 12 + 1, 1)
-    return first, after - datetime.timedelta(days=1)
-
-
 def _quarterly(
     rng: random.Random, indicator: TemplateIndicator, achievement: Value | None
 ) -> dict[int, Value]:
@@ -680,15 +674,6 @@ def period_timeline(
         t += _gap(rng, 24, 480)
         steps.append(Step("accept", t, reviewer))
     return [step for step in steps if step.at <= as_of]
-
-
-def timeline_state(steps: Sequence[Step]) -> str:
-    state = PeriodState.DRAFT.value
-    for step in steps:
-        transition = TRANSITIONS[step.action]
-        assert state in transition.from_states, (state, step.action)
-        state = transition.to_state.value
-    return state
 
 
 def default_as_of(start_year: int) -> datetime.datetime:
@@ -1020,7 +1005,7 @@ def _generate(
     started: float,
 ) -> LoadResult:
     rows: Counter[str] = Counter()
-    fiscal_year = fiscal_year_get_or_create(code=f"{start_year}-{str(start_year + 1)[-2:]}")
+    fiscal_year = fiscal_year_get_or_create(code=fiscal_year_label(start_year, bangla=False))
     root = Office.objects.filter(code=ROOT_CODE).first()
     if root is None:
         root = Office.objects.create(
@@ -1208,7 +1193,7 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
         out.activities.rows.append((activity_ids[code], plan_id, area_ids[area_code], code, title, position))
 
     # The workflow first: when each quarter was first submitted bounds when its values were written.
-    reached = [q for q in (1, 2, 3, 4) if quarter_bounds(start_year, q)[0] <= as_of.date()]
+    reached = [q for q in (1, 2, 3, 4) if report_span(start_year, ReportKind.QUARTERLY, q)[0] <= as_of.date()]
     timelines: dict[int, list[Step]] = {}
     for quarter in (1, 2, 3, 4):
         deadline = default_deadline(start_year, quarter)
@@ -1229,7 +1214,7 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
     def written_at(quarter: int) -> datetime.datetime:
         """A moment when a value of ``quarter`` was written: late in the quarter or soon after, before the
         quarter was first submitted and before ``as_of``."""
-        first, last = quarter_bounds(start_year, quarter)
+        first, last = report_span(start_year, ReportKind.QUARTERLY, quarter)
         low = timezone.make_aware(
             datetime.datetime.combine(max(first, last - datetime.timedelta(days=20)), datetime.time(9)), tz
         )
@@ -1387,31 +1372,33 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
     plan = _PlanLabel(office=office, fiscal_year=fiscal_year)
     for quarter in (1, 2, 3, 4):
         steps = timelines[quarter]
-        state = timeline_state(steps)
-        snapshot = None
-        if any(step.action == "approve" for step in steps):
-            # What indicators.workflow.score_snapshot stores at approval (the values do not change after it).
-            result = scoring.score_plan(area_inputs, score_inputs, up_to_quarter=quarter)
-            snapshot = plan_score_json(plan, result)  # type: ignore[arg-type]
         period_id = next(ids["periods"])
-        out.periods.rows.append(
-            (period_id, plan_id, quarter, state, default_deadline(start_year, quarter), len(steps), snapshot)
-        )
-        context.states[(quarter, state)] += 1
-        before = PeriodState.DRAFT.value
+        # The steps through the workflow's own transitions: the period ends where the last one left it.
+        state = PeriodState.DRAFT.value
         for step in steps:
-            after = TRANSITIONS[step.action].to_state.value
-            out.transitions.rows.append((period_id, before, after, step.user_id, step.at, step.comment))
+            transition = TRANSITIONS[step.action]
+            assert state in transition.from_states, (state, step.action)
+            after = transition.to_state.value
+            out.transitions.rows.append((period_id, state, after, step.user_id, step.at, step.comment))
             history(
                 HistoryKind.STATE,
                 step.at,
                 step.user_id,
                 quarter=quarter,
-                before=before,
+                before=state,
                 after=after,
                 reason=step.comment,
             )
-            before = after
+            state = after
+        snapshot = None
+        if any(step.action == "approve" for step in steps):
+            # What indicators.workflow.score_snapshot stores at approval (the values do not change after it).
+            result = scoring.score_plan(area_inputs, score_inputs, up_to_quarter=quarter)
+            snapshot = plan_score_json(plan, result)  # type: ignore[arg-type]
+        out.periods.rows.append(
+            (period_id, plan_id, quarter, state, default_deadline(start_year, quarter), len(steps), snapshot)
+        )
+        context.states[(quarter, state)] += 1
     # The annual percent from everything entered so far (reported at the end: the spread of the data set).
     context.percents.append(scoring.score_plan(area_inputs, score_inputs, up_to_quarter=4).percent)
 

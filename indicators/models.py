@@ -362,6 +362,10 @@ class Indicator(models.Model):
 
 
 class ProgressQuerySet(models.QuerySet):
+    def with_value(self) -> ProgressQuerySet:
+        """Rows that hold an achievement (a remark alone is not one)."""
+        return self.exclude(value_number__isnull=True, value_date__isnull=True)
+
     def recorded(self) -> ProgressQuerySet:
         """Rows that hold a value or a remark (a cleared quarter keeps an empty row so its version counts on)."""
         return self.exclude(value_number__isnull=True, value_date__isnull=True, remark="")

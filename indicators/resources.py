@@ -11,9 +11,7 @@ tablib's own XLSX reader loses Excel's number formats and turns an ``85%`` cell 
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -32,9 +30,9 @@ from import_export.resources import Resource
 from import_export.results import Error, InvalidRow, Result, RowResult
 
 from apa_tracker.errors import DomainError
-from indicators import parsing, scoring
+from indicators import parsing
 from indicators.models import ActionPlan, Indicator, Office, Progress
-from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows
+from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows, sheet_value
 from indicators.services import (
     ImportFailed,
     ImportProblem,
@@ -42,8 +40,8 @@ from indicators.services import (
     plan_import,
     progress_import,
 )
-from indicators.sheets import Sheet, SheetUnreadable, read_sheet_bytes, xlsx_bytes
-from reports.bangla import format_code, format_date_short, to_bangla_digits
+from indicators.sheets import Sheet, SheetUnreadable, csv_bytes, read_sheet_bytes, xlsx_bytes
+from reports.bangla import format_code, to_bangla_digits
 
 logger = logging.getLogger(__name__)
 
@@ -80,15 +78,6 @@ def dataset_sheet(dataset: tablib.Dataset) -> Sheet:
         for number, row in enumerate(dataset, start=2)
     ]
     return Sheet(headers=headers, rows=rows)
-
-
-def csv_bytes(headers: list[str], rows: Iterable[Iterable[str]]) -> bytes:
-    """CSV as the command line writes it: UTF-8 with a BOM, so Excel shows Bangla."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 class _SheetFormat:
@@ -419,13 +408,8 @@ def _columns_in_order(columns: dict[str, int], width: int) -> list[str]:
 
 
 def progress_value_text(unit: str, value: Decimal | datetime.date | None) -> str:
-    """A value as the progress sheet writes it: Bangla digits, dates dd/mm/yyyy, percents with %."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.date):
-        return format_date_short(value)
-    text = to_bangla_digits(format(value.normalize(), "f"))
-    return text + ("%" if unit == scoring.Unit.PERCENT else "")
+    """A value as the progress sheet writes it (as the plan sheet writes targets), blank for none."""
+    return "" if value is None else sheet_value(unit, value)
 
 
 def progress_sheet_rows(progress: Iterable[Progress], plan: ActionPlan) -> list[list[str]]:

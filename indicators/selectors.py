@@ -189,7 +189,9 @@ def _sheet_number(value: Decimal) -> str:
     return to_bangla_digits(format(value.normalize(), "f"))
 
 
-def _sheet_value(unit: scoring.Unit, value: Decimal | datetime.date | None) -> str:
+def sheet_value(unit: str, value: Decimal | datetime.date | None) -> str:
+    """A target or achievement as the exchange sheets write it: Bangla digits, dates dd/mm/yyyy, percents
+    with %, ``--`` for none."""
     if value is None:
         return "--"
     if isinstance(value, datetime.date):
@@ -217,7 +219,7 @@ def plan_sheet_rows(plan: ActionPlan) -> tuple[list[str], list[list[str]]]:
                 CALC_WORDS[scoring.CalcMethod(indicator.calc_method)],
                 SCORING_WORDS[scoring.ScoringMethod(indicator.scoring_method)],
                 DIRECTION_WORDS[scoring.Direction(indicator.direction)],
-                *(_sheet_value(unit, indicator.target(level)) for level in scoring.LEVEL_PERCENTS),
+                *(sheet_value(unit, indicator.target(level)) for level in scoring.LEVEL_PERCENTS),
             ]
         )
     return PLAN_SHEET_HEADERS, rows

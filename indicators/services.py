@@ -42,9 +42,6 @@ from reports.bangla import format_code, to_bangla_digits
 
 T = TypeVar("T")
 
-LEVEL_NAMES_BN = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Problems and the error that carries them
 
@@ -137,8 +134,8 @@ def _check_fits(
             row,
             column,
             raw,
-            f"সংখ্যাটি অনেক বড়: {to_bangla_digits(_plain(limit))}-এর কম হতে হবে।",
-            f"The number is too large: it must be below {_plain(limit)}.",
+            f"সংখ্যাটি অনেক বড়: {to_bangla_digits(plain_number(limit))}-এর কম হতে হবে।",
+            f"The number is too large: it must be below {plain_number(limit)}.",
         )
         return False
     if isinstance(field, models.CharField) and isinstance(value, str) and len(value) > field.max_length:
@@ -411,10 +408,10 @@ def plan_sheet_parse(sheet: Sheet, *, fiscal_year: FiscalYear | None = None) -> 
                 area.row,
                 "area_marks",
                 area.raw_marks,
-                f"ক্ষেত্র {format_code(area.code)}-এর সূচকগুলোর মানের যোগফল {to_bangla_digits(_plain(total))}, "
-                f"কিন্তু ক্ষেত্রের মান {to_bangla_digits(_plain(area.marks))}; দুটি সমান হতে হবে।",
-                f"The indicator weights of area {area.code} add up to {_plain(total)}, "
-                f"but the area's marks are {_plain(area.marks)}; they must be equal.",
+                f"ক্ষেত্র {format_code(area.code)}-এর সূচকগুলোর মানের যোগফল {to_bangla_digits(plain_number(total))}, "
+                f"কিন্তু ক্ষেত্রের মান {to_bangla_digits(plain_number(area.marks))}; দুটি সমান হতে হবে।",
+                f"The indicator weights of area {area.code} add up to {plain_number(total)}, "
+                f"but the area's marks are {plain_number(area.marks)}; they must be equal.",
             )
     problems.raise_if_any()
     return ParsedPlan(
@@ -425,7 +422,7 @@ def plan_sheet_parse(sheet: Sheet, *, fiscal_year: FiscalYear | None = None) -> 
     )
 
 
-def _plain(number: Decimal) -> str:
+def plain_number(number: Decimal) -> str:
     """``30.00`` → ``30``: numbers in messages as people write them."""
     return format(number.normalize(), "f")
 
@@ -654,9 +651,11 @@ def plan_import(
     """Create an office's plan for a year from a plan sheet, or with ``replace`` bring an existing one
     in line with the sheet: indicators are matched by code, so progress of kept indicators stays."""
     # NO KEY UPDATE: two imports of one plan still wait for each other, but a progress save that inserts a
-    # history row (whose foreign key takes KEY SHARE on the plan) does not deadlock with this import.
+    # history row (whose foreign key takes KEY SHARE on the plan) does not deadlock with this import. The
+    # plan's row only (of=self): the default ordering joins the office and the fiscal year, whose rows a lock
+    # over the join would hold too, so that imports of other offices' plans for that year would wait.
     plan = (
-        ActionPlan.objects.select_for_update(no_key=True)
+        ActionPlan.objects.select_for_update(no_key=True, of=("self",))
         .filter(office=office, fiscal_year=fiscal_year)
         .first()
     )
@@ -850,7 +849,8 @@ def progress_import(
     # between the lock check below and the writes, and a browser save of the same value waits instead of
     # being overwritten unseen (its version then no longer matches).
     periods_ensure(plan)
-    list(plan.periods.select_for_update().order_by("quarter"))
+    # Locked, so their states below stay as read until the commit.
+    states = {p.quarter: p.state for p in plan.periods.select_for_update().order_by("quarter")}
     indicators = {i.code: i for i in plan.indicators.select_for_update(no_key=True).order_by("pk")}
     rows: dict[tuple[str, int], tuple[int, _ProgressRow]] = {}
     applicability: dict[str, tuple[int, bool, str]] = {}
@@ -946,9 +946,7 @@ def progress_import(
     # indicator not applicable while it keeps values, nor give values to one that stays not applicable.
     stored_values: dict[str, set[int]] = defaultdict(set)
     for code, quarter in (
-        Progress.objects.filter(indicator__plan=plan)
-        .exclude(value_number__isnull=True, value_date__isnull=True)
-        .values_list("indicator__code", "quarter")
+        Progress.objects.filter(indicator__plan=plan).with_value().values_list("indicator__code", "quarter")
     ):
         stored_values[code].add(quarter)
     for code, (number, is_applicable, _reason) in applicability.items():
@@ -978,7 +976,6 @@ def progress_import(
             )
 
     # Locked data stays locked (DESIGN.md §4): no row may touch a submitted or approved quarter.
-    states = {p.quarter: p.state for p in periods_ensure(plan)}
     for (_code, quarter), (number, _row) in rows.items():
         if states[quarter] not in EDITABLE_STATES:
             bn, en = quarter_locked_message(quarter, states[quarter])
@@ -1051,4 +1048,4 @@ def progress_import(
 
 
 def _display_value(value: Decimal | datetime.date) -> str:
-    return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else _plain(value)
+    return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else plain_number(value)

@@ -12,6 +12,7 @@ import datetime
 import io
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +26,15 @@ from indicators.uploads import (
     sheet_max_bytes,
 )
 
-__all__ = ["Sheet", "SheetUnreadable", "read_sheet", "read_sheet_bytes", "write_sheet", "xlsx_bytes"]
+__all__ = [
+    "Sheet",
+    "SheetUnreadable",
+    "csv_bytes",
+    "read_sheet",
+    "read_sheet_bytes",
+    "write_sheet",
+    "xlsx_bytes",
+]
 
 
 @dataclass(frozen=True)
@@ -153,11 +162,7 @@ def write_sheet(path: str | Path, headers: list[str], rows: list[list[str]]) -> 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+        path.write_bytes(csv_bytes(headers, rows))
     elif suffix == ".xlsx":
         path.write_bytes(xlsx_bytes(headers, rows))
     else:
@@ -165,6 +170,15 @@ def write_sheet(path: str | Path, headers: list[str], rows: list[list[str]]) -> 
             f"অজানা ফাইলের ধরন '{path.suffix}': .csv বা .xlsx দিন।",
             f"Unknown file type '{path.suffix}': use .csv or .xlsx.",
         )
+
+
+def csv_bytes(headers: list[str], rows: Iterable[Iterable[str]]) -> bytes:
+    """CSV as the command line writes it: UTF-8 with a BOM, so Excel shows Bangla."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def xlsx_bytes(headers: list[str], rows: list[list[str]], *, title: str = "plan") -> bytes:

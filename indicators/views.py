@@ -123,8 +123,8 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
         raise Http404(_("এই দপ্তরের অগ্রগতি আপনি লিখতে পারেন না।"))
     if quarter not in (1, 2, 3, 4):
         raise Http404
-    progress = indicator.progress.filter(quarter=quarter).first()
     error = ""
+    conflict = False
     if request.method == "POST":
         form = ProgressForm(request.POST, indicator=indicator)
         if form.is_valid():
@@ -139,20 +139,22 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
                 )
             except DomainError as failure:
                 error = failure.user_message
-                if isinstance(failure, workflow.ConflictError):
-                    # Show what is stored now, and keep what this user typed in the form.
-                    progress = indicator.progress.filter(quarter=quarter).first()
-                    data = request.POST.copy()
-                    data["version"] = "" if progress is None else str(progress.version)
-                    form = ProgressForm(data, indicator=indicator)
-                    form.is_valid()
+                conflict = isinstance(failure, workflow.ConflictError)
             else:
                 if _is_htmx(request):
                     return _row_response(request, plan, indicator.code)
                 messages.success(request, _("সংরক্ষিত হয়েছে।"))
                 return redirect(f"{plan_url(plan)}#{row_anchor(indicator.code)}")
-    else:
+    # What is stored now: read only for the form (a successful save has returned above).
+    progress = indicator.progress.filter(quarter=quarter).first()
+    if request.method != "POST":
         form = ProgressForm(initial=_progress_form_initial(progress, indicator.unit), indicator=indicator)
+    elif conflict:
+        # Show what is stored now, and keep what this user typed in the form.
+        data = request.POST.copy()
+        data["version"] = "" if progress is None else str(progress.version)
+        form = ProgressForm(data, indicator=indicator)
+        form.is_valid()
     context = {
         "plan": plan,
         "indicator": indicator,

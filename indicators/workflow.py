@@ -141,7 +141,11 @@ def quarter_locked_message(quarter: int, state: str) -> tuple[str, str]:
 
 def ensure_quarter_editable(plan: ActionPlan, quarter: int) -> ReportingPeriod:
     """Refuse any write to a quarter whose period is submitted, approved, sent or accepted."""
-    period = ReportingPeriod.objects.select_for_update().get(pk=period_for(plan, quarter).pk)
+    locked = ReportingPeriod.objects.select_for_update()
+    try:
+        period = locked.get(plan=plan, quarter=quarter)
+    except ReportingPeriod.DoesNotExist:  # a plan whose periods were never created
+        period = locked.get(pk=period_for(plan, quarter).pk)
     if period.state not in EDITABLE_STATES:
         raise LockedError(*quarter_locked_message(quarter, period.state))
     return period
@@ -208,7 +212,12 @@ def progress_record(
     ):
         raise _not_applicable_error()
 
-    current = Progress.objects.select_for_update().filter(indicator=indicator, quarter=quarter).first()
+    # The progress row only (of=self): the default ordering joins the indicator, plan, office and fiscal year,
+    # and a lock over the join would hold the fiscal year's row, so every save of that year would wait for
+    # this one to commit.
+    current = (
+        Progress.objects.select_for_update(of=("self",)).filter(indicator=indicator, quarter=quarter).first()
+    )
     current_version = current.version if current is not None else None
     if current_version != expected_version:
         raise ConflictError(
@@ -287,10 +296,7 @@ def indicator_set_applicability(
     # Locked before the look for values: a progress save holds this lock while it checks applicability and
     # stores its value, so a value saved at the same moment is either seen here or refused there.
     indicator = Indicator.objects.select_for_update(no_key=True).get(pk=indicator.pk)
-    if (
-        not applicable
-        and indicator.progress.exclude(value_number__isnull=True, value_date__isnull=True).exists()
-    ):
+    if not applicable and indicator.progress.with_value().exists():
         raise DomainError(
             "এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।",
             "This indicator has achievements; clear them before marking it not applicable.",

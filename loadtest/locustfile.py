@@ -44,9 +44,20 @@ django.setup()
 
 from django.db.models import Exists, OuterRef  # noqa: E402
 
-from indicators.models import Indicator, Office, OfficeMembership, Progress, ReportingPeriod  # noqa: E402
+from indicators import scoring  # noqa: E402
+from indicators.models import (  # noqa: E402
+    EDITABLE_STATES,
+    Indicator,
+    Office,
+    OfficeMembership,
+    Progress,
+    ReportingPeriod,
+    Role,
+)
+from indicators.selectors import fiscal_year_start  # noqa: E402
 
 YEAR = os.environ.get("LOADTEST_YEAR", "2023-24")
+START_YEAR = fiscal_year_start(YEAR)
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "apa-load-test-1")
 OFFICE_PREFIX = os.environ.get("LOADTEST_OFFICE_PREFIX", "lg-")
 OUT = Path(os.environ.get("LOADTEST_OUT", "var/loadtest"))
@@ -71,12 +82,11 @@ SIGN_IN_NAMES = ("login form", "login")
 
 def _officer_pool(limit: int = 400) -> list[tuple[str, list[str]]]:
     """Offices whose fourth quarter can still be edited, each with its applicable numeric indicators."""
-    start_year = int(YEAR[:4])
     plan_ids = list(
         ReportingPeriod.objects.filter(
             quarter=QUARTER,
-            state__in=["draft", "returned"],
-            plan__fiscal_year__start_year=start_year,
+            state__in=EDITABLE_STATES,
+            plan__fiscal_year__start_year=START_YEAR,
             plan__office__code__startswith=OFFICE_PREFIX,
         )
         .order_by("plan__office__code")
@@ -85,8 +95,9 @@ def _officer_pool(limit: int = 400) -> list[tuple[str, list[str]]]:
     codes: dict[int, list[str]] = {}
     offices: dict[int, str] = {}
     rows = (
-        Indicator.objects.filter(plan_id__in=plan_ids, applicable=True)
-        .exclude(unit="date")
+        Indicator.objects.filter(plan_id__in=plan_ids)
+        .applicable()
+        .exclude(unit=scoring.Unit.DATE)
         .values_list("plan_id", "plan__office__code", "code")
     )
     for plan_id, office, code in rows:
@@ -100,7 +111,7 @@ def _reviewer_pool(limit: int = 200) -> list[str]:
     country in the summary), then the ministries', departments' and divisional offices'."""
     has_children = Exists(Office.objects.filter(parent_id=OuterRef("office_id")))
     reviewers = (
-        OfficeMembership.objects.filter(role="reviewer", user__username__startswith=OFFICE_PREFIX)
+        OfficeMembership.objects.filter(role=Role.REVIEWER, user__username__startswith=OFFICE_PREFIX)
         .filter(has_children)
         .order_by("office__code", "user__username")
     )
@@ -284,7 +295,7 @@ def write_check(acknowledged: dict, in_flight: dict) -> dict:
         (office, code): value
         for office, code, value in Progress.objects.filter(
             quarter=QUARTER,
-            indicator__plan__fiscal_year__start_year=int(YEAR[:4]),
+            indicator__plan__fiscal_year__start_year=START_YEAR,
             indicator__plan__office__code__in=offices,
         ).values_list("indicator__plan__office__code", "indicator__code", "value_number")
     }

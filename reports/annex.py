@@ -1,4 +1,5 @@
-"""The evidence annex of the annual report (DESIGN.md §6).
+"""The evidence annex of a report (DESIGN.md §6): the annual report's, and the quarters so far of a
+half-yearly or quarterly one (``reports.services.report_evidence``).
 
 Every evidence file, in index order, becomes part of one PDF:
 

@@ -11,9 +11,8 @@ Initiative positions are plan-wide (as ``reports.services.report_contents_load``
 annual report orders its tables): a new initiative goes after every other; reordering one kind's table
 hands that kind's own position values out again in the new order, so the other kinds keep theirs.
 
-History: none of ``HistoryKind``'s kinds describes a change of report text (IMPORT, TARGETS … would
-mislabel it), so nothing is recorded yet; ``_history`` marks every place where a ``REPORT_TEXT`` entry
-belongs once that kind exists.
+History: every saved change is kept as a ``HistoryKind.REPORT_TEXT`` entry (``_history``), like changes of
+progress.
 """
 
 from __future__ import annotations
@@ -102,13 +101,6 @@ def text_access(*, user: User, plan: ActionPlan, quarter: int) -> TextAccess:
         is_member=permissions.is_member(user, plan),
         may_edit=permissions.can_edit_progress(user, plan),
     )
-
-
-def letter_for(period: ReportingPeriod) -> CoverLetter:
-    """The period's cover letter, created with the defaults from office, plan and parent office if missing."""
-    letter = cover_letter_for(period)
-    letter.period = period  # with its plan, office and year already loaded
-    return letter
 
 
 def introduction_text(plan: ActionPlan) -> str:
@@ -232,7 +224,7 @@ def cover_letter_update(
     plan = period.plan
     _ensure_may_edit(user, plan)
     period = _ensure_open(period, what_bn="প্রেরণপত্রটি", what_en="The cover letter")
-    letter = CoverLetter.objects.select_for_update().get(pk=letter_for(period).pk)
+    letter = CoverLetter.objects.select_for_update().get(pk=cover_letter_for(period).pk)
     loaded = letter_fingerprint(letter)
     before = {name: getattr(letter, name) for name in COVER_LETTER_FIELDS}
     for name in COVER_LETTER_FIELDS:

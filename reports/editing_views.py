@@ -26,7 +26,7 @@ from indicators.workflow import ConflictError, LockedError, PermissionDeniedErro
 from reports import editing
 from reports.forms import CoverLetterForm, InitiativeForm, IntroductionForm
 from reports.models import Initiative
-from reports.services import introduction_blocks, memo_number
+from reports.services import cover_letter_for, introduction_blocks, memo_number
 
 
 def _access_or_404(request: HttpRequest, plan: ActionPlan, quarter: int) -> editing.TextAccess:
@@ -87,7 +87,7 @@ def _text_url(name: str, plan: ActionPlan, *args: object) -> str:
 def cover_letter_edit(request: HttpRequest, office: str, year: str, quarter: int) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     access = _access_or_404(request, plan, quarter)
-    letter = editing.letter_for(access.period)
+    letter = cover_letter_for(access.period)
     form, error, conflict = None, "", False
     if request.method == "POST" and not access.editable:
         return _read_only(request, plan, access, request.path)

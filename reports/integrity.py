@@ -4,11 +4,12 @@ the SHA-256 it had when it was stored; ``stored_files_verify`` reads each file b
 Files are read through the storage API only (``FieldFile.storage``), in chunks, so the check works the same on
 local disk and on S3-compatible object storage, and a large evidence file never sits in memory whole.
 
-Every evidence file is checked, not only the evidence of locked (approved, sent, accepted) periods: the
-application never rewrites an evidence file's bytes (a change is a removal and a new upload, each in the
-history), so a mismatch anywhere is tampering or damage; evidence of an open quarter is also what the next
-approved report will embed. Each evidence problem says whether its quarter is locked, which is what decides
-how serious it is: a locked quarter's evidence is already inside an approved report.
+Every evidence file is checked, not only the evidence of locked (submitted, approved, sent, accepted)
+periods: the application never rewrites an evidence file's bytes (a change is a removal and a new upload,
+each in the history), so a mismatch anywhere is tampering or damage; evidence of an open quarter is also what
+the next approved report will embed. Each evidence problem says whether its quarter is locked, which is what
+decides how serious it is: a locked quarter's evidence can no longer be replaced, and from approval on it is
+inside an approved report.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class FileProblem:
     problem: str  # Problem.*
     expected_sha256: str
     actual_sha256: str | None
-    locked: bool  # the period is approved, sent or accepted (always true for an approved report)
+    locked: bool  # the period is submitted, approved, sent or accepted (always true for an approved report)
     error: str = ""
 
     def as_json(self) -> dict:

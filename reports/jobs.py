@@ -32,6 +32,7 @@ from django.utils import timezone
 from apa_tracker.errors import DomainError
 from indicators.models import ActionPlan, ReportingPeriod
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
+from reports.services import FINAL_STATES
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,11 @@ REPORT_NAMES = {
 def report_name(kind: str, quarter: int) -> str:
     """(quarterly, 3) → ``quarterly-3``; the file name in the report's address."""
     return f"quarterly-{quarter}" if kind == ReportKind.QUARTERLY else kind
+
+
+def report_filename(plan: ActionPlan, kind: str, quarter: int) -> str:
+    """``mofa-2022-23-quarterly-3.pdf``: the report's file name in storage and in downloads."""
+    return f"{plan.office.code}-{plan.fiscal_year.code}-{report_name(kind, quarter)}.pdf"
 
 
 def _mode() -> str:
@@ -120,15 +126,14 @@ def job_run(job_id: int) -> ReportJob | None:
         return None
     job = ReportJob.objects.select_related("plan__office", "plan__fiscal_year").get(pk=job_id)
     period = ReportingPeriod.objects.get(plan=job.plan, quarter=job.quarter)
-    approval = period.state not in ("draft", "submitted", "returned")
+    approval = period.state in FINAL_STATES
 
     def on_progress(percent: int, step: str) -> None:
         _update(job, progress=max(1, min(99, percent)), step=step[:255])
 
     try:
         rendered = render_report(job.plan, job.kind, job.quarter, draft=not approval, on_progress=on_progress)
-        name = f"{job.plan.office.code}-{job.plan.fiscal_year.code}-{report_name(job.kind, job.quarter)}.pdf"
-        job.file.save(name, ContentFile(rendered.pdf), save=False)
+        job.file.save(report_filename(job.plan, job.kind, job.quarter), ContentFile(rendered.pdf), save=False)
         if approval:
             # Before the job says "done": a finished approval job means its copy is kept.
             approved_report_keep(period, job.kind, rendered.pdf, rendered.pages)
@@ -194,7 +199,7 @@ def jobs_fail_stale(*, now=None) -> list[ReportJob]:
 
 def _retry_approval_copy(job: ReportJob, error: str) -> None:
     period = ReportingPeriod.objects.filter(plan=job.plan, quarter=job.quarter).first()
-    if period is None or period.state in ("draft", "submitted", "returned"):
+    if period is None or period.state not in FINAL_STATES:
         return  # a draft: the user starts another one
     same_report = ReportJob.objects.filter(plan=job.plan, kind=job.kind, quarter=job.quarter)
     if ApprovedReport.objects.filter(period=period, kind=job.kind).exists():
@@ -218,9 +223,7 @@ def approved_report_keep(period: ReportingPeriod, kind: str, pdf: bytes, pages: 
     report = ApprovedReport(
         period=period, kind=kind, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=pages
     )
-    plan = period.plan
-    name = f"{plan.office.code}-{plan.fiscal_year.code}-{report_name(kind, period.quarter)}.pdf"
-    report.file.save(name, ContentFile(pdf), save=False)
+    report.file.save(report_filename(period.plan, kind, period.quarter), ContentFile(pdf), save=False)
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction survives losing the race
             report.save()

@@ -18,21 +18,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import permissions
-from indicators.models import VISIBLE_TO_REVIEWER_STATES, PeriodState
+from indicators.models import VISIBLE_TO_REVIEWER_STATES, ActionPlan, ReportingPeriod
 from indicators.views import plan_or_404
 from reports import jobs
-from reports.models import ApprovedReport, JobStatus, ReportJob
+from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
+from reports.services import FINAL_STATES, render_report
 
 logger = logging.getLogger(__name__)
-
-# A period whose report exists only as the copy kept at approval.
-APPROVED_STATES = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
 
 
 def _report_or_404(name: str) -> tuple[str, int]:
     if name not in jobs.REPORT_NAMES:
         raise Http404(_("এই নামের কোনো প্রতিবেদন নেই।"))
     return jobs.REPORT_NAMES[name]
+
+
+def _visible_period_or_404(request: HttpRequest, plan: ActionPlan, quarter: int) -> ReportingPeriod:
+    """The plan's period of ``quarter`` if this user may see its reports: members always, the parent
+    office's reviewers from "sent" on."""
+    period = plan.periods.filter(quarter=quarter).first()
+    if period is None:
+        raise Http404
+    if not permissions.is_member(request.user, plan) and period.state not in VISIBLE_TO_REVIEWER_STATES:
+        raise Http404(_("এই প্রতিবেদন এখনো পাঠানো হয়নি।"))
+    return period
 
 
 def _pdf_response(data_or_file, *, filename: str, sha256: str, draft: bool) -> HttpResponse:
@@ -48,25 +57,18 @@ def _pdf_response(data_or_file, *, filename: str, sha256: str, draft: bool) -> H
 def report_pdf(request: HttpRequest, office: str, year: str, name: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     kind, quarter = _report_or_404(name)
-    period = plan.periods.filter(quarter=quarter).first()
-    if period is None:
-        raise Http404
-    is_member = permissions.is_member(request.user, plan)
-    if not is_member and period.state not in VISIBLE_TO_REVIEWER_STATES:
-        raise Http404(_("এই প্রতিবেদন এখনো পাঠানো হয়নি।"))
-    filename = f"{plan.office.code}-{plan.fiscal_year.code}-{name}.pdf"
+    period = _visible_period_or_404(request, plan, quarter)
+    filename = jobs.report_filename(plan, kind, quarter)
     approved = ApprovedReport.objects.filter(period=period, kind=kind).first()
     if approved is not None:
         return _pdf_response(_stored(approved.file), filename=filename, sha256=approved.sha256, draft=False)
-    if period.state in APPROVED_STATES:
+    if period.state in FINAL_STATES:
         # Approved, but its one rendering has not finished yet: say so rather than render a second copy.
         response = render(
             request, "reports/report_pending.html", {"plan": plan, "period": period, "name": name}, status=503
         )
         response["Retry-After"] = "5"
         return response
-    from reports.services import render_report
-
     rendered = render_report(plan, kind, quarter, draft=True)
     return _pdf_response(
         io.BytesIO(rendered.pdf), filename=f"draft-{filename}", sha256=rendered.sha256, draft=True
@@ -107,8 +109,7 @@ def report_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for_user(request, pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404(_("প্রতিবেদন এখনো তৈরি হয়নি।"))
-    name = jobs.report_name(job.kind, job.quarter)
-    filename = f"draft-{job.plan.office.code}-{job.plan.fiscal_year.code}-{name}.pdf"
+    filename = f"draft-{jobs.report_filename(job.plan, job.kind, job.quarter)}"
     return _pdf_response(_stored(job.file), filename=filename, sha256=job.sha256, draft=True)
 
 
@@ -129,11 +130,9 @@ def assessment_table_xlsx(request: HttpRequest, office: str, year: str, name: st
 
     plan = plan_or_404(request, office, year)
     kind, quarter = _report_or_404(name)
-    period = plan.periods.filter(quarter=quarter).first()
-    if period is None or kind == "cover-letter":
+    if kind == ReportKind.COVER_LETTER:
         raise Http404
-    if not permissions.is_member(request.user, plan) and period.state not in VISIBLE_TO_REVIEWER_STATES:
-        raise Http404(_("এই প্রতিবেদন এখনো পাঠানো হয়নি।"))
+    _visible_period_or_404(request, plan, quarter)
     data = build(plan, kind, quarter)
     filename = f"{plan.office.code}-{plan.fiscal_year.code}-{name}-table.xlsx"
     response = HttpResponse(

@@ -30,8 +30,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import RowNumber, TruncDate
 
 from indicators import permissions
 from indicators.models import (
@@ -99,16 +100,18 @@ class InboxFilters:
     sort: str = SORT_SENT_NEWEST
 
 
-@dataclass
-class InboxRow:
+def _decimal(value: object) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+class _PeriodShown:
+    """What a table row and a chart bar show of their period (read with its plan's office): the office, the
+    quarter and the marks of the approval snapshot (DESIGN.md §4: the truth for an approved period)."""
+
     period: ReportingPeriod
-    sent_at: datetime.datetime | None  # the latest transition to "sent"
-    submitted_at: datetime.datetime | None  # the first submission: lateness is measured on it
-    late: bool
-    percent: Decimal | None
-    scaled_marks: Decimal | None
-    total_weight: Decimal | None
-    actions: list[str]
 
     @property
     def office(self) -> Office:
@@ -117,6 +120,27 @@ class InboxRow:
     @property
     def quarter_label(self) -> str:
         return quarter_short_label(self.period.quarter)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return self.period.snapshot_percent
+
+    @property
+    def scaled_marks(self) -> Decimal | None:
+        return _decimal((self.period.score_snapshot or {}).get("scaled_marks"))
+
+    @property
+    def total_weight(self) -> Decimal | None:
+        return _decimal((self.period.score_snapshot or {}).get("total_weight"))
+
+
+@dataclass
+class InboxRow(_PeriodShown):
+    period: ReportingPeriod
+    sent_at: datetime.datetime | None  # the latest transition to "sent"
+    submitted_at: datetime.datetime | None  # the first submission: lateness is measured on it
+    late: bool
+    actions: list[str]
 
     @property
     def report_name(self) -> str:
@@ -196,29 +220,12 @@ def pager(count: int, requested: int | None) -> Pager:
 
 
 @dataclass(frozen=True)
-class ChartBar:
+class ChartBar(_PeriodShown):
     """One office's bar: the percent of its latest period (in the chart's filters) from the approval snapshot."""
 
     period: ReportingPeriod
-    percent: Decimal
     y: int  # top of the bar's band, in SVG user units
     width: int  # bar length in SVG user units (percent × scale)
-
-    @property
-    def office(self) -> Office:
-        return self.period.plan.office
-
-    @property
-    def quarter_label(self) -> str:
-        return quarter_short_label(self.period.quarter)
-
-    @property
-    def scaled_marks(self) -> Decimal | None:
-        return _decimal((self.period.score_snapshot or {}).get("scaled_marks"))
-
-    @property
-    def total_weight(self) -> Decimal | None:
-        return _decimal((self.period.score_snapshot or {}).get("total_weight"))
 
 
 @dataclass(frozen=True)
@@ -373,23 +380,12 @@ def reviewer_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[Re
     )
 
 
-def _decimal(value: object) -> Decimal | None:
-    try:
-        return None if value is None else Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _row(user, period: ReportingPeriod) -> InboxRow:
-    snapshot = period.score_snapshot or {}
     return InboxRow(
         period=period,
         sent_at=period.sent_at,
         submitted_at=period.submitted_at,
         late=bool(period.is_late),
-        percent=_decimal(snapshot.get("percent")),
-        scaled_marks=_decimal(snapshot.get("scaled_marks")),
-        total_weight=_decimal(snapshot.get("total_weight")),
         # Decided by the workflow from the state and the user's roles (no query: roles are cached).
         actions=allowed_actions(user, period),
     )
@@ -416,40 +412,38 @@ def latest_scored_periods(office_ids: set[int], filters: InboxFilters) -> QueryS
 
 
 def score_chart(office_ids: set[int], filters: InboxFilters) -> ScoreChart:
-    """The charts over every office in the filters (state included), computed in the database in three
-    queries: the grade distribution of the offices' latest periods, the best ``CHART_END_BARS`` and the
-    weakest ``CHART_END_BARS``. Bars run from the highest percent down, ties by office code."""
+    """The charts over every office in the filters (state included), computed in the database in two
+    queries: the grade distribution of the offices' latest periods, then the best ``CHART_END_BARS`` and the
+    weakest ``CHART_END_BARS`` together (ranked from the highest percent down, ties by office code: the
+    weakest are the last ranks). Bars run in that order."""
     latest = latest_scored_periods(office_ids, filters)
     figures = latest.aggregate(offices=Count("pk"), **band_aggregates("snapshot_percent"))
     offices = figures["offices"] or 0
-    shown = latest.select_related("plan__office", "plan__fiscal_year")
-    best = list(shown.order_by(F("snapshot_percent").desc(), "plan__office__code")[:CHART_END_BARS])
-    weakest = list(shown.order_by(F("snapshot_percent").asc(), "-plan__office__code")[:CHART_END_BARS])
-    weakest.reverse()
-
+    drawn = list(
+        latest.select_related("plan__office", "plan__fiscal_year")
+        .annotate(
+            rank=Window(RowNumber(), order_by=[F("snapshot_percent").desc(), F("plan__office__code").asc()])
+        )
+        .filter(Q(rank__lte=CHART_END_BARS) | Q(rank__gt=offices - CHART_END_BARS))
+        .order_by("rank")
+    )
     gap = None
-    if offices > 2 * CHART_END_BARS:
-        drawn, gap_after = best + weakest, len(best)
-    else:  # every office is among the best or the weakest
-        unique = {period.pk: period for period in best + weakest}
-        drawn = sorted(unique.values(), key=lambda p: (-p.snapshot_percent, p.plan.office.code))
-        gap_after = None
+    gap_after = CHART_END_BARS if offices > 2 * CHART_END_BARS else None  # more offices than bars
     bars = []
     y = 0
     for index, period in enumerate(drawn):
         if index == gap_after:
             gap = ChartGap(hidden=offices - len(drawn), y=y)
             y += ScoreChart.GAP
-        percent = period.snapshot_percent
-        width = int(min(max(percent, Decimal(0)), Decimal(100)) * ScoreChart.WIDTH / 100)
-        bars.append(ChartBar(period=period, percent=percent, y=y, width=width))
+        width = int(min(max(period.snapshot_percent, Decimal(0)), Decimal(100)) * ScoreChart.WIDTH / 100)
+        bars.append(ChartBar(period=period, y=y, width=width))
         y += ScoreChart.BAND
     return ScoreChart(bars=bars, offices=offices, gap=gap, bands=band_counts(figures, offices))
 
 
 def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
     """Everything the inbox shows, in a fixed number of queries whatever the number of child offices: the
-    counts (one aggregate), one page of rows (and their approved reports) and the charts (three queries)."""
+    counts (one aggregate), one page of rows (and their approved reports) and the charts (two queries)."""
     office_ids = permissions.offices_with_role(user, [Role.REVIEWER])
     if not office_ids:
         return InboxPage(reviewed_offices=[])

@@ -16,6 +16,7 @@ import datetime
 import functools
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 from collections.abc import Callable
@@ -61,6 +62,8 @@ from reports.bangla import (
     to_bangla_digits,
 )
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, MemoSerial, ReportKind
+
+logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, str], None]
 
@@ -237,9 +240,12 @@ def cover_letter_for(period: ReportingPeriod) -> CoverLetter:
     half-yearly for Q2, quarterly otherwise). Signatory, recipient, attention line and copies are taken
     from the office's latest earlier letter when there is one (they rarely change between quarters);
     otherwise from the office: the CIO's name, "চিফ ইনোভেশন অফিসার", the parent office, "অফিস কপি".
+    The letter comes with ``period`` as its period (no query to reach the plan, office and year that
+    ``period`` already carries).
     """
     existing = CoverLetter.objects.filter(period=period).first()
     if existing is not None:
+        existing.period = period
         return existing
     plan = ActionPlan.objects.select_related("office__parent", "fiscal_year").get(pk=period.plan_id)
     office = plan.office
@@ -275,7 +281,8 @@ def cover_letter_for(period: ReportingPeriod) -> CoverLetter:
             letter.save()
     except IntegrityError:
         # Created at the same moment by another request: that one is the period's letter.
-        return CoverLetter.objects.get(period=period)
+        letter = CoverLetter.objects.get(period=period)
+        letter.period = period
     return letter
 
 
@@ -747,7 +754,7 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict
     }
 
 
-LEVEL_NAMES_BN = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
+LEVEL_NAMES_BN = scoring.LEVEL_NAMES_BN  # the five target levels' names (DESIGN.md §2)
 
 
 @functools.cache
@@ -811,9 +818,8 @@ def report_html(
     plan = ActionPlan.objects.select_related("office__parent", "fiscal_year").get(pk=plan.pk)
     office = plan.office
     period = period_for(plan, quarter)
-    letter = cover_letter_for(period)
-    letter.period = period
     period.plan = plan
+    letter = cover_letter_for(period)
     if evidence is None:
         evidence = report_evidence(plan, kind, quarter)
     start_year = plan.fiscal_year.start_year
@@ -971,9 +977,7 @@ def render_report(
             break
         # A stored page count that is not what the file gives now (not expected: both are pypdf's count of
         # the same bytes): number again from the pages the annex really took.
-        import logging
-
-        logging.getLogger(__name__).warning(
+        logger.warning(
             "Evidence page counts %s stored, %s in the annex; numbering the report again",
             pages_per_item,
             list(counts),

@@ -54,7 +54,6 @@ from indicators.models import (
     Indicator,
     Office,
     OfficeKind,
-    OfficeMembership,
     PerformanceArea,
     PeriodState,
     PeriodTransition,
@@ -79,6 +78,14 @@ class GradeBand:
     low: Decimal  # inclusive
     high: Decimal | None  # exclusive; None: no upper bound (the 100 % band is exactly 100)
 
+    @property
+    def bounds(self) -> list[tuple[str, Decimal]]:
+        """The band as ``(lookup, value)`` conditions on a percent, ``gte`` the low bound and ``lt`` the high
+        one: what both the ORM filter and the summary's SQL are built from. The lowest band takes anything
+        below 60, so a low bound of 0 is no condition."""
+        low = self.low if self.low > 0 else None
+        return [(lookup, value) for lookup, value in (("gte", low), ("lt", self.high)) if value is not None]
+
 
 GRADE_BANDS: tuple[GradeBand, ...] = (
     GradeBand("100", _("অসাধারণ (১০০%)"), Decimal(100), None),
@@ -91,19 +98,13 @@ GRADE_BANDS: tuple[GradeBand, ...] = (
 
 
 def band_filter(percent: str, band: GradeBand) -> Q:
-    """The rows whose annotation ``percent`` falls in ``band`` (the lowest band takes anything below 60)."""
-    condition = Q()
-    if band.low > 0:
-        condition &= Q(**{f"{percent}__gte": band.low})
-    if band.high is not None:
-        condition &= Q(**{f"{percent}__lt": band.high})
-    return condition
+    """The rows whose annotation ``percent`` falls in ``band``."""
+    return Q(**{f"{percent}__{lookup}": value for lookup, value in band.bounds})
 
 
-def band_aggregates(percent: str, condition: Q | None = None) -> dict[str, Count]:
-    """``band_<key>`` → the number of rows in each grade band (and meeting ``condition``), for aggregate()."""
-    base = condition if condition is not None else Q()
-    return {f"band_{band.key}": Count("pk", filter=base & band_filter(percent, band)) for band in GRADE_BANDS}
+def band_aggregates(percent: str) -> dict[str, Count]:
+    """``band_<key>`` → the number of rows in each grade band, for aggregate()."""
+    return {f"band_{band.key}": Count("pk", filter=band_filter(percent, band)) for band in GRADE_BANDS}
 
 
 @dataclass(frozen=True)
@@ -126,36 +127,6 @@ def band_counts(values: dict, total: int) -> list[BandCount]:
         counts.append(BandCount(band, count, share, x=f"{start:.2f}", width=f"{share:.2f}"))
         start += share
     return counts
-
-
-# ---------------------------------------------------------------------------------------------------------
-# The subtree of offices
-
-
-def largest_tree_root() -> Office | None:
-    """The root office (no parent) with the most offices below it: the Cabinet Division in real data."""
-    table = connection.ops.quote_name(Office._meta.db_table)
-    sql = (
-        f"WITH RECURSIVE tree(id, root) AS ("
-        f"SELECT id, id FROM {table} WHERE parent_id IS NULL "
-        f"UNION ALL SELECT child.id, tree.root FROM {table} child JOIN tree ON child.parent_id = tree.id"
-        f") SELECT root FROM tree GROUP BY root ORDER BY COUNT(*) DESC, root LIMIT 1"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
-    return None if row is None else Office.objects.get(pk=row[0])
-
-
-def summary_reviewer(office: Office):
-    """The first user (by username) holding the reviewer role in ``office``, or None."""
-    membership = (
-        OfficeMembership.objects.select_related("user")
-        .filter(office=office, role=Role.REVIEWER)
-        .order_by("user__username")
-        .first()
-    )
-    return None if membership is None else membership.user
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -239,6 +210,9 @@ def may_see_summary(user) -> bool:
     return bool(permissions.offices_with_role(user, SUMMARY_ROLES))
 
 
+#: The SQL of the lookups in ``GradeBand.bounds``.
+_SQL_OPERATORS = {"gte": ">=", "lt": "<"}
+
 #: The figures of one tier as the summary query returns them, after the tier's kind.
 _FIGURES = ("offices", "submitted", "late", "scored", "percent_sum", *(f"band_{b.key}" for b in GRADE_BANDS))
 
@@ -268,14 +242,9 @@ def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, li
     )
     bands, band_params = [], []
     for band in GRADE_BANDS:
-        conditions = []
-        if band.low > 0:
-            conditions.append("p.snapshot_percent >= %s")
-            band_params.append(band.low)
-        if band.high is not None:
-            conditions.append("p.snapshot_percent < %s")
-            band_params.append(band.high)
+        conditions = [f"p.snapshot_percent {_SQL_OPERATORS[lookup]} %s" for lookup, _value in band.bounds]
         bands.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)")
+        band_params += [value for _lookup, value in band.bounds]
     no_bands = ", ".join(["0"] * len(GRADE_BANDS))
     quarter, quarter_params = (
         ("", []) if filters.quarter is None else ("AND p.quarter = %s", [filters.quarter])

@@ -15,6 +15,7 @@ import time
 from django_tasks import task
 
 from reports import jobs
+from reports.models import JobStatus
 
 logger = logging.getLogger("reports.worker")
 
@@ -31,7 +32,7 @@ def report_job_run(job_id: int) -> dict:
     if job is None:
         logger.info("job %s skipped: it was no longer queued", job_id)
         return {"job": job_id, "status": "skipped", "seconds": seconds}
-    if job.status == "failed":
+    if job.status == JobStatus.FAILED:
         logger.warning("job %s failed in %.1f s: %s", job_id, seconds, job.error)
     else:
         logger.info("job %s %s done in %.1f s (%s pages)", job_id, job.kind, seconds, job.pages)

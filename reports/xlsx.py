@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import io
 
+from indicators import scoring
 from indicators.models import ActionPlan
-from reports.services import assessment_table, report_title_bn
-
-LEVEL_HEADERS = ["অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "চলতি মানের নিম্নে"]
+from reports.services import LEVEL_NAMES_BN, NOT_APPLICABLE_BN, assessment_table, report_title_bn
 
 
 def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:
@@ -25,7 +24,7 @@ def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:
         "কর্মসম্পাদন সূচক",
         "একক",
         "কর্মসম্পাদন সূচকের মান",
-        *LEVEL_HEADERS,
+        *(LEVEL_NAMES_BN[level] for level in scoring.LEVEL_PERCENTS),
         *table["quarter_headers"],
         table["to_date_header"],
         "অর্জিত নম্বর",
@@ -58,7 +57,7 @@ def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:
                 *row.targets,
                 *row.quarters,
                 row.achievement,
-                row.marks if row.applicable else "প্রযোজ্য নয়",
+                row.marks if row.applicable else NOT_APPLICABLE_BN,
                 remark,
             ]
         )

@@ -2,11 +2,10 @@
 # Installs the Debian packages APA Tracker needs, only when one is missing (fast when all are there).
 #   libpango / libpangoft2 — WeasyPrint's text layout
 #   poppler-utils — pdftotext / pdfinfo / pdftoppm, used by the report tests
-#   libmagic1 — content sniffing of uploads
 #   chromium — the browser the end-to-end tests drive through Playwright
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libmagic1 chromium)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -230,13 +230,21 @@ def assert_bilingual(problem: ImportProblem) -> None:
     assert problem.message_bn in text and problem.message_en in text
 
 
-def run_import_command(tmp_path: Path, headers, rows, **options) -> tuple[str, str]:
+def run_import_command(tmp_path: Path, headers, rows, *, stderr=None, **options) -> tuple[str, str]:
     path = tmp_path / "plan.csv"
     path.write_bytes(csv_bytes(headers, rows))
-    out, err = io.StringIO(), io.StringIO()
+    out, err = io.StringIO(), stderr or io.StringIO()
     options = {"office": "mofa", "year": "2022-23", **options}
     call_command("import_plan", str(path), stdout=out, stderr=err, **options)
     return out.getvalue(), err.getvalue()
+
+
+def refused_import_stderr(tmp_path: Path, headers, rows, **options) -> str:
+    """`import_plan` on the sheet, which must refuse it (CommandError): what it wrote on stderr."""
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        run_import_command(tmp_path, headers, rows, stderr=err, **options)
+    return err.getvalue()
 
 
 # --- the demo sheet ----------------------------------------------------------------------------------
@@ -728,14 +736,7 @@ def test_replace_removes_activities_and_areas_no_longer_listed(demo, tmp_path):
     headers, rows = demo_table()
     rows = [r for r in rows if r[3] != "[১.৪]"]
     rows[demo_row_index(rows, "[১.৩.১]")][8] = "১৯"  # 2 + 2 + 7 + 19 = 30
-    call_command(
-        "import_plan",
-        str(_write(tmp_path, headers, rows)),
-        office="mofa",
-        year="2022-23",
-        replace=True,
-        stdout=io.StringIO(),
-    )
+    run_import_command(tmp_path, headers, rows, replace=True)
     assert list(demo.activities.order_by("position").values_list("code", flat=True)) == [
         "1.1",
         "1.2",
@@ -744,12 +745,6 @@ def test_replace_removes_activities_and_areas_no_longer_listed(demo, tmp_path):
         "2.2",
     ]
     assert demo.indicators.count() == 10
-
-
-def _write(tmp_path: Path, headers, rows) -> Path:
-    path = tmp_path / "replace.csv"
-    path.write_bytes(csv_bytes(headers, rows))
-    return path
 
 
 def _tiny_pdf() -> bytes:
@@ -769,19 +764,9 @@ def test_replace_refuses_to_drop_an_indicator_with_evidence(demo, tmp_path):
     rows[demo_row_index(rows, "[১.৪.১]")][8] = "১১"
     del rows[demo_row_index(rows, "[১.৪.২]")]
     before = db_dump()
-    err = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command(
-            "import_plan",
-            str(_write(tmp_path, headers, rows)),
-            office="mofa",
-            year="2022-23",
-            replace=True,
-            stderr=err,
-            stdout=io.StringIO(),
-        )
-    assert "[১.৪.২]" in err.getvalue() and "1.4.2" in err.getvalue()
-    assert "প্রমাণক" in err.getvalue()
+    err = refused_import_stderr(tmp_path, headers, rows, replace=True)
+    assert "[১.৪.২]" in err and "1.4.2" in err
+    assert "প্রমাণক" in err
     assert db_dump() == before
 
 
@@ -791,18 +776,8 @@ def test_replace_refuses_a_unit_change_when_progress_exists(demo, tmp_path):
     row = rows[demo_row_index(rows, "[১.৩.১]")]
     row[7], row[10:14] = "সংখ্যা", ["৮৫", "৮০", "৭০", "৬০"]
     before = db_dump()
-    err = io.StringIO()
-    with pytest.raises(CommandError):
-        call_command(
-            "import_plan",
-            str(_write(tmp_path, headers, rows)),
-            office="mofa",
-            year="2022-23",
-            replace=True,
-            stderr=err,
-            stdout=io.StringIO(),
-        )
-    assert "[১.৩.১]" in err.getvalue() and "একক" in err.getvalue()
+    err = refused_import_stderr(tmp_path, headers, rows, replace=True)
+    assert "[১.৩.১]" in err and "একক" in err
     assert db_dump() == before
 
 
@@ -811,14 +786,7 @@ def test_replace_allows_a_unit_change_without_progress(demo, tmp_path):
     headers, rows = demo_table()
     row = rows[demo_row_index(rows, "[২.২.৪]")]
     row[7], row[9], row[10:14] = "সংখ্যা", "সমষ্টি", ["৪", "৩", "২", "১"]
-    call_command(
-        "import_plan",
-        str(_write(tmp_path, headers, rows)),
-        office="mofa",
-        year="2022-23",
-        replace=True,
-        stdout=io.StringIO(),
-    )
+    run_import_command(tmp_path, headers, rows, replace=True)
     indicator = demo.indicators.get(code="2.2.4")
     assert (
         indicator.unit,

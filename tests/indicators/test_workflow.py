@@ -3,6 +3,7 @@ stale versions, and the locks every write path must respect while a period is un
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 import json
@@ -718,6 +719,21 @@ def test_a_form_loaded_before_the_value_was_cleared_and_entered_again_is_told(de
 # Every write path applies the same rule
 
 
+def _try_import_progress(tmp_path, text: str) -> None:
+    """`import_progress` with a sheet of this text; whether it is refused is what the test checks afterwards."""
+    sheet = tmp_path / "progress.csv"
+    sheet.write_text(text, encoding="utf-8")
+    with contextlib.suppress(CommandError):
+        call_command(
+            "import_progress",
+            str(sheet),
+            office=OFFICE,
+            year=YEAR,
+            stdout=io.StringIO(),
+            stderr=io.StringIO(),
+        )
+
+
 def _mark_not_applicable(path: str, demo, client, tmp_path) -> None:
     indicator = demo.indicators.get(code="1.3.1")
     if path == "service":
@@ -726,21 +742,7 @@ def _mark_not_applicable(path: str, demo, client, tmp_path) -> None:
                 indicator=indicator, applicable=False, reason="প্রযোজ্য নয়", user=user("mofa.officer")
             )
     elif path == "import_progress":
-        sheet = tmp_path / "progress.csv"
-        sheet.write_text(
-            "সূচক নং,ত্রৈমাসিক,অর্জন,মন্তব্য,প্রযোজ্যতা\n[১.৩.১],,,ই-নথি নেই,প্রযোজ্য নয়\n", encoding="utf-8"
-        )
-        try:
-            call_command(
-                "import_progress",
-                str(sheet),
-                office=OFFICE,
-                year=YEAR,
-                stdout=io.StringIO(),
-                stderr=io.StringIO(),
-            )
-        except CommandError:
-            pass
+        _try_import_progress(tmp_path, "সূচক নং,ত্রৈমাসিক,অর্জন,মন্তব্য,প্রযোজ্যতা\n[১.৩.১],,,ই-নথি নেই,প্রযোজ্য নয়\n")
     else:
         client.force_login(user("admin"))
         client.post(
@@ -784,19 +786,7 @@ def _value_for_not_applicable(path: str, demo, client, tmp_path) -> None:
                 expected_version=None,
             )
     elif path == "import_progress":
-        sheet = tmp_path / "progress.csv"
-        sheet.write_text("সূচক নং,ত্রৈমাসিক,অর্জন\n[২.২.৪],৩,১৫/০২/২০২৩\n", encoding="utf-8")
-        try:
-            call_command(
-                "import_progress",
-                str(sheet),
-                office=OFFICE,
-                year=YEAR,
-                stdout=io.StringIO(),
-                stderr=io.StringIO(),
-            )
-        except CommandError:
-            pass
+        _try_import_progress(tmp_path, "সূচক নং,ত্রৈমাসিক,অর্জন\n[২.২.৪],৩,১৫/০২/২০২৩\n")
     else:
         client.force_login(user("admin"))
         client.post(

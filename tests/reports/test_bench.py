@@ -25,6 +25,7 @@ from indicators.selectors import plan_score
 from indicators.workflow import period_transition, periods_ensure
 from reports.management.commands import bench as bench_module
 from reports.models import CoverLetter, ReportJob
+from tests.reports.test_inbox import send_mofa_quarter
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMMON_KEYS = {"scenario", "runs", "median_ms", "p95_ms", "peak_rss_mb", "queries", "bytes", "office", "year"}
@@ -85,16 +86,6 @@ def assert_reviewer_shape(result: dict, scenario: str) -> None:
     assert result["peak_rss_mb"] > 0 and result["queries"] > 0 and result["bytes"] > 0
 
 
-def send_mofa_q1(demo) -> None:
-    period = periods_ensure(demo)[0]
-    users = get_user_model().objects
-    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
-        period.refresh_from_db()
-        period_transition(
-            period=period, action=action, user=users.get(username=username), expected_version=period.version
-        )
-
-
 def test_bench_inbox_measures_the_cabinet_reviewers_inbox(demo):
     """inbox renders /review/ for cabinet.reviewer (the reviewer of MoFA's parent office): its child
     offices, and the rows it really shows."""
@@ -108,7 +99,7 @@ def test_bench_inbox_measures_the_cabinet_reviewers_inbox(demo):
     )
     assert (result["offices"], result["rows"], result["total_rows"], result["pages"]) == (3, 0, 0, 1)
 
-    send_mofa_q1(demo)
+    send_mofa_quarter(demo)
     result = bench("inbox")
     assert (result["rows"], result["total_rows"], result["chart_offices"]) == (1, 1, 1)
 
@@ -130,7 +121,7 @@ def test_bench_summary_measures_the_whole_tree_as_the_cabinet_reviewer(demo):
     """summary renders /review/summary/ for the year, as it opens (the latest quarter past its deadline), as
     the reviewer of the root of the largest tree (the Cabinet Division in the demo): the four offices below
     it."""
-    send_mofa_q1(demo)
+    send_mofa_quarter(demo)
     result = bench("summary")
     assert_reviewer_shape(result, "summary")
     assert (result["url"], result["user"], result["office"], result["year"]) == (
@@ -149,7 +140,7 @@ def test_bench_summary_measures_the_whole_tree_as_the_cabinet_reviewer(demo):
 def test_bench_summary_of_a_chosen_quarter_or_all_four(demo, quarter, query, shown):
     """--quarter measures the summary of one quarter or of all four together (the largest aggregate): the
     page is asked for it, and the figures count that quarter's (or all quarters') submitted reports."""
-    send_mofa_q1(demo)
+    send_mofa_quarter(demo)
     result = bench("summary", "--quarter", quarter)
     assert (result["url"], result["quarter"]) == (f"/review/summary/?year=2022-23{query}", shown)
     assert result["submitted"] == 1  # MoFA's Q1, in Q1 and in all four

@@ -24,6 +24,7 @@ from indicators.workflow import (
 )
 from reports import editing
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
+from reports.services import cover_letter_for
 
 BASE = "/plans/mofa/2022-23/report-text/"
 LETTER_Q1 = BASE + "letter/1/"
@@ -209,7 +210,7 @@ def test_writes_from_other_offices_and_reviewers_change_nothing(plan):
     send(plan, 1)
     send(plan, 4)
     initiative = Initiative.objects.create(plan=plan, kind=InitiativeKind.ONGOING, title="আগের নাম")
-    before = editing.letter_for(periods_ensure(plan)[0]).subject
+    before = cover_letter_for(periods_ensure(plan)[0]).subject
     for username in ("msw.officer", "cabinet.reviewer"):
         client = client_for(username)
         assert client.post(LETTER_Q1, letter_data(subject="অন্য বিষয়")).status_code == 404

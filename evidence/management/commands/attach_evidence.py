@@ -54,9 +54,10 @@ class Command(APACommand):
 
 
 def _read_evidence_file(path: Path) -> bytes:
-    """The file's bytes, read only when it is a regular file within the size limit (checked before reading,
-    and the reading stops at the limit should the file grow meanwhile). The path is the operator's own
-    choice: it may point anywhere; what is kept is checked by content and stored under a random name."""
+    """The file's bytes, read only when it is a regular file within the size limit (checked before reading;
+    should the file grow meanwhile, the reading stops one byte past the limit and ``evidence_attach``
+    refuses it). The path is the operator's own choice: it may point anywhere; what is kept is checked by
+    content and stored under a random name."""
     limit = settings.EVIDENCE_MAX_BYTES
     try:
         if not path.is_file():  # also a directory, a device such as /dev/zero, or a name with a NUL byte
@@ -66,10 +67,7 @@ def _read_evidence_file(path: Path) -> bytes:
         if path.stat().st_size > limit:
             raise CommandError(upload_too_large().message)
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            return handle.read(limit + 1)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise CommandError(f"ফাইল পড়া যায়নি / cannot read {str(path)!r}: {reason}") from exc
-    if len(data) > limit:
-        raise CommandError(upload_too_large().message)
-    return data

@@ -85,9 +85,6 @@ from reports import services as report_services
 from reports import summary as report_summary
 from reports.jobs import REPORT_NAMES
 
-#: States whose score snapshot is the truth: approved, and everything after it.
-APPROVED_STATES = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
-
 
 def _nothing() -> None:
     return None
@@ -189,14 +186,18 @@ def _member(plan: ActionPlan, username: str | None, roles: tuple[str, ...]):
     return membership.user
 
 
+def _page(user, url: str, **figures) -> Scenario:
+    """GET ``url`` signed in as ``user``; the figures name both, then ``figures``."""
+    client = _signed_in(user)
+    return Scenario(
+        run=lambda: _ok(client.get(url), url), figures={"url": url, "user": user.username, **figures}
+    )
+
+
 def plan_page(plan: ActionPlan, username: str | None) -> Scenario:
     user = _member(plan, username, (Role.OFFICER, Role.CIO))
     url = reverse("indicators:plan", args=[plan.office.code, plan_year_code(plan)])
-    client = _signed_in(user)
-    return Scenario(
-        run=lambda: _ok(client.get(url), url),
-        figures={"url": url, "user": user.username, "indicators": plan.indicators.count(), "offices": 1},
-    )
+    return _page(user, url, indicators=plan.indicators.count(), offices=1)
 
 
 def _named_user(username: str):
@@ -210,6 +211,33 @@ def _codes(office_ids: set[int]) -> str:
     return ",".join(Office.objects.filter(pk__in=office_ids).order_by("code").values_list("code", flat=True))
 
 
+def _reviewer(office_id: int):
+    """The first user (by username) holding the reviewer role in the office, or None."""
+    membership = (
+        OfficeMembership.objects.select_related("user")
+        .filter(office_id=office_id, role=Role.REVIEWER)
+        .order_by("user__username")
+        .first()
+    )
+    return None if membership is None else membership.user
+
+
+def _largest_tree_root() -> int | None:
+    """The id of the root office (no parent) with the most offices below it: the Cabinet Division in real
+    data."""
+    table = connection.ops.quote_name(Office._meta.db_table)
+    sql = (
+        f"WITH RECURSIVE tree(id, root) AS ("
+        f"SELECT id, id FROM {table} WHERE parent_id IS NULL "
+        f"UNION ALL SELECT child.id, tree.root FROM {table} child JOIN tree ON child.parent_id = tree.id"
+        f") SELECT root FROM tree GROUP BY root ORDER BY COUNT(*) DESC, root LIMIT 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 def inbox(target: Target) -> Scenario:
     """The inbox of ``--user``, or else of a reviewer of the office that ``--office`` reports to (the Cabinet
     Division for the demo), unfiltered: its first page."""
@@ -217,39 +245,28 @@ def inbox(target: Target) -> Scenario:
         user = _named_user(target.user)
     else:
         parent_id = office_get(code=target.office).parent_id
-        membership = (
-            OfficeMembership.objects.select_related("user")
-            .filter(role=Role.REVIEWER, office_id=parent_id)
-            .order_by("user__username")
-            .first()
-        )
-        if parent_id is None or membership is None:
+        user = _reviewer(parent_id) if parent_id is not None else None
+        if user is None:
             raise DomainError(
                 "এই দপ্তরের ঊর্ধ্বতন দপ্তরে কোনো পর্যালোচক নেই।",
                 "The office above this office has no reviewer.",
             )
-        user = membership.user
     reviewed = permissions.offices_with_role(user, [Role.REVIEWER])
     if not reviewed:
         raise DomainError(
             f"'{user.username}' কোনো দপ্তরের পর্যালোচক নন।", f"'{user.username}' reviews no office."
         )
-    url = reverse("reports:inbox")
-    client = _signed_in(user)
     page = report_selectors.inbox_page(user, report_selectors.InboxFilters())
-    return Scenario(
-        run=lambda: _ok(client.get(url), url),
-        figures={
-            "url": url,
-            "user": user.username,
-            "office": _codes(reviewed),
-            "year": None,
-            "offices": Office.objects.filter(parent_id__in=reviewed).count(),
-            "rows": len(page.rows),
-            "total_rows": page.counts.total,
-            "pages": page.pager.num_pages,
-            "chart_offices": page.chart.offices,
-        },
+    return _page(
+        user,
+        reverse("reports:inbox"),
+        office=_codes(reviewed),
+        year=None,
+        offices=Office.objects.filter(parent_id__in=reviewed).count(),
+        rows=len(page.rows),
+        total_rows=page.counts.total,
+        pages=page.pager.num_pages,
+        chart_offices=page.chart.offices,
     )
 
 
@@ -260,8 +277,8 @@ def summary(target: Target) -> Scenario:
     if target.user:
         user = _named_user(target.user)
     else:
-        root = report_summary.largest_tree_root()
-        user = report_summary.summary_reviewer(root) if root is not None else None
+        root_id = _largest_tree_root()
+        user = _reviewer(root_id) if root_id is not None else None
         if user is None:
             raise DomainError(
                 "সবচেয়ে বড় দপ্তর-বৃক্ষের শীর্ষ দপ্তরে কোনো পর্যালোচক নেই।",
@@ -283,25 +300,20 @@ def summary(target: Target) -> Scenario:
     else:
         quarter = int(target.quarter)
         query["quarter"] = str(quarter)
-    url = reverse("reports:summary") + "?" + urlencode(query)
-    client = _signed_in(user)
     page = report_summary.summary_page(
         user,
         report_summary.SummaryFilters(year=start_year, quarter=None if quarter == "all" else quarter),
     )
     offices = permissions.offices_with_role(user, report_summary.SUMMARY_ROLES)
-    return Scenario(
-        run=lambda: _ok(client.get(url), url),
-        figures={
-            "url": url,
-            "user": user.username,
-            "office": _codes(offices),
-            "year": target.year,
-            "quarter": quarter,
-            "offices": page.total.offices if page.total else 0,
-            "tiers": len(page.tiers),
-            "submitted": page.total.submitted if page.total else 0,
-        },
+    return _page(
+        user,
+        reverse("reports:summary") + "?" + urlencode(query),
+        office=_codes(offices),
+        year=target.year,
+        quarter=quarter,
+        offices=page.total.offices if page.total else 0,
+        tiers=len(page.tiers),
+        submitted=page.total.submitted if page.total else 0,
     )
 
 
@@ -326,7 +338,7 @@ def score_all(target: Target) -> Scenario:
             ReportingPeriod.objects.filter(
                 plan__fiscal_year__start_year=start_year,
                 quarter=4,
-                state__in=APPROVED_STATES,
+                state__in=report_services.FINAL_STATES,  # approved: the snapshot is the truth
                 snapshot_percent__isnull=False,
             ).values_list("plan_id", "snapshot_percent")
         )

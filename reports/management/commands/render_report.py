@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 
 from apa_tracker.errors import DomainError
 from indicators.management.commands._base import APACommand
-from indicators.selectors import fiscal_year_start, office_get, plan_get
+from indicators.selectors import office_get, plan_get
 from reports.bangla import to_ascii_digits, to_bangla_digits
 from reports.services import period_is_final, render_report, report_kind, report_quarter
 
@@ -73,7 +73,6 @@ class Command(APACommand):
         def render():
             kind = report_kind(options["kind"])
             office = office_get(code=options["office"])
-            fiscal_year_start(options["year"])
             plan = plan_get(office_code=office.code, year_code=options["year"])
             quarter = report_quarter(kind, _quarter(options["quarter"]))
             draft = options["draft"] or not period_is_final(plan, quarter)

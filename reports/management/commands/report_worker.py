@@ -30,8 +30,6 @@ from reports import jobs
 # How often a long-running worker looks for stale jobs (seconds); cheap: one indexed-size query.
 STALE_CHECK_SECONDS = 60
 
-LOGGERS = ("reports.worker", "reports.jobs", "django_tasks_db", "django_tasks")
-
 
 class Command(BaseCommand):
     help = "প্রতিবেদন তৈরির সারির কাজগুলো চালায় (report worker: runs the queued report jobs)."
@@ -66,7 +64,7 @@ class Command(BaseCommand):
                 )
             )
         with _logging_to(self.stdout, verbosity):
-            run_worker(batch=batch, interval=interval, worker_id=worker_id or _worker_id())
+            run_worker(batch=batch, interval=interval, worker_id=worker_id)
 
 
 def run_worker(*, batch: bool, interval: float = 1.0, worker_id: str | None = None) -> int:
