@@ -72,14 +72,29 @@ def shots(request) -> Shots:
 def new_page(chromium, live_server) -> Iterator:
     """Opens pages in fresh browser contexts (one per user), at 1366×768."""
     contexts = []
+    server_errors: list[str] = []
 
     def open_page(*, width: int = 1366, height: int = 768):
         context = chromium.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
         context.set_default_timeout(15_000)
+        # A server error answered to htmx is not swapped in, so a test only sees "nothing happened": keep
+        # the error's text, printed with the test's output when it fails.
+        context.on(
+            "response",
+            lambda response: (
+                server_errors.append(
+                    f"{response.status} {response.request.method} {response.url}: {response.text()[:2000]}"
+                )
+                if response.status >= 500
+                else None
+            ),
+        )
         contexts.append(context)
         return context.new_page()
 
     yield open_page
+    for error in server_errors:
+        print("server error:", error)
     for context in contexts:
         context.close()
 
