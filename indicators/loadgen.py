@@ -30,7 +30,10 @@ What it builds, for one fiscal year:
   every office with child offices and ``lg-cabinet.reviewer`` for the root, all with one password (hashed
   once).
 
-The demo plan has 12 indicators in two areas (30 + 20 marks); every generated plan has the same structure.
+Every generated plan has the same structure: the demo plan's 12 indicators in two areas (30 + 20 marks) and a
+13th, as in the 2023-24 plans (issue 6 asks for 13): "[১.৫.১] স্মার্ট বাংলাদেশ বিনির্মাণ বিষয়ক কর্মপরিকল্পনা
+প্রণীত" (the 2023-24 plans ask for a Smart Bangladesh action plan; seed 003 is the one the Ministry of Social
+Welfare sent), a date indicator whose 3 marks are taken from 1.2.2 (7 → 4), so area 1 still sums to 30.
 
 Decisions:
 - All or nothing: one transaction, so a failure leaves nothing behind; the shared evidence file is removed
@@ -61,7 +64,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -116,6 +119,26 @@ TEMPLATE_START_YEAR = 2022
 # The template's "half-yearly reports of subordinate offices sent" indicator: not applicable to an office
 # without subordinate offices, as in the demo plan (আওতাধীন কোনো দপ্তর/সংস্থা নেই).
 SUBORDINATE_REPORTS_INDICATOR = "2.2.4"
+# The 13th indicator (see the module's docstring), a row in the demo plan sheet's own format (DESIGN.md §7.1),
+# dates in the template's year; its marks come from DONOR_INDICATOR.
+SMART_BANGLADESH_ROW = (
+    "[১]",
+    "ই-গভর্ন্যান্স ও উদ্ভাবন সংক্রান্ত কার্যক্রমের বাস্তবায়ন জোরদারকরণ",
+    "৩০",
+    "[১.৫]",
+    "স্মার্ট বাংলাদেশ বিনির্মাণ বিষয়ক কর্মপরিকল্পনা প্রণয়ন",
+    "[১.৫.১]",
+    "স্মার্ট বাংলাদেশ বিনির্মাণ বিষয়ক কর্মপরিকল্পনা প্রণীত",
+    "তারিখ",
+    "৩",
+    "তারিখ",
+    "৩১/০৩/২০২৩",
+    "১৫/০৪/২০২৩",
+    "৩০/০৪/২০২৩",
+    "১৫/০৫/২০২৩",
+    "",
+)
+DONOR_INDICATOR = ("[১.২.২]", "৪")  # code cell, its weight once the 13th indicator's 3 marks are taken
 CHUNK_OFFICES = 500
 BATCH_SIZE = 2000
 
@@ -393,8 +416,20 @@ class PlanTemplate:
 
 @functools.cache
 def plan_template(start_year: int) -> PlanTemplate:
-    """The demo plan, its date targets moved into the fiscal year ``start_year``."""
-    parsed = plan_sheet_parse(read_sheet(TEMPLATE_DIR / "plan.csv"))
+    """The demo plan with the 13th indicator, its date targets moved into the fiscal year ``start_year``;
+    parsed and checked as an uploaded plan sheet is (weights summing to the area's marks, targets in order)."""
+    sheet = read_sheet(TEMPLATE_DIR / "plan.csv")
+    code_column, weight_column = sheet.headers.index("সূচক নং"), sheet.headers.index("সূচকের মান")
+    rows = [
+        (number, [*cells[:weight_column], DONOR_INDICATOR[1], *cells[weight_column + 1 :]])
+        if cells[code_column] == DONOR_INDICATOR[0]
+        else (number, cells)
+        for number, cells in sheet.rows
+    ]
+    # After area 1's last row (row numbers only name rows in error messages; the order is the plan's order).
+    after = max(i for i, (_number, cells) in enumerate(rows) if cells[0] == SMART_BANGLADESH_ROW[0])
+    rows.insert(after + 1, (rows[after][0], list(SMART_BANGLADESH_ROW)))
+    parsed = plan_sheet_parse(replace(sheet, rows=rows))
     years = start_year - TEMPLATE_START_YEAR
 
     def shift(value: Value | None) -> Value | None:

@@ -6,6 +6,7 @@ test's own changes are rolled back to a savepoint by the `db` fixture as usual).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import random
@@ -138,6 +139,23 @@ def test_names_are_bangla_and_codes_ascii(generated, db):
 
 
 # --- plans ------------------------------------------------------------------------------------------------
+
+
+def test_the_template_is_a_13_indicator_plan_whose_areas_keep_their_marks():
+    """Issue 6 asks for a 13-indicator plan per office: the demo plan's 12 and the Smart Bangladesh action
+    plan indicator of the 2023-24 plans, placed at the end of area 1, its marks taken from 1.2.2."""
+    template = loadgen.plan_template(START_YEAR)
+    assert [i.code for i in template.indicators] == [
+        *("1.1.1", "1.2.1", "1.2.2", "1.3.1", "1.4.1", "1.4.2", "1.5.1"),
+        *("2.1.1", "2.2.1", "2.2.2", "2.2.3", "2.2.4", "2.2.5"),
+    ]
+    weights = {i.code: i.weight for i in template.indicators}
+    assert (weights["1.2.2"], weights["1.5.1"]) == (4, 3)
+    for area_code, _title, marks in template.areas:
+        assert sum(i.weight for i in template.indicators if i.area_code == area_code) == marks
+    smart = template.indicators[6]
+    assert smart.unit is scoring.Unit.DATE and smart.activity_code == "1.5"
+    assert smart.targets[100] == datetime.date(START_YEAR + 1, 3, 31)
 
 
 def test_every_office_has_one_plan_with_the_template_structure(generated, db):
