@@ -114,6 +114,15 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Argon2id (apa_tracker/passwords.py says why and with which parameters); hashes made by the others, Django's
+# earlier defaults, are still accepted and re-stored with Argon2id at the next sign-in.
+PASSWORD_HASHERS = [
+    "apa_tracker.passwords.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
