@@ -13,6 +13,10 @@ the browser's in-place editor does (GET the form with HX-Request, POST it back w
 it was loaded with). The others are reviewers of offices that have offices below them (the Cabinet Division
 first: the whole country): they open the inbox (its first and second page) and the national summary.
 
+Several app servers (docs/deployment.md): ``LOADTEST_HOSTS=http://127.0.0.1:8001,http://127.0.0.1:8002`` gives
+the users to the servers in turn, each user keeping its server (and its session there) for the whole run; the
+figures are then the deployment's, and ``per_host`` in verify.json splits them by server.
+
 When the run stops, every save that the server answered as stored is looked up in the database: the last value
 each user stored for an indicator must be the value there. A save still in flight when the run was stopped
 (none with ``--stop-timeout``) may or may not have been stored: for those the value before or the value sent
@@ -35,6 +39,7 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import django
 from locust import HttpUser, between, events, task
@@ -61,6 +66,10 @@ START_YEAR = fiscal_year_start(YEAR)
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "apa-load-test-1")
 OFFICE_PREFIX = os.environ.get("LOADTEST_OFFICE_PREFIX", "lg-")
 OUT = Path(os.environ.get("LOADTEST_OUT", "var/loadtest"))
+#: Seconds each user waits between tasks, "min,max": 1–3 s as a person does; "0,0" asks for the servers'
+#: saturation throughput (BENCHMARKS.md, capacity with one and two app servers).
+WAIT = tuple(float(part) for part in os.environ.get("LOADTEST_WAIT", "1,3").split(","))
+HOSTS = [host.strip().rstrip("/") for host in os.environ.get("LOADTEST_HOSTS", "").split(",") if host.strip()]
 QUARTER = 4  # the deadline being met: the annual report's quarter
 
 VERSION_RE = re.compile(r'name="version" value="(\d*)"')
@@ -73,9 +82,10 @@ _lock = threading.Lock()
 _stored: dict[tuple[str, str], Decimal] = {}  # (office, indicator) → last value the server said it stored
 _in_flight: dict[tuple[str, str], Decimal] = {}  # sent, not answered yet (the run may stop in between)
 _counts = {"saves": 0}
-#: Every request as (start, name, milliseconds, failed), start in seconds since the test started: for the
-#: figures after the sign-ins (below) and var/loadtest/requests.csv.
-_requests: list[tuple[float, str, float, bool]] = []
+#: Every request as (start, name, milliseconds, failed, server), start in seconds since the test started:
+#: for the figures after the sign-ins (below) and var/loadtest/requests.csv.
+Row = tuple[float, str, float, bool, str]
+_requests: list[Row] = []
 _started = [time.time()]
 SIGN_IN_NAMES = ("login form", "login")
 
@@ -124,11 +134,16 @@ OFFICERS = _officer_pool()
 REVIEWERS = _reviewer_pool()
 _next_officer = itertools.count()
 _next_reviewer = itertools.count()
+_next_host = itertools.count()
 
 
 class SignedIn(HttpUser):
     abstract = True
     username = ""
+
+    def on_start(self) -> None:
+        if HOSTS:
+            self.client.base_url = HOSTS[next(_next_host) % len(HOSTS)]
 
     def sign_in(self) -> None:
         with self.client.get("/accounts/login/", name="login form", catch_response=True) as page:
@@ -151,9 +166,10 @@ class Officer(SignedIn):
     """An ICT officer entering the fourth quarter's progress, one indicator after another."""
 
     weight = 4
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     def on_start(self) -> None:
+        super().on_start()
         self.office, self.codes = OFFICERS[next(_next_officer) % len(OFFICERS)]
         self.username = f"{self.office}.officer"
         self.base = f"/plans/{self.office}/{YEAR}/"
@@ -211,9 +227,10 @@ class Reviewer(SignedIn):
     """A higher office's reviewer browsing the inbox and the national summary."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(*WAIT)
 
     def on_start(self) -> None:
+        super().on_start()
         self.username = REVIEWERS[next(_next_reviewer) % len(REVIEWERS)]
         self.sign_in()
 
@@ -231,9 +248,9 @@ class Reviewer(SignedIn):
 
 
 @events.request.add_listener
-def _record(request_type, name, response_time, exception=None, start_time=None, **kwargs) -> None:
+def _record(request_type, name, response_time, exception=None, start_time=None, url="", **kwargs) -> None:
     started = (start_time or time.time()) - _started[0]
-    _requests.append((started, name, response_time, exception is not None))
+    _requests.append((started, name, response_time, exception is not None, urlsplit(url).netloc))
 
 
 def _percentile(values: list[float], fraction: float) -> float | None:
@@ -244,7 +261,7 @@ def _percentile(values: list[float], fraction: float) -> float | None:
     return round(ordered[max(0, math.ceil(fraction * len(ordered)) - 1)], 1)
 
 
-def _figures(rows: list[tuple[float, str, float, bool]], seconds: float) -> dict:
+def _figures(rows: list[Row], seconds: float) -> dict:
     times = [row[2] for row in rows]
     return {
         "requests": len(rows),
@@ -256,10 +273,11 @@ def _figures(rows: list[tuple[float, str, float, bool]], seconds: float) -> dict
     }
 
 
-def request_figures(rows: list[tuple[float, str, float, bool]], duration: float) -> dict:
-    """The whole run, per request name, and the part of the run after the last sign-in was answered (the
+def request_figures(rows: list[Row], duration: float) -> dict:
+    """The whole run, per request name, per server, and the part of the run after the last sign-in was answered (the
     deadline-day traffic itself: every user signed in, saving and browsing), without the sign-ins."""
     names = sorted({row[1] for row in rows})
+    hosts = sorted({row[4] for row in rows})
     sign_ins = [row for row in rows if row[1] in SIGN_IN_NAMES]
     settled_at = max((row[0] + row[2] / 1000 for row in sign_ins), default=0.0)
     settled = [row for row in rows if row[0] >= settled_at and row[1] not in SIGN_IN_NAMES]
@@ -267,6 +285,7 @@ def request_figures(rows: list[tuple[float, str, float, bool]], duration: float)
         "duration_s": round(duration, 1),
         "total": _figures(rows, duration),
         "per_name": {name: _figures([row for row in rows if row[1] == name], duration) for name in names},
+        "per_host": {host: _figures([row for row in rows if row[4] == host], duration) for host in hosts},
         "after_sign_in": {
             "from_s": round(settled_at, 1),
             **_figures(settled, duration - settled_at),
@@ -338,9 +357,9 @@ def _verify(environment, **kwargs) -> None:
     (OUT / "verify.json").write_text(json.dumps(result, indent=2))
     with open(OUT / "requests.csv", "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["start_s", "name", "ms", "failed"])
+        writer.writerow(["start_s", "name", "ms", "failed", "server"])
         writer.writerows(
-            (round(start, 3), name, round(ms, 1), int(failed)) for start, name, ms, failed in rows
+            (round(start, 3), name, round(ms, 1), int(failed), host) for start, name, ms, failed, host in rows
         )
     print(
         "write check:",
