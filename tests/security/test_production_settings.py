@@ -273,3 +273,31 @@ def test_env_example_is_a_working_production_configuration():
     env = clean_environment(**{**active, "DJANGO_SECRET_KEY": get_random_secret_key()})
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- database connection ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, options",
+    [
+        ("postgres://apa@db.example/apa", "-c jit=off"),
+        ("postgres://apa@db.example/apa?options=-c%20jit%3Don", "-c jit=on"),
+        ("sqlite:////tmp/apa.sqlite3", None),
+    ],
+)
+def test_postgresql_connections_turn_jit_off_unless_the_url_says_otherwise(url, options):
+    """JIT compiling costs ~20 ms per costly statement and our statements are short (BENCHMARKS.md)."""
+    database = settings_under(clean_environment(DATABASE_URL=url)).DATABASES["default"]
+    assert database.get("OPTIONS", {}).get("options") == options
+
+
+@pytest.mark.django_db
+def test_the_live_postgresql_connection_has_jit_off():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
