@@ -119,7 +119,7 @@ TEMPLATE_START_YEAR = 2022
 # The template's "half-yearly reports of subordinate offices sent" indicator: not applicable to an office
 # without subordinate offices, as in the demo plan (আওতাধীন কোনো দপ্তর/সংস্থা নেই).
 SUBORDINATE_REPORTS_INDICATOR = "2.2.4"
-# The 13th indicator (see the module's docstring), a row in the demo plan sheet's own format (DESIGN.md §7.1),
+# The 13th indicator (see the module's docstring), a row in the demo plan sheet's own format (DESIGN.md §7),
 # dates in the template's year; its marks come from DONOR_INDICATOR.
 SMART_BANGLADESH_ROW = (
     "[১]",
