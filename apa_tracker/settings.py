@@ -113,8 +113,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends ~20 ms compiling each statement whose estimated cost passes
-    # jit_above_cost, and ours are short: on 24,000 offices the national summary fell from 90 to 60 ms
-    # (Q4) with it off (BENCHMARKS.md). A DATABASE_URL that sets ?options= keeps its own.
+    # jit_above_cost, and ours are short: on 24,000 offices the national summary's statement fell from 90
+    # to 60 ms (Q4) with it off, the page from 118 to 72 ms (BENCHMARKS.md). A DATABASE_URL that sets ?options= keeps its own.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
