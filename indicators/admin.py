@@ -53,6 +53,7 @@ from indicators.models import (
     Progress,
     Unit,
 )
+from indicators.parsing import plain_number
 from indicators.resources import (
     SHEET_FORMATS,
     PlanSheetResource,
@@ -61,9 +62,9 @@ from indicators.resources import (
     SheetXLSX,
     progress_value_text,
 )
-from indicators.services import indicator_settings, plain_number
+from indicators.services import indicator_settings
 from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
-from indicators.workflow import history_progress_change, history_record
+from indicators.workflow import history_progress_change, history_record, indicator_lock
 from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 
 logger = logging.getLogger(__name__)
@@ -242,7 +243,8 @@ def _check_applicability(form: forms.ModelForm, cleaned: dict[str, Any]) -> None
         return
     if not (cleaned.get("not_applicable_reason") or "").strip():
         form.add_error("not_applicable_reason", _("সূচকটি প্রযোজ্য নয় হলে কারণ লিখুন।"))
-    if form.instance.pk and form.instance.progress.with_value().exists():
+    # Under the indicator's lock, as the service looks (the admin's change view runs in one transaction).
+    if form.instance.pk and indicator_lock(form.instance.pk).progress.with_value().exists():
         form.add_error("applicable", _("এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।"))
 
 
@@ -490,10 +492,6 @@ class ActivityAdmin(CreatedByImportOnly, CodeSearchMixin, admin.ModelAdmin):
 # Import and export through our services
 
 
-def _both_languages(error: DomainError) -> str:
-    return f"{error.message_bn} / {error.message_en}" if error.message_en else error.message_bn
-
-
 class _SheetFileCheck:
     """The uploaded sheet is checked by content (``indicators.uploads``, as on the command line) while the
     form is validated, so a refused file never reaches import-export's temporary copy. ``upload_refusal``
@@ -512,7 +510,7 @@ class _SheetFileCheck:
             data = b"".join(upload.chunks())
             check_sheet_bytes(data, name=upload.name or "")
         except DomainError as error:
-            raise ValidationError(_both_languages(error)) from error
+            raise ValidationError(error.message) from error
         return upload
 
     def clean(self) -> dict[str, Any]:
@@ -601,7 +599,7 @@ class ProgressSheetConfirmForm(ProgressTargetForm, ConfirmImportForm):
 
 
 def _sheet_too_large_message() -> str:
-    return _both_languages(sheet_too_large())
+    return sheet_too_large().message
 
 
 LOG_ACTIONS = {
@@ -736,7 +734,7 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
 
     def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
         if isinstance(e, DomainError):
-            message = _both_languages(e)
+            message = e.message
         else:
             logger.info("sheet could not be read: %r", e)
             message = _("ফাইলটি পড়া যায়নি (ভাঙা বা অন্য ধরনের ফাইল); CSV (UTF-8) বা XLSX ফাইল দিন।")

@@ -41,7 +41,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from apa_tracker.errors import DomainError
-from reports.integrity import CHUNK_BYTES, file_sha256, stored_files_verify
+from reports.integrity import CHUNK_BYTES, FileDigest, Problem, file_sha256, stored_files_verify
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -247,7 +247,7 @@ def _add_files(tar: tarfile.TarFile, mtime: float) -> tuple[list[dict], list[dic
             handle = default_storage.open(stored.name, "rb")
         except FileNotFoundError:
             problems.append(
-                {"file": stored.name, "problem": "missing", "expected_sha256": stored.expected_sha256}
+                {"file": stored.name, "problem": Problem.MISSING, "expected_sha256": stored.expected_sha256}
             )
             continue
         with handle:
@@ -261,7 +261,7 @@ def _add_files(tar: tarfile.TarFile, mtime: float) -> tuple[list[dict], list[dic
             problems.append(
                 {
                     "file": stored.name,
-                    "problem": "mismatch",
+                    "problem": Problem.MISMATCH,
                     "expected_sha256": stored.expected_sha256,
                     "actual_sha256": sha256,
                 }
@@ -428,7 +428,7 @@ def _check_storage(manifest: dict) -> tuple[set[str], set[str]]:
     present: set[str] = set()
     for item in manifest["files"]:
         digest = file_sha256(default_storage, item["name"])
-        if digest.sha256 is None and digest.problem == "missing":
+        if digest.sha256 is None and digest.problem == Problem.MISSING:
             to_write.add(item["name"])
         elif digest.sha256 == item["sha256"]:
             present.add(item["name"])
@@ -456,13 +456,16 @@ def _check_counts(manifest: dict) -> dict[str, int]:
 def _verify_restored(manifest: dict) -> list[dict]:
     """Read every restored file back, then verify approved reports and evidence against their recorded
     SHA-256; a problem already noted when the backup was made is returned, any other stops the restore."""
+    read_back: dict[str, FileDigest] = {}
     for item in manifest["files"]:
-        if file_sha256(default_storage, item["name"]).sha256 != item["sha256"]:
+        read_back[item["name"]] = digest = file_sha256(default_storage, item["name"])
+        if digest.sha256 != item["sha256"]:
             raise _refuse(
                 f"{item['name']} লেখার পর পড়ে মেলানো যায়নি।", f"{item['name']} does not read back as written."
             )
     known = {item["file"] for item in manifest.get("problems", [])}
-    result = stored_files_verify()
+    # The files just read are not read a second time (reports and evidence live in default storage).
+    result = stored_files_verify(digests=read_back)
     new = [problem for problem in result.problems if problem.file not in known]
     if new:
         raise _refuse(

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from indicators import scoring
+from indicators.parsing import plain_number
 from indicators.scoring import LEVEL_NAMES_BN, ExplanationKind
 from reports.bangla import format_date_short, format_percent, to_bangla_digits
 
@@ -16,7 +17,7 @@ def value_bn(value: Decimal | datetime.date | None, unit: str) -> str:
         return "—"
     if isinstance(value, datetime.date):
         return format_date_short(value)
-    number = to_bangla_digits(format(scoring.round2(value).normalize(), "f"))
+    number = to_bangla_digits(plain_number(scoring.round2(value)))
     return f"{number}%" if unit == scoring.Unit.PERCENT else number
 
 

@@ -80,6 +80,7 @@ from apa_tracker.errors import DomainError
 from evidence.models import ContentType, Evidence
 from indicators import scoring
 from indicators.models import (
+    TARGET_COLUMNS,
     ActionPlan,
     Activity,
     FiscalYear,
@@ -98,7 +99,7 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.selectors import fiscal_year_start, plan_score_json
-from indicators.services import fiscal_year_get_or_create, plan_sheet_parse
+from indicators.services import ParsedIndicator, fiscal_year_get_or_create, plan_sheet_parse
 from indicators.sheets import read_sheet
 from indicators.workflow import TRANSITIONS, history_text
 from reports.bangla import fiscal_year_label, to_bangla_digits
@@ -108,6 +109,8 @@ from reports.services import report_span
 PREFIX = "lg-"
 ROOT_CODE = "cabinet"
 ROOT_REVIEWER = f"{PREFIX}cabinet.reviewer"
+#: The generated users' password unless `generate_load_data --password` (or $APA_LOAD_PASSWORD) says otherwise.
+DEFAULT_PASSWORD = "apa-load-test-1"
 MIN_OFFICES = 1
 MAX_OFFICES = 100_000
 # The national proportions at 24,000 offices (DESIGN.md §1: 23,667 offices were under APA in 2021-22).
@@ -394,24 +397,10 @@ def _field_network(department: OfficeSpec, size: int, rng: random.Random) -> lis
 
 
 @dataclass(frozen=True)
-class TemplateIndicator:
-    code: str
-    title: str
-    activity_code: str
-    area_code: str
-    unit: scoring.Unit
-    weight: int
-    calc_method: scoring.CalcMethod
-    scoring_method: scoring.ScoringMethod
-    direction: scoring.Direction
-    targets: dict[int, Value | None]
-
-
-@dataclass(frozen=True)
 class PlanTemplate:
-    areas: list[tuple[str, str, Decimal]]  # code, title, marks
+    areas: list[tuple[str, str, Decimal]]  # code, title, marks (two decimal places, as stored)
     activities: list[tuple[str, str, str]]  # code, title, area code
-    indicators: list[TemplateIndicator]
+    indicators: list[ParsedIndicator]  # as parsed, the date targets moved into the year
 
 
 @functools.cache
@@ -441,27 +430,16 @@ def plan_template(start_year: int) -> PlanTemplate:
         return value
 
     return PlanTemplate(
-        areas=[(a.code, a.title, a.marks) for a in parsed.areas],
+        areas=[(a.code, a.title, a.marks.quantize(TWO_PLACES)) for a in parsed.areas],
         activities=[(a.code, a.title, a.area_code) for a in parsed.activities],
         indicators=[
-            TemplateIndicator(
-                code=i.code,
-                title=i.title,
-                activity_code=i.activity_code,
-                area_code=i.area_code,
-                unit=i.unit,
-                weight=int(i.weight),
-                calc_method=i.calc_method,
-                scoring_method=i.scoring_method,
-                direction=i.direction,
-                targets={level: shift(value) for level, value in i.targets.items()},
-            )
+            replace(i, targets={level: shift(value) for level, value in i.targets.items()})
             for i in parsed.indicators
         ],
     )
 
 
-def _varied_weights(rng: random.Random, template: PlanTemplate) -> dict[str, int]:
+def _varied_weights(rng: random.Random, template: PlanTemplate) -> dict[str, Decimal]:
     """Whole marks moved between indicators of the same area: every area still sums to its marks (§2)."""
     weights = {i.code: i.weight for i in template.indicators}
     for area_code, _title, _marks in template.areas:
@@ -476,14 +454,8 @@ def _varied_weights(rng: random.Random, template: PlanTemplate) -> dict[str, int
     return weights
 
 
-def _better_or_equal(unit: scoring.Unit, direction: scoring.Direction, a: Value, b: Value) -> bool:
-    if unit is scoring.Unit.DATE:
-        return a <= b
-    return a >= b if direction is scoring.Direction.HIGHER else a <= b
-
-
 def _varied_targets(
-    rng: random.Random, indicator: TemplateIndicator, fy_start: datetime.date, fy_end: datetime.date
+    rng: random.Random, indicator: ParsedIndicator, fy_start: datetime.date, fy_end: datetime.date
 ) -> dict[int, Value | None]:
     """The template's targets moved and stretched, kept in order from 100 % down (DESIGN.md §3.5: each
     level equal to or worse than the one above it), dates inside the fiscal year."""
@@ -517,7 +489,9 @@ def _varied_targets(
         value = out.get(level)
         if value is None:
             continue
-        if previous is not None and _better_or_equal(unit, direction, value, previous) and value != previous:
+        if previous is not None and scoring.goodness(value, unit, direction) > scoring.goodness(
+            previous, unit, direction
+        ):
             out[level] = value = previous
         previous = value
     return {level: _stored(value) for level, value in out.items()}
@@ -548,7 +522,7 @@ def _office_quality(rng: random.Random) -> float:
 
 
 def _achievement_for(
-    rng: random.Random, indicator: TemplateIndicator, targets: dict[int, Value | None], desired: float
+    rng: random.Random, indicator: ParsedIndicator, targets: dict[int, Value | None], desired: float
 ) -> Value | None:
     """An achievement that scores about ``desired`` percent on these targets (None: nothing achieved)."""
     unit, direction = indicator.unit, indicator.direction
@@ -588,9 +562,7 @@ def quarter_of(day: datetime.date) -> int:
     return (day.month - 7) % 12 // 3 + 1
 
 
-def _quarterly(
-    rng: random.Random, indicator: TemplateIndicator, achievement: Value | None
-) -> dict[int, Value]:
+def _quarterly(rng: random.Random, indicator: ParsedIndicator, achievement: Value | None) -> dict[int, Value]:
     """Quarterly values whose annual achievement (DESIGN.md §3.1) is ``achievement``."""
     if achievement is None:
         return {}
@@ -850,9 +822,6 @@ def _ids(model: type[models.Model], count: int) -> Iterator[int]:
         return iter(range(first, first + count))
 
 
-TARGET_FIELDS = [f"target_{level}_{kind}" for level in scoring.LEVEL_PERCENTS for kind in ("number", "date")]
-
-
 @dataclass
 class _Chunk:
     plans: _Table = field(
@@ -882,7 +851,7 @@ class _Chunk:
                 "calc_method",
                 "scoring_method",
                 "direction",
-                *TARGET_FIELDS,
+                *TARGET_COLUMNS,
                 "applicable",
                 "not_applicable_reason",
                 "position",
@@ -1078,7 +1047,13 @@ def _generate(
 
     with_children = {s.parent for s in tree}
     roles = _users_create(
-        tree=tree, with_children=with_children, root=root, password=password, start_year=start_year, rows=rows
+        tree=tree,
+        with_children=with_children,
+        root=root,
+        office_ids=office_ids,
+        password=password,
+        start_year=start_year,
+        rows=rows,
     )
     say(f"ব্যবহারকারী / users: {rows['auth.User']} ({_elapsed(started)})")
 
@@ -1140,6 +1115,7 @@ def _users_create(
     tree: list[OfficeSpec],
     with_children: set[str],
     root: Office,
+    office_ids: dict[str, int],
     password: str,
     start_year: int,
     rows: Counter[str],
@@ -1167,7 +1143,6 @@ def _users_create(
         for code, role, username in wanted
     ]
     User.objects.bulk_create(users, batch_size=BATCH_SIZE)
-    office_ids = dict(Office.objects.filter(code__in=names).values_list("code", "pk"))
     memberships = [
         OfficeMembership(user_id=user.pk, office_id=office_ids[code], role=role)
         for (code, role, _username), user in zip(wanted, users, strict=True)
@@ -1221,7 +1196,7 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
     area_ids: dict[str, int] = {}
     for position, (code, title, marks) in enumerate(template.areas):
         area_ids[code] = next(ids["areas"])
-        out.areas.rows.append((area_ids[code], plan_id, code, title, marks.quantize(TWO_PLACES), position))
+        out.areas.rows.append((area_ids[code], plan_id, code, title, marks, position))
     activity_ids: dict[str, int] = {}
     for position, (code, title, area_code) in enumerate(template.activities):
         activity_ids[code] = next(ids["activities"])
@@ -1289,9 +1264,7 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
 
     quality = _office_quality(rng)
     weights = _varied_weights(rng, template)
-    area_inputs = [
-        scoring.AreaInput(code=code, marks=marks.quantize(TWO_PLACES)) for code, _t, marks in template.areas
-    ]
+    area_inputs = [scoring.AreaInput(code=code, marks=marks) for code, _t, marks in template.areas]
     score_inputs: list[scoring.IndicatorInput] = []
     for position, item in enumerate(template.indicators):
         indicator_id = next(ids["indicators"])
@@ -1404,7 +1377,7 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
                 )
         score_inputs.append(_score_input(item, weight, targets, recorded, applicable=True))
 
-    plan = _PlanLabel(office=office, fiscal_year=fiscal_year)
+    plan = ActionPlan(office=office, fiscal_year=fiscal_year)  # unsaved: what plan_score_json reads
     for quarter in (1, 2, 3, 4):
         steps = timelines[quarter]
         period_id = next(ids["periods"])
@@ -1429,7 +1402,7 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
         if any(step.action == "approve" for step in steps):
             # What indicators.workflow.score_snapshot stores at approval (the values do not change after it).
             result = scoring.score_plan(area_inputs, score_inputs, up_to_quarter=quarter)
-            snapshot = plan_score_json(plan, result)  # type: ignore[arg-type]
+            snapshot = plan_score_json(plan, result)
         out.periods.rows.append(
             (period_id, plan_id, quarter, state, default_deadline(start_year, quarter), len(steps), snapshot)
         )
@@ -1438,16 +1411,8 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
     context.percents.append(scoring.score_plan(area_inputs, score_inputs, up_to_quarter=4).percent)
 
 
-@dataclass(frozen=True)
-class _PlanLabel:
-    """What `plan_score_json` reads from a plan: its office and fiscal year."""
-
-    office: Office
-    fiscal_year: FiscalYear
-
-
 def _score_input(
-    item: TemplateIndicator,
+    item: ParsedIndicator,
     weight: Decimal,
     targets: dict[int, Value | None],
     quarterly: dict[int, Value | None],

@@ -249,6 +249,8 @@ class Direction(models.TextChoices):
 
 
 TARGET_LEVELS = (100, 90, 80, 70, 60)
+#: The indicator's target columns, a number and a date column per level, in level order.
+TARGET_COLUMNS = tuple(f"target_{level}_{kind}" for level in TARGET_LEVELS for kind in ("number", "date"))
 
 # Values are stored in typed columns: numbers/percents in *_number, dates in *_date.
 VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}

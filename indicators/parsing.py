@@ -762,3 +762,8 @@ def _fiscal_text(raw: str | None) -> str:
     # Keep "-" and "/" (normalize_header would turn hyphens into spaces); unify dashes to "-".
     text = to_ascii_digits(clean_text(raw)).casefold()
     return text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+
+
+def plain_number(number: Decimal) -> str:
+    """``30.00`` → ``30``, ``82.50`` → ``82.5``: a number as people write it, never in exponent notation."""
+    return format(number.normalize(), "f")

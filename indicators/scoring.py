@@ -248,7 +248,7 @@ def _coerce(value: object, unit: Unit, what: str) -> Value:
     return _as_date(value, what) if unit is Unit.DATE else _as_decimal(value, what)
 
 
-def _goodness(value: Value, unit: Unit, direction: Direction) -> Decimal:
+def goodness(value: Value, unit: Unit, direction: Direction) -> Decimal:
     """A number that grows as ``value`` gets better.
 
     Earlier is better for dates whatever the direction (counted in whole days); for numbers and
@@ -325,7 +325,7 @@ def _valid_levels(unit: Unit, direction: Direction, targets: Targets) -> list[tu
         raise ValueError("the 100% target (t100) is required")
     levels = [(percent, _coerce(value, unit, f"{percent}% target")) for percent, value in targets.levels()]
     for (p_hi, t_hi), (p_lo, t_lo) in pairwise(levels):
-        if _goodness(t_lo, unit, direction) > _goodness(t_hi, unit, direction):
+        if goodness(t_lo, unit, direction) > goodness(t_hi, unit, direction):
             raise ValueError(
                 f"targets out of order: the {p_lo}% target {t_lo} is better than the {p_hi}% target {t_hi} "
                 "(check_targets reports this)"
@@ -361,7 +361,7 @@ def explain_score(
     if scoring_method is ScoringMethod.PROPORTIONAL:
         raw, explanation = _proportional(achieved, levels[0], direction)
     else:
-        good = _goodness(achieved, unit, direction)
+        good = goodness(achieved, unit, direction)
         if scoring_method is ScoringMethod.THRESHOLD:
             raw, explanation = _threshold(good, levels[0], unit, direction)
         elif scoring_method is ScoringMethod.STEP:
@@ -381,11 +381,11 @@ def _interpolate(
     good: Decimal, levels: list[tuple[Decimal, Value]], unit: Unit, direction: Direction
 ) -> tuple[Decimal, ScoreExplanation]:
     # As good as or better than the 100% target: 100, never more.
-    if good >= _goodness(levels[0][1], unit, direction):
+    if good >= goodness(levels[0][1], unit, direction):
         return FULL_PERCENT, ScoreExplanation(ExplanationKind.AT_OR_BETTER_THAN_BEST, level_hi=levels[0])
     for hi, lo in pairwise(levels):
-        g_hi = _goodness(hi[1], unit, direction)
-        g_lo = _goodness(lo[1], unit, direction)
+        g_hi = goodness(hi[1], unit, direction)
+        g_lo = goodness(lo[1], unit, direction)
         # Exactly on a level: that level's percent. Levels are visited best first, so when two levels
         # share a value the higher percent wins.
         if good == g_lo:
@@ -421,7 +421,7 @@ def _threshold(
     good: Decimal, best: tuple[Decimal, Value], unit: Unit, direction: Direction
 ) -> tuple[Decimal, ScoreExplanation]:
     # All or nothing: 100 when the 100% target is met, else 0.
-    if good >= _goodness(best[1], unit, direction):
+    if good >= goodness(best[1], unit, direction):
         return FULL_PERCENT, ScoreExplanation(ExplanationKind.THRESHOLD_MET, level_hi=best)
     return ZERO, ScoreExplanation(ExplanationKind.THRESHOLD_MISSED, level_hi=best)
 
@@ -431,7 +431,7 @@ def _step(
 ) -> tuple[Decimal, ScoreExplanation]:
     # The percent of the best level reached, no interpolation.
     for level in levels:
-        if good >= _goodness(level[1], unit, direction):
+        if good >= goodness(level[1], unit, direction):
             return level[0], ScoreExplanation(ExplanationKind.STEP_LEVEL, level_hi=level)
     return ZERO, ScoreExplanation(ExplanationKind.BELOW_LOWEST, level_lo=levels[-1])
 
@@ -723,7 +723,7 @@ def check_targets(
     else:
         better_en = "lower (better)"
     for (p_hi, t_hi), (p_lo, t_lo) in pairwise(typed):
-        if _goodness(t_lo, unit, direction) > _goodness(t_hi, unit, direction):
+        if goodness(t_lo, unit, direction) > goodness(t_hi, unit, direction):
             problems.append(
                 TargetProblem(
                     p_lo,

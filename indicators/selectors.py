@@ -186,7 +186,7 @@ PLAN_SHEET_HEADERS = [
 
 
 def _sheet_number(value: Decimal) -> str:
-    return to_bangla_digits(format(value.normalize(), "f"))
+    return to_bangla_digits(parsing.plain_number(value))
 
 
 def sheet_value(unit: str, value: Decimal | datetime.date | None) -> str:
@@ -401,7 +401,7 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
             late=_is_late(p, transitions[p.pk], today),
         )
         for p in periods
-        if is_member or p.quarter in visible
+        if p.quarter in visible  # every quarter for members
     ]
     return PlanPage(
         plan=plan,

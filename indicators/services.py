@@ -30,6 +30,7 @@ from indicators.models import (
     PerformanceArea,
     Progress,
 )
+from indicators.parsing import plain_number
 from indicators.sheets import Sheet
 from indicators.workflow import (
     history_progress_change,
@@ -420,11 +421,6 @@ def plan_sheet_parse(sheet: Sheet, *, fiscal_year: FiscalYear | None = None) -> 
         indicators=list(indicators.values()),
         warnings=problems.warnings,
     )
-
-
-def plain_number(number: Decimal) -> str:
-    """``30.00`` → ``30``: numbers in messages as people write them."""
-    return format(number.normalize(), "f")
 
 
 def _parse_area(

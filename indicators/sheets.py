@@ -18,12 +18,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from apa_tracker.errors import DomainError
+from indicators.parsing import plain_number
 from indicators.uploads import (
     SheetUnreadable,
     check_sheet_bytes,
     check_sheet_size,
     decode_csv,
     sheet_max_bytes,
+    unreadable_xlsx,
 )
 
 __all__ = [
@@ -95,14 +97,9 @@ def _xlsx_cell_text(value: object, number_format: str) -> str:
         number = Decimal(str(value))
         if "%" in (number_format or ""):
             # Excel stores 85% as 0.85 and 2/3 as 0.666…; four decimals are what the plan keeps.
-            return f"{_plain_decimal(round(number * 100, 4))}%"
-        return _plain_decimal(number)
+            return f"{plain_number(round(number * 100, 4))}%"
+        return plain_number(number)
     return str(value)
-
-
-def _plain_decimal(number: Decimal) -> str:
-    """``80.0`` → ``80``, ``82.50`` → ``82.5``; never exponent notation."""
-    return format(number.normalize(), "f")
 
 
 def _read_xlsx(data: bytes) -> Sheet:
@@ -131,10 +128,7 @@ def _read_xlsx(data: bytes) -> Sheet:
         ValueError,
         OSError,
     ) as exc:
-        raise SheetUnreadable(
-            "XLSX ফাইলটি খোলা যায়নি (ভাঙা বা অন্য ধরনের ফাইল)।",
-            f"The XLSX workbook could not be opened: {exc}",
-        ) from exc
+        raise unreadable_xlsx(exc) from exc
     return _to_sheet(records)
 
 

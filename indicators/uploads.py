@@ -27,7 +27,6 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, and pass
 XLSX_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 XLSX_MAX_PARTS = 10_000
 XLSX_EXPANSION = 10  # unpacked size allowed, as a multiple of SHEET_MAX_BYTES
-ZIP_STORED, ZIP_DEFLATED = 0, 8
 XML_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
 CSV_BOMS_UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
@@ -123,7 +122,7 @@ def _not_a_workbook(detail: str) -> SheetUnreadable:
     )
 
 
-def _unreadable_xlsx(detail: object) -> SheetUnreadable:
+def unreadable_xlsx(detail: object) -> SheetUnreadable:
     return SheetUnreadable(
         "XLSX ফাইলটি খোলা যায়নি (ভাঙা বা অন্য ধরনের ফাইল)।",
         f"The XLSX workbook could not be opened: {detail}",
@@ -134,7 +133,7 @@ def _check_xlsx(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise _unreadable_xlsx(exc) from exc
+        raise unreadable_xlsx(exc) from exc
     with archive:
         parts = archive.infolist()
         names = [part.filename for part in parts]
@@ -156,7 +155,7 @@ def _check_xlsx(data: bytes) -> None:
                 f"The XLSX workbook unpacks to {unpacked} bytes (at most {limit} are accepted).",
             )
         for part in parts:
-            if part.flag_bits & 0x1 or part.compress_type not in (ZIP_STORED, ZIP_DEFLATED):
+            if part.flag_bits & 0x1 or part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise _not_a_workbook(f"{part.filename}: encrypted or unusual compression")
         try:
             content_types = archive.read("[Content_Types].xml")
@@ -170,7 +169,7 @@ def _check_xlsx(data: bytes) -> None:
                 if not part.is_dir():
                     _refuse_dtd(archive, part)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise _unreadable_xlsx(exc) from exc
+            raise unreadable_xlsx(exc) from exc
 
 
 def _macros() -> SheetUnreadable:

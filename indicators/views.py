@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apa_tracker.errors import DomainError, localized
 from indicators import parsing, permissions, scoring, selectors, workflow
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
+from indicators.parsing import plain_number
 from reports.selectors import plan_reports
 
 
@@ -110,7 +111,7 @@ def _progress_form_initial(progress: Progress | None, unit: str) -> dict:
     elif unit == scoring.Unit.DATE:
         text = value.isoformat()  # what <input type=date> expects
     else:
-        text = format(value.normalize(), "f")
+        text = plain_number(value)
     return {"value": text, "remark": progress.remark, "version": progress.version}
 
 

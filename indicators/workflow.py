@@ -28,6 +28,7 @@ from indicators.models import (
     ReportingPeriod,
     default_deadline,
 )
+from indicators.parsing import plain_number
 from reports.bangla import to_bangla_digits
 
 
@@ -50,7 +51,7 @@ def history_text(value: object) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
+        return plain_number(value)
     if isinstance(value, bool):
         return "প্রযোজ্য" if value else "প্রযোজ্য নয়"
     return str(value)
@@ -277,6 +278,14 @@ def _check_value_type(indicator: Indicator, value: Decimal | datetime.date | Non
         raise DomainError("অর্জন ঋণাত্মক হতে পারে না।", "The achievement cannot be negative.")
 
 
+def indicator_lock(pk: int) -> Indicator:
+    """The indicator with its row locked (NO KEY UPDATE) until the transaction ends. A progress save holds
+    this lock while it checks applicability and stores its value, so whoever looks for values under it before
+    marking the indicator not applicable either sees a value saved at the same moment or makes that save
+    refuse."""
+    return Indicator.objects.select_for_update(no_key=True).get(pk=pk)
+
+
 @transaction.atomic
 def indicator_set_applicability(
     *, indicator: Indicator, applicable: bool, reason: str, user: AbstractBaseUser
@@ -293,9 +302,7 @@ def indicator_set_applicability(
         raise DomainError(
             "প্রযোজ্য নয় কেন, তার কারণ লিখুন।", "Give the reason why the indicator is not applicable."
         )
-    # Locked before the look for values: a progress save holds this lock while it checks applicability and
-    # stores its value, so a value saved at the same moment is either seen here or refused there.
-    indicator = Indicator.objects.select_for_update(no_key=True).get(pk=indicator.pk)
+    indicator = indicator_lock(indicator.pk)
     if not applicable and indicator.progress.with_value().exists():
         raise DomainError(
             "এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।",

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from django.core.files.storage import Storage
 
 from evidence.models import Evidence
-from indicators.models import EDITABLE_STATES, ReportingPeriod
+from indicators.models import EDITABLE_STATES
 from indicators.selectors import fiscal_year_start, office_get
 from reports.models import ApprovedReport
 
@@ -31,6 +31,14 @@ class Problem:
     MISMATCH = "mismatch"
     MISSING = "missing"
     UNREADABLE = "unreadable"
+
+
+#: How the commands name each problem.
+PROBLEM_TEXT = {
+    Problem.MISMATCH: "হ্যাশ মেলেনি / hash mismatch",
+    Problem.MISSING: "ফাইল নেই / file missing",
+    Problem.UNREADABLE: "ফাইল পড়া যায়নি / file unreadable",
+}
 
 
 @dataclass(frozen=True)
@@ -116,10 +124,10 @@ def _problem(digest: FileDigest, expected: str, **where) -> FileProblem | None:
     )
 
 
-def _quarters_locked(plan_id: int) -> dict[int, bool]:
-    """Quarter → whether that quarter's period is locked (submitted, approved, sent or accepted)."""
-    periods = ReportingPeriod.objects.filter(plan_id=plan_id).values_list("quarter", "state")
-    return {quarter: state not in EDITABLE_STATES for quarter, state in periods}
+def _quarters_locked(plan) -> dict[int, bool]:
+    """Quarter → whether that quarter's period is locked (submitted, approved, sent or accepted); the plan's
+    periods prefetched."""
+    return {period.quarter: period.state not in EDITABLE_STATES for period in plan.periods.all()}
 
 
 def _evidence_locked(quarters: dict[int, bool], quarter: int | None) -> bool:
@@ -129,11 +137,19 @@ def _evidence_locked(quarters: dict[int, bool], quarter: int | None) -> bool:
     return bool(quarters) and all(quarters.values())
 
 
-def stored_files_verify(*, office_code: str | None = None, year_code: str | None = None) -> VerifyResult:
+def stored_files_verify(
+    *,
+    office_code: str | None = None,
+    year_code: str | None = None,
+    digests: dict[str, FileDigest] | None = None,
+) -> VerifyResult:
     """Read back every approved report and every evidence file (optionally of one office and/or fiscal year)
-    and compare each with the SHA-256 recorded when it was stored."""
+    and compare each with the SHA-256 recorded when it was stored. ``digests`` (file name → digest) are files
+    the caller has just read itself (a restore): they are not read again."""
     reports = ApprovedReport.objects.select_related("period__plan__office", "period__plan__fiscal_year")
-    evidence = Evidence.objects.select_related("indicator__plan__office", "indicator__plan__fiscal_year")
+    evidence = Evidence.objects.select_related(
+        "indicator__plan__office", "indicator__plan__fiscal_year"
+    ).prefetch_related("indicator__plan__periods")  # one query per chunk of the iterator
     if office_code is not None:
         office = office_get(code=office_code)  # an unknown code is an error, not "0 files, all fine"
         reports = reports.filter(period__plan__office=office)
@@ -144,6 +160,9 @@ def stored_files_verify(*, office_code: str | None = None, year_code: str | None
         evidence = evidence.filter(indicator__plan__fiscal_year__start_year=start_year)
 
     result = VerifyResult()
+    # Several rows may share one stored file (the same scan attached to two indicators, or the load-test data
+    # set's one sample PDF): each file is read once per run, and each row still compared.
+    digests = {} if digests is None else dict(digests)
     reports = reports.order_by(
         "period__plan__office__code",
         "-period__plan__fiscal_year__start_year",
@@ -154,8 +173,10 @@ def stored_files_verify(*, office_code: str | None = None, year_code: str | None
     for report in reports.iterator(chunk_size=500):
         plan = report.period.plan
         result.reports_checked += 1
+        if report.file.name not in digests:
+            digests[report.file.name] = file_sha256(report.file.storage, report.file.name)
         problem = _problem(
-            file_sha256(report.file.storage, report.file.name),
+            digests[report.file.name],
             report.sha256,
             type="report",
             id=report.pk,
@@ -178,13 +199,10 @@ def stored_files_verify(*, office_code: str | None = None, year_code: str | None
         "pk",
     )
     locked: dict[int, dict[int, bool]] = {}
-    # Several evidence rows may share one stored file (the same scan attached to two indicators, or the
-    # load-test data set's one sample PDF): each file is read once per run, and each row still compared.
-    digests: dict[str, FileDigest] = {}
     for item in evidence.iterator(chunk_size=500):
         plan = item.indicator.plan
-        if plan.pk not in locked:  # evidence comes plan by plan: one query per plan
-            locked[plan.pk] = _quarters_locked(plan.pk)
+        if plan.pk not in locked:
+            locked[plan.pk] = _quarters_locked(plan)
         result.evidence_checked += 1
         if item.file.name not in digests:
             digests[item.file.name] = file_sha256(item.file.storage, item.file.name)

@@ -31,8 +31,10 @@ from django.utils import timezone
 
 from apa_tracker.errors import DomainError
 from indicators.models import ActionPlan, ReportingPeriod
+from reports import services
+from reports.bangla import to_bangla_digits
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
-from reports.services import FINAL_STATES
+from reports.services import FINAL_STATES, cover_letter_for, memo_serial_take
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +121,6 @@ def job_run(job_id: int) -> ReportJob | None:
     Returns None, and renders nothing, when the job was not queued any more (claimed by someone else,
     already done or failed). A failed rendering marks the job failed with the reason and returns it.
     """
-    from reports.services import render_report
-
     if not job_claim(job_id):
         logger.info("report job %s not claimed: it is no longer queued", job_id)
         return None
@@ -132,7 +132,9 @@ def job_run(job_id: int) -> ReportJob | None:
         _update(job, progress=max(1, min(99, percent)), step=step[:255])
 
     try:
-        rendered = render_report(job.plan, job.kind, job.quarter, draft=not approval, on_progress=on_progress)
+        rendered = services.render_report(
+            job.plan, job.kind, job.quarter, draft=not approval, on_progress=on_progress
+        )
         job.file.save(report_filename(job.plan, job.kind, job.quarter), ContentFile(rendered.pdf), save=False)
         if approval:
             # Before the job says "done": a finished approval job means its copy is kept.
@@ -155,7 +157,6 @@ def _update(job: ReportJob, **fields) -> None:
 
 
 def stale_error(minutes: int) -> str:
-    from reports.bangla import to_bangla_digits
 
     return str(
         DomainError(
@@ -237,7 +238,6 @@ def approved_report_keep(period: ReportingPeriod, kind: str, pdf: bytes, pages: 
 
 def approval_reports_start(period: ReportingPeriod, user) -> list[ReportJob]:
     """At approval: take the memo serial, date the letter, and render the period's reports once."""
-    from reports.services import cover_letter_for, memo_serial_take
 
     letter = cover_letter_for(period)
     memo_serial_take(letter)

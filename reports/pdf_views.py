@@ -23,6 +23,7 @@ from indicators.views import plan_or_404
 from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
 from reports.services import FINAL_STATES, render_report
+from reports.xlsx import assessment_table_xlsx as assessment_table_xlsx_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -126,15 +127,13 @@ def _stored(file):
 @login_required
 def assessment_table_xlsx(request: HttpRequest, office: str, year: str, name: str) -> HttpResponse:
     """The self-assessment table of a report as XLSX: what the PDF's table shows, for the same viewers."""
-    from reports.xlsx import assessment_table_xlsx as build
-
     plan = plan_or_404(request, office, year)
     kind, quarter = _report_or_404(name)
     if kind == ReportKind.COVER_LETTER:
         raise Http404
     _visible_period_or_404(request, plan, quarter)
-    data = build(plan, kind, quarter)
-    filename = f"{plan.office.code}-{plan.fiscal_year.code}-{name}-table.xlsx"
+    data = assessment_table_xlsx_bytes(plan, kind, quarter)
+    filename = jobs.report_filename(plan, kind, quarter).removesuffix(".pdf") + "-table.xlsx"
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

@@ -754,9 +754,6 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict
     }
 
 
-LEVEL_NAMES_BN = scoring.LEVEL_NAMES_BN  # the five target levels' names (DESIGN.md §2)
-
-
 @functools.cache
 def draft_watermark_uri() -> str:
     """The draft mark as an SVG data URI: "খসড়া" drawn as glyph outlines of the shipped bold Bangla font,
@@ -846,7 +843,9 @@ def report_html(
             f"{_assessment_bn(kind, quarter)} প্রতিবেদন ({_month_year_bn(first)} - {_month_year_bn(last)})"
         ),
         "targets_header": f"লক্ষ্যমাত্রা {to_bangla_digits(f'{start_year}-{start_year + 1}')}",
-        "levels": [(LEVEL_NAMES_BN[level], format_percent(level)) for level in scoring.LEVEL_PERCENTS],
+        "levels": [
+            (scoring.LEVEL_NAMES_BN[level], format_percent(level)) for level in scoring.LEVEL_PERCENTS
+        ],
         "annual": kind == ReportKind.ANNUAL,
         "assessment_title": f"{_assessment_bn(kind, quarter)} স্ব-মূল্যায়ন প্রতিবেদন",
         "watermark_uri": draft_watermark_uri() if draft else "",

@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators import permissions, scoring
 from indicators.models import (
+    TARGET_COLUMNS,
     VISIBLE_TO_REVIEWER_STATES,
     ActionPlan,
     Activity,
@@ -111,9 +112,8 @@ def band_aggregates(percent: str) -> dict[str, Count]:
 class BandCount:
     band: GradeBand
     count: int
-    share: Decimal  # percent of all rows counted, for the bar; 0 when there are none
     x: str = "0"  # where this band's segment starts in a stacked bar of width 100 (SVG units, ASCII)
-    width: str = "0"  # the segment's width in the same units
+    width: str = "0"  # the band's share of the rows counted, in percent: the segment's width in those units
 
 
 def band_counts(values: dict, total: int) -> list[BandCount]:
@@ -124,7 +124,7 @@ def band_counts(values: dict, total: int) -> list[BandCount]:
     for band in GRADE_BANDS:
         count = values.get(f"band_{band.key}") or 0
         share = (Decimal(100) * count / total).quantize(Decimal("0.01")) if total else Decimal(0)
-        counts.append(BandCount(band, count, share, x=f"{start:.2f}", width=f"{share:.2f}"))
+        counts.append(BandCount(band, count, x=f"{start:.2f}", width=f"{share:.2f}"))
         start += share
     return counts
 
@@ -263,7 +263,7 @@ FROM subtree
 JOIN {plan} a ON a.office_id = subtree.id
 JOIN {year} y ON y.id = a.fiscal_year_id
 JOIN {period} p ON p.plan_id = a.id
-WHERE y.start_year = %s AND p.state IN (%s, %s) {quarter}
+WHERE y.start_year = %s AND p.state IN ({", ".join(["%s"] * len(VISIBLE_TO_REVIEWER_STATES))}) {quarter}
 GROUP BY subtree.kind
 """
     params = [*ids, *day_params, *band_params, filters.year, *VISIBLE_TO_REVIEWER_STATES, *quarter_params]
@@ -383,7 +383,7 @@ _INDICATOR_COLUMNS = (
     "scoring_method",
     "direction",
     "applicable",
-    *(f"target_{level}_{suffix}" for level in (100, 90, 80, 70, 60) for suffix in ("number", "date")),
+    *TARGET_COLUMNS,
 )
 
 

@@ -7,7 +7,7 @@ import io
 
 from indicators import scoring
 from indicators.models import ActionPlan
-from reports.services import LEVEL_NAMES_BN, NOT_APPLICABLE_BN, assessment_table, report_title_bn
+from reports.services import NOT_APPLICABLE_BN, assessment_table, report_title_bn
 
 
 def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:
@@ -24,7 +24,7 @@ def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:
         "কর্মসম্পাদন সূচক",
         "একক",
         "কর্মসম্পাদন সূচকের মান",
-        *(LEVEL_NAMES_BN[level] for level in scoring.LEVEL_PERCENTS),
+        *(scoring.LEVEL_NAMES_BN[level] for level in scoring.LEVEL_PERCENTS),
         *table["quarter_headers"],
         table["to_date_header"],
         "অর্জিত নম্বর",

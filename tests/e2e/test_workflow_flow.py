@@ -13,23 +13,15 @@ import time
 
 import pytest
 from django.core.management import call_command
-from pypdf import PdfWriter
 
 from indicators.models import ActionPlan, PeriodState, ReportingPeriod
 from reports.models import ApprovedReport
 from tests.e2e.conftest import sign_in
+from tests.files import pdf_bytes
 
 pytestmark = pytest.mark.e2e
 
 PLAN = "/plans/mofa/2022-23/"
-
-
-def one_page_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
 
     # Upload evidence on the indicator page.
     pdf = tmp_path / "enothi.pdf"
-    pdf.write_bytes(one_page_pdf())
+    pdf.write_bytes(pdf_bytes())
     officer.click("#ind-1-3-1 th a >> nth=0")
     officer.fill("#evidence-title-input", "ই-নথি কার্যক্রমের প্রতিবেদন")
     officer.select_option("#evidence-quarter-input", "1")

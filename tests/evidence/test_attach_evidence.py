@@ -10,33 +10,16 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from PIL import Image
-from pypdf import PdfWriter
 
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from evidence.validators import EvidenceRejected, check_evidence_bytes
+from tests.files import image_bytes as _image
+from tests.files import pdf_bytes as _pdf
 
 OFFICE, YEAR = "mofa", "2022-23"
 ORIGINAL_STEM = "gopon-prottoy-bhandar"  # must never show up in the stored path
-
-
-def _pdf(pages: int = 1, *, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if password is not None:
-        writer.encrypt(password)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _image(kind: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 32), (20, 120, 200)).save(buffer, kind)
-    return buffer.getvalue()
 
 
 def _storage_files() -> list[Path]:
@@ -242,9 +225,7 @@ def test_truncated_photo_is_refused_even_after_weasyprint_was_imported(demo, tmp
     from PIL import ImageFile
 
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), "red").save(buffer, "PNG")
-    truncated = buffer.getvalue()[:-200]
+    truncated = _image("PNG", (400, 300), "red")[:-200]
     with pytest.raises(EvidenceRejected):
         check_evidence_bytes(truncated, max_bytes=10_000_000)
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # restored for WeasyPrint

@@ -6,7 +6,6 @@ Permissions walk anonymous → another office → own office → the parent offi
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 from urllib.parse import quote
 
@@ -17,8 +16,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from PIL import Image
-from pypdf import PdfWriter
 
 from evidence.models import Evidence
 from evidence.selectors import file_size_bn
@@ -26,6 +23,8 @@ from evidence.services import evidence_attach, evidence_upload
 from evidence.validators import EvidenceRejected
 from indicators.models import HistoryEntry, HistoryKind
 from indicators.workflow import period_transition, periods_ensure
+from tests.files import image_bytes as _image
+from tests.files import pdf_bytes as _pdf
 
 OFFICE, YEAR, CODE = "mofa", "2022-23", "1.2.2"
 UPLOAD_URL = f"/plans/{OFFICE}/{YEAR}/indicators/{CODE}/evidence/"
@@ -41,21 +40,6 @@ def _user(username: str):
 
 def _login(client: Client, username: str) -> None:
     client.force_login(_user(username))
-
-
-def _pdf(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _image(kind: str) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 32), (20, 120, 200)).save(buffer, kind)
-    return buffer.getvalue()
 
 
 def _stored_files() -> list[Path]:

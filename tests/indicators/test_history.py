@@ -17,7 +17,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
-from pypdf import PdfWriter
 
 from evidence.services import evidence_attach
 from indicators.models import AppendOnlyError, HistoryEntry, HistoryKind, PeriodTransition
@@ -30,6 +29,7 @@ from indicators.workflow import (
     progress_record,
 )
 from tests.factories import DEMO_DIR
+from tests.files import pdf_bytes
 
 PLAN = "/plans/mofa/2022-23/"
 IMPORT_REASON = "অগ্রগতি আমদানি / progress import"
@@ -37,14 +37,6 @@ IMPORT_REASON = "অগ্রগতি আমদানি / progress import"
 
 def user(username: str):
     return get_user_model().objects.get(username=username)
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def new_entries(since: int) -> list[HistoryEntry]:

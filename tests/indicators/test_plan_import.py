@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
-from pypdf import PdfWriter
 
 from evidence.models import Evidence
 from evidence.services import evidence_attach
@@ -41,6 +40,7 @@ from indicators.services import ImportFailed, ImportProblem, plan_import
 from indicators.sheets import Sheet, read_sheet, read_sheet_bytes, write_sheet
 from reports.bangla import to_bangla_digits
 from tests.factories import DEMO_DIR, FiscalYearFactory, OfficeFactory
+from tests.files import pdf_bytes
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEMO_PLAN = DEMO_DIR / "plan.csv"
@@ -747,18 +747,13 @@ def test_replace_removes_activities_and_areas_no_longer_listed(demo, tmp_path):
     assert demo.indicators.count() == 10
 
 
-def _tiny_pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=100, height=100)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
 def test_replace_refuses_to_drop_an_indicator_with_evidence(demo, tmp_path):
     """Dropping [১.৪.২] while it has evidence is refused, naming the indicator; nothing changes."""
     evidence_attach(
-        indicator=demo.indicators.get(code="1.4.2"), title="ওয়েবিনার", data=_tiny_pdf(), original_name="w.pdf"
+        indicator=demo.indicators.get(code="1.4.2"),
+        title="ওয়েবিনার",
+        data=pdf_bytes(size=(100, 100)),
+        original_name="w.pdf",
     )
     headers, rows = demo_table()
     rows[demo_row_index(rows, "[১.৪.১]")][8] = "১১"

@@ -4,7 +4,6 @@ a reviewer sees, in-place progress entry, query counts, and what waits for each 
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -15,7 +14,6 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from evidence.services import evidence_attach
 from indicators.models import HistoryEntry, PeriodState, Progress, ReportingPeriod, Role
@@ -32,17 +30,10 @@ from tests.factories import (
     PlanFactory,
     ProgressFactory,
 )
+from tests.files import pdf_bytes
 
 PLAN = "/plans/mofa/2022-23/"
 LOGIN = "/accounts/login/"
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def user(username: str):

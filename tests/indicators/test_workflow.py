@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
-from pypdf import PdfWriter
 
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
@@ -45,6 +44,7 @@ from indicators.workflow import (
     progress_record,
 )
 from tests.factories import DEMO_DIR, IndicatorFactory, MembershipFactory
+from tests.files import pdf_bytes
 
 OFFICE, YEAR = "mofa", "2022-23"
 LOCKED_STATES = [PeriodState.SUBMITTED, PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED]
@@ -66,14 +66,6 @@ def lock(plan, state: str, quarters=(4,)) -> None:
     """Put quarters of the plan in a state directly (the locks, not the transitions, are under test)."""
     periods_ensure(plan)
     ReportingPeriod.objects.filter(plan=plan, quarter__in=quarters).update(state=state)
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def score_json(quarter: int) -> dict:

@@ -14,13 +14,14 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject, RectangleObject
+from pypdf.generic import DecodedStreamObject, NameObject
 
 from evidence.models import ContentType, Evidence
 from evidence.services import evidence_attach
 from reports import annex
 from reports.annex import annex_pdf, evidence_page_count, stamp_label, stamp_pages
 from reports.bangla import to_bangla_digits
+from tests.files import text_pdf
 
 A4 = (595.276, 841.89)
 LETTER = (612, 792)
@@ -31,36 +32,6 @@ RED, GREEN, BLUE, YELLOW = (220, 30, 30), (30, 200, 60), (30, 60, 220), (240, 22
 
 
 # --- making evidence files ---------------------------------------------------------------------------
-
-
-def _pdf(pages: Sequence[dict]) -> bytes:
-    """A PDF with one line of Helvetica text per page; each dict: text, size, rotate, cropbox."""
-    writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-    )
-    for spec in pages:
-        width, height = spec.get("size", A4)
-        page = writer.add_blank_page(width, height)
-        content = DecodedStreamObject()
-        content.set_data(f"BT /F1 14 Tf 72 {height / 2:.0f} Td ({spec['text']}) Tj ET".encode())
-        page[NameObject("/Contents")] = writer._add_object(content)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
-        if spec.get("rotate"):
-            page[NameObject("/Rotate")] = NumberObject(spec["rotate"])
-        if spec.get("cropbox"):
-            page[NameObject("/CropBox")] = RectangleObject(spec["cropbox"])
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _quadrants(width: int, height: int, mode: str = "RGB") -> Image.Image:
@@ -99,7 +70,7 @@ def _evidence(data: bytes, content_type: str, page_count: int = 1) -> Evidence:
 
 
 def _pdf_evidence(pages: Sequence[dict]) -> Evidence:
-    return _evidence(_pdf(pages), ContentType.PDF, len(pages))
+    return _evidence(text_pdf(*pages, size=A4), ContentType.PDF, len(pages))
 
 
 # --- reading the result as a reader does ------------------------------------------------------------
@@ -443,7 +414,7 @@ def test_stamp_has_a_white_box_that_hides_what_is_under_it(tmp_path):
 
 def test_stamps_start_at_first_index_and_none_leaves_a_page_unstamped(tmp_path):
     """stamps[i] goes on page first_index + i; pages before, after and where the stamp is None get none."""
-    pdf = _pdf([{"text": f"Page {n}"} for n in range(1, 6)])
+    pdf = text_pdf(*(f"Page {n}" for n in range(1, 6)), size=A4)
     stamped = stamp_pages(pdf, [stamp_label(12, "1.1.1"), None, stamp_label(14, "1.1.1")], first_index=1)
 
     texts = _page_texts(_write(tmp_path, stamped))
@@ -453,14 +424,14 @@ def test_stamps_start_at_first_index_and_none_leaves_a_page_unstamped(tmp_path):
 
 def test_no_stamp_at_all_returns_the_pdf_unchanged():
     """Nothing to stamp: the very same bytes come back (no WeasyPrint run, no rewrite)."""
-    pdf = _pdf([{"text": "One"}, {"text": "Two"}])
+    pdf = text_pdf("One", "Two", size=A4)
     assert stamp_pages(pdf, [None, None]) == pdf
     assert stamp_pages(pdf, []) == pdf
 
 
 def test_more_stamps_than_pages_is_an_error():
     """Stamps that would run past the last page (or start before the first) are refused, not dropped."""
-    pdf = _pdf([{"text": "One"}, {"text": "Two"}])
+    pdf = text_pdf("One", "Two", size=A4)
     with pytest.raises(ValueError):
         stamp_pages(pdf, ["a", "b"], first_index=1)
     with pytest.raises(ValueError):
@@ -469,7 +440,7 @@ def test_more_stamps_than_pages_is_an_error():
 
 def test_evidence_content_streams_are_kept_byte_for_byte():
     """Stamping adds a stream before and after the page's own; it does not rewrite (or re-compress) it."""
-    pdf = _pdf([{"text": "Signed order"}, {"text": "Second page", "rotate": 90}])
+    pdf = text_pdf("Signed order", {"text": "Second page", "rotate": 90}, size=A4)
     before = [page.get_contents().get_data() for page in PdfReader(io.BytesIO(pdf)).pages]
     stamped = PdfReader(io.BytesIO(stamp_pages(pdf, [stamp_label(1, "1.1.1"), stamp_label(2, "1.1.1")])))
 
@@ -483,7 +454,7 @@ def test_evidence_content_streams_are_kept_byte_for_byte():
 
 def test_the_same_label_twice_is_rendered_once():
     """Labels are rendered per distinct text; two pages with the same label share one Form XObject."""
-    pdf = _pdf([{"text": "One"}, {"text": "Two"}])
+    pdf = text_pdf("One", "Two", size=A4)
     stamped = PdfReader(io.BytesIO(stamp_pages(pdf, ["[১.১.১]", "[১.১.১]"])))
     forms = [
         page["/Resources"]["/XObject"]["/ApaAnnexStamp"].indirect_reference.idnum for page in stamped.pages
@@ -493,7 +464,7 @@ def test_the_same_label_twice_is_rendered_once():
 
 def test_stamp_does_not_collide_with_an_xobject_of_the_same_name():
     """A page that already uses /ApaAnnexStamp keeps its own XObject; the new label gets another name."""
-    once = stamp_pages(_pdf([{"text": "First"}]), [stamp_label(1, "1.1.1")])
+    once = stamp_pages(text_pdf("First", size=A4), [stamp_label(1, "1.1.1")])
     twice = PdfReader(io.BytesIO(stamp_pages(once, [stamp_label(2, "1.1.1")])))
 
     page = twice.pages[0]
@@ -507,7 +478,7 @@ def test_stamp_does_not_collide_with_an_xobject_of_the_same_name():
 def test_labels_are_rendered_one_page_each_if_the_sheet_is_not_as_expected(tmp_path, monkeypatch, caplog):
     """Should WeasyPrint stop drawing each label as its own Form XObject, stamping still works (slower)."""
     monkeypatch.setattr(annex, "_sheet_rows", lambda sheet: [])
-    pdf = _pdf([{"text": "One"}, {"text": "Two", "rotate": 90}])
+    pdf = text_pdf("One", {"text": "Two", "rotate": 90}, size=A4)
     stamped = stamp_pages(pdf, [stamp_label(1, "2.1.1"), stamp_label(2, "2.1.1")])
 
     texts = _page_texts(_write(tmp_path, stamped))
@@ -518,7 +489,7 @@ def test_labels_are_rendered_one_page_each_if_the_sheet_is_not_as_expected(tmp_p
 def test_more_labels_than_fit_one_sheet(tmp_path):
     """Labels beyond the first sheet land on their own pages too (the sheet boundary is not off by one)."""
     count = annex.LABELS_PER_SHEET + 3
-    pdf = _pdf([{"text": f"P{n}"} for n in range(count)])
+    pdf = text_pdf(*(f"P{n}" for n in range(count)), size=A4)
     stamped = stamp_pages(pdf, [stamp_label(n, "1.1.1") for n in range(1, count + 1)])
 
     texts = _page_texts(_write(tmp_path, stamped))
@@ -534,7 +505,7 @@ def test_attached_evidence_makes_the_stamped_annex(demo, tmp_path):
     """Evidence attached with evidence_attach, in index order: page counts agree and every page is stamped."""
     indicator = demo.indicators.get(code="1.2.2")
     files = [
-        ("কার্যবিবরণী", _pdf([{"text": "Meeting minutes"}, {"text": "Attendance"}]), "minutes.pdf"),
+        ("কার্যবিবরণী", text_pdf("Meeting minutes", "Attendance", size=A4), "minutes.pdf"),
         ("প্রশিক্ষণের ছবি", _jpeg(_quadrants(800, 600), orientation=6), "photo.jpg"),
         ("স্ক্রিনশট", _png(_quadrants(300, 200)), "screen.png"),
     ]

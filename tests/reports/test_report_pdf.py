@@ -26,6 +26,7 @@ from reports import services
 from reports.bangla import to_bangla_digits
 from reports.models import CoverLetter, MemoSerial
 from reports.pdf import write_pdf
+from tests.files import image_bytes
 
 # The module's rendering fixture runs once, outside any test; this marker makes pytest-django set up the test
 # database for the session (without it, the fixture would reach the project's own database).
@@ -103,12 +104,6 @@ def evidence_pdf(marker: str, pages: int) -> bytes:
     return write_pdf(f"<html><body>{body}</body></html>")
 
 
-def evidence_png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 200), (20, 120, 200)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 # (indicator, title, marker, pages, quarter): three files of different page counts; the picture is undated
 # (annual report only), the others belong to Q2 and Q1.
 EVIDENCE = [
@@ -159,7 +154,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
         plan = ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
         files = {}
         for code, title, marker, pages, quarter in EVIDENCE:
-            data = evidence_png() if marker is None else evidence_pdf(marker, pages)
+            data = image_bytes("PNG", (300, 200)) if marker is None else evidence_pdf(marker, pages)
             evidence_attach(
                 indicator=plan.indicators.get(code=code),
                 title=title,

@@ -4,13 +4,11 @@ generated HTML's page numbers and the introduction's light markup. No PDF is ren
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from PIL import Image
 
 from apa_tracker.errors import DomainError
 from evidence.services import evidence_attach
@@ -28,14 +26,9 @@ from tests.factories import (
     PlanFactory,
     UserFactory,
 )
+from tests.files import image_bytes
 
 pytestmark = pytest.mark.django_db
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (0, 0, 0)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture
@@ -232,7 +225,7 @@ def attach(plan: ActionPlan, code: str, title: str, quarter: int | None):
     return evidence_attach(
         indicator=plan.indicators.get(code=code),
         title=title,
-        data=png(),
+        data=image_bytes("PNG", (8, 8), (0, 0, 0)),
         original_name="a.png",
         quarter=quarter,
     )

@@ -34,8 +34,8 @@ from evidence.services import evidence_attach
 from indicators.backup import backup_models, referenced_files
 from indicators.models import HistoryEntry
 from reports.models import ApprovedReport
+from tests.files import pdf_bytes
 from tests.reports.test_report_downloads import move
-from tests.security.test_verify_reports import pdf_bytes
 from tests.storage import conftest as s3_fixtures
 
 # moto's S3 server and a fresh bucket as the default storage (tests/storage/conftest.py)

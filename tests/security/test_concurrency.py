@@ -27,7 +27,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.db import connection, transaction
 from django.test import Client
-from pypdf import PdfWriter
 
 from evidence.models import Evidence
 from indicators.models import (
@@ -53,6 +52,7 @@ from tests.factories import (
     PlanFactory,
     UserFactory,
 )
+from tests.files import pdf_bytes
 
 pytestmark = [
     pytest.mark.skipif(
@@ -557,14 +557,6 @@ def test_an_approval_still_being_written_holds_up_no_other_office_and_no_other_q
 
 # ---------------------------------------------------------------------------------------------------------
 # Evidence and applicability
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def test_evidence_uploads_racing_a_submit_land_before_it_or_are_refused(crowd):

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -27,6 +26,7 @@ from indicators.models import ActionPlan, HistoryEntry, Indicator, Office, Progr
 from indicators.sheets import read_sheet_bytes, xlsx_bytes
 from indicators.uploads import SheetUnreadable, check_sheet_bytes
 from tests.factories import DEMO_DIR
+from tests.files import zip_bytes as _zip
 
 MAX_BYTES = 64 * 1024
 CSV, XLSX = "0", "1"  # the admin's import formats, in the order it offers them
@@ -38,14 +38,6 @@ BOUNDARY = "----apa-sheet-boundary-Q2hlY2s"
 
 def _workbook() -> bytes:
     return xlsx_bytes(["সূচক নং", "ত্রৈমাসিক", "অর্জন"], [["1.1.1", "1", "80%"]])
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 def _workbook_parts() -> dict[str, bytes]:
@@ -270,21 +262,13 @@ def test_hostile_sheet_is_refused_on_the_admin_progress_import(admin_client, tmp
 # --- size, while the upload arrives ---------------------------------------------------------------------
 
 
-def test_oversize_sheet_is_never_kept_whole_in_the_admin(admin_client, tmp_path, monkeypatch):
+def test_oversize_sheet_is_never_kept_whole_in_the_admin(admin_client, tmp_path, received_chunks):
     """In the admin the sheet limit acts while the upload arrives: the temporary upload file receives at
     most SHEET_MAX_BYTES, the form says the file is too large, and nothing is left."""
-    received = []
-    original = TemporaryFileUploadHandler.receive_data_chunk
-
-    def spy(self, raw_data, start):
-        received.append(len(raw_data))
-        return original(self, raw_data, start)
-
-    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy)
     data = CSV_TEXT.encode() + b"1.1.1,1,80%\n" * ((MAX_BYTES + 32 * 1024) // 12)
     error = _form_error(_check_plan_sheet(admin_client, data, "plan.csv"))
     assert "ফাইলটি অনেক বড়: ছকের জন্য সর্বোচ্চ 0.0625 MB গ্রহণযোগ্য।" in error
-    assert 0 < sum(received) <= MAX_BYTES
+    assert 0 < sum(received_chunks) <= MAX_BYTES
     assert _leftovers(tmp_path) == []
 
 

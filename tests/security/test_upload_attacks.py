@@ -15,7 +15,6 @@ import io
 import re
 import struct
 import unicodedata
-import zipfile
 import zlib
 from pathlib import Path
 from urllib.parse import quote
@@ -23,17 +22,18 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
-from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from PIL import Image
-from pypdf import PdfWriter
 
 from evidence.models import Evidence
 from evidence.validators import EvidenceRejected, check_evidence_bytes, sanitize_filename
 from evidence.views import content_disposition
 from indicators.models import HistoryEntry, HistoryKind
+from tests.files import image_bytes as _image
+from tests.files import pdf_bytes as _pdf
+from tests.files import zip_bytes as _zip
 
 OFFICE, YEAR, CODE = "mofa", "2022-23", "1.2.2"
 UPLOAD_URL = f"/plans/{OFFICE}/{YEAR}/indicators/{CODE}/evidence/"
@@ -44,23 +44,6 @@ STORED_NAME = re.compile(r"^evidence/[0-9a-f]{4}/[A-Za-z0-9_-]{32}\.(pdf|jpg|png
 
 
 # --- building files --------------------------------------------------------------------------------
-
-
-def _pdf(pages: int = 1, *, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    if password is not None:
-        writer.encrypt(password)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _image(kind: str, size: tuple[int, int] = (48, 32)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 120, 200)).save(buffer, kind)
-    return buffer.getvalue()
 
 
 def _mpo() -> bytes:
@@ -156,14 +139,6 @@ def _png_header_only(width: int, height: int) -> bytes:
         + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 1024))
         + _png_chunk(b"IEND", b"")
     )
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00" + b"\x00" * 200
@@ -322,20 +297,12 @@ def test_file_one_byte_over_the_limit_is_refused(officer):
     _assert_nothing_kept([])
 
 
-def test_oversize_file_is_never_kept_whole(officer, monkeypatch):
+def test_oversize_file_is_never_kept_whole(officer, received_chunks):
     """The size limit acts while the upload arrives: the temporary file never receives more than
     EVIDENCE_MAX_BYTES of an oversize upload, and is gone afterwards."""
-    received = []
-    original = TemporaryFileUploadHandler.receive_data_chunk
-
-    def spy(self, raw_data, start):
-        received.append(len(raw_data))
-        return original(self, raw_data, start)
-
-    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy)
     response = _post(officer, "big.pdf", b"%PDF-1.4\n" + b"0" * (MAX_BYTES + 32 * 1024), follow=True)
     assert "ফাইলটি অনেক বড়" in response.content.decode()
-    assert 0 < sum(received) <= MAX_BYTES
+    assert 0 < sum(received_chunks) <= MAX_BYTES
     _assert_nothing_kept([])
 
 

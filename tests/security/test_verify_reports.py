@@ -12,7 +12,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from pypdf import PdfWriter
 
 from evidence.models import Evidence
 from evidence.services import evidence_attach
@@ -20,21 +19,13 @@ from indicators.models import Office
 from reports.integrity import stored_files_verify
 from reports.models import ApprovedReport, ReportKind
 from tests.factories import IndicatorFactory
+from tests.files import pdf_bytes
 from tests.reports.test_report_downloads import move
 from tests.storage import conftest as s3_fixtures
 
 # moto's S3 server and a fresh bucket as the default storage (tests/storage/conftest.py)
 s3_server = s3_fixtures.s3_server
 s3_bucket = s3_fixtures.s3_bucket
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 @pytest.fixture

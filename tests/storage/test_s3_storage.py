@@ -22,9 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from PIL import Image
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+from pypdf import PdfReader
 from storages.backends.s3 import S3Storage
 
 from apa_tracker.settings import private_files_storage
@@ -33,6 +31,7 @@ from evidence.services import evidence_attach
 from indicators.workflow import period_transition, periods_ensure
 from reports.models import ApprovedReport, ReportJob
 from reports.services import render_report
+from tests.files import image_bytes, text_pdf
 
 OFFICE, YEAR, CODE = "mofa", "2022-23", "1.2.2"
 UPLOAD_URL = f"/plans/{OFFICE}/{YEAR}/indicators/{CODE}/evidence/"
@@ -47,37 +46,6 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 
 def _user(username: str):
     return get_user_model().objects.get(username=username)
-
-
-def _pdf(*texts: str) -> bytes:
-    """A PDF with one line of Helvetica text per page, so that a reader can find each page again."""
-    writer = PdfWriter()
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                NameObject("/Type"): NameObject("/Font"),
-                NameObject("/Subtype"): NameObject("/Type1"),
-                NameObject("/BaseFont"): NameObject("/Helvetica"),
-            }
-        )
-    )
-    for text in texts:
-        page = writer.add_blank_page(595, 842)
-        content = DecodedStreamObject()
-        content.set_data(f"BT /F1 14 Tf 72 421 Td ({text}) Tj ET".encode())
-        page[NameObject("/Contents")] = writer._add_object(content)
-        page[NameObject("/Resources")] = DictionaryObject(
-            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
-        )
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (48, 32), (20, 120, 200)).save(buffer, "PNG")
-    return buffer.getvalue()
 
 
 def _body(response) -> bytes:
@@ -144,7 +112,7 @@ def test_fixture_makes_the_bucket_the_default_storage_of_every_file_field(s3_buc
 def test_browser_upload_is_kept_in_the_bucket_under_a_random_name_and_not_on_disk(client, demo, s3_bucket):
     """An upload becomes one object under the prefix, named at random, with exactly the uploaded bytes;
     nothing is written to the local private folder."""
-    data = _pdf("Signed order")
+    data = text_pdf("Signed order")
     client.force_login(_user("mofa.officer"))
     response = _upload(client, f"{ORIGINAL_STEM}.pdf", data)
     assert response.status_code == 302
@@ -161,7 +129,7 @@ def test_browser_upload_is_kept_in_the_bucket_under_a_random_name_and_not_on_dis
 def test_download_returns_the_bucket_bytes_to_the_own_office_only(client, demo, s3_bucket):
     """The permission-checked view streams the object's bytes as an attachment with nosniff; anonymous
     visitors are sent to sign in and another office's officer gets 404."""
-    data = _png()
+    data = image_bytes("PNG")
     client.force_login(_user("mofa.officer"))
     _upload(client, f"{ORIGINAL_STEM}.png", data)
     evidence = Evidence.objects.get()
@@ -184,7 +152,7 @@ def test_download_returns_the_bucket_bytes_to_the_own_office_only(client, demo, 
 
 def test_download_of_an_object_missing_from_the_bucket_is_404(client, demo, s3_bucket):
     """If the object is gone from the bucket, the download says the file was not found (404), not 500."""
-    evidence = _attach(demo, _pdf("Lost"), title="হারানো ফাইল")
+    evidence = _attach(demo, text_pdf("Lost"), title="হারানো ফাইল")
     s3_bucket.client.delete_object(Bucket=s3_bucket.name, Key=s3_bucket.key_of(evidence.file.name))
     client.force_login(_user("mofa.officer"))
     assert client.get(f"/evidence/{evidence.pk}/download/").status_code == 404
@@ -194,8 +162,8 @@ def test_removing_evidence_deletes_its_object_once_committed(
     client, demo, s3_bucket, django_capture_on_commit_callbacks
 ):
     """Removal through the view deletes the object from the bucket after the commit."""
-    keep = _attach(demo, _pdf("Keep"), title="থাকবে")
-    gone = _attach(demo, _pdf("Gone"), title="সরবে")
+    keep = _attach(demo, text_pdf("Keep"), title="থাকবে")
+    gone = _attach(demo, text_pdf("Gone"), title="সরবে")
     assert len(s3_bucket.keys()) == 2
     client.force_login(_user("mofa.officer"))
     with django_capture_on_commit_callbacks(execute=True):
@@ -206,7 +174,7 @@ def test_removing_evidence_deletes_its_object_once_committed(
 
 def test_attach_evidence_command_stores_the_file_in_the_bucket(demo, s3_bucket, tmp_path):
     """`attach_evidence` reads a local file and keeps it in the bucket, checked and hashed as ever."""
-    data = _pdf("One", "Two")
+    data = text_pdf("One", "Two")
     source = tmp_path / "incoming" / f"{ORIGINAL_STEM}.pdf"
     source.parent.mkdir()
     source.write_bytes(data)
@@ -258,8 +226,8 @@ def test_approval_keeps_the_report_in_the_bucket_and_downloads_return_its_bytes(
 def test_report_annex_reads_the_evidence_from_the_bucket(demo, s3_bucket):
     """A report with evidence in the bucket carries the evidence in its annex, in index order: both pages
     of the PDF, then the picture on a page of its own."""
-    _attach(demo, _pdf("BUCKET-EVIDENCE-ONE", "BUCKET-EVIDENCE-TWO"), title="দুই পৃষ্ঠার প্রমাণক")
-    _attach(demo, _png(), title="ছবি", name="photo.png")
+    _attach(demo, text_pdf("BUCKET-EVIDENCE-ONE", "BUCKET-EVIDENCE-TWO"), title="দুই পৃষ্ঠার প্রমাণক")
+    _attach(demo, image_bytes("PNG"), title="ছবি", name="photo.png")
     assert _local_files() == []
     rendered = render_report(demo, "quarterly", 1, draft=True)
     pages = PdfReader(io.BytesIO(rendered.pdf)).pages
@@ -282,7 +250,7 @@ def test_objects_are_private_and_no_page_links_the_bucket(client, demo, s3_bucke
     is refused (403) by the server, while the application reads them with its credentials. The indicator
     page links the download view, never the bucket."""
     settings.REPORT_JOBS_MODE = "inline"
-    evidence = _attach(demo, _pdf("Private"), title="গোপন প্রমাণক")
+    evidence = _attach(demo, text_pdf("Private"), title="গোপন প্রমাণক")
     _move(demo, 1, "submit", "approve")
     approved = ApprovedReport.objects.get(period__plan=demo, period__quarter=1, kind="quarterly")
     for name in (evidence.file.name, approved.file.name):

@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from apa_tracker.errors import DomainError
 from indicators.backup import backup_write
 from indicators.management.commands._base import APACommand
+from reports.integrity import PROBLEM_TEXT
 
 
 class Command(APACommand):
@@ -23,14 +24,7 @@ class Command(APACommand):
         except DomainError as error:
             raise CommandError(error.message) from error
         for problem in summary.problems:
-            self.stderr.write(
-                f"সতর্কতা / warning — {problem['file']}: "
-                + (
-                    "ফাইল নেই / file missing"
-                    if problem["problem"] == "missing"
-                    else "হ্যাশ মেলেনি / hash mismatch"
-                )
-            )
+            self.stderr.write(f"সতর্কতা / warning — {problem['file']}: {PROBLEM_TEXT[problem['problem']]}")
         rows = sum(summary.counts.values())
         self.stdout.write(
             f"ব্যাকআপ লেখা হয়েছে / backup written: {summary.path} — {rows} rows in "

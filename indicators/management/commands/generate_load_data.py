@@ -14,8 +14,6 @@ from apa_tracker.errors import DomainError
 from indicators import loadgen
 from indicators.management.commands._base import APACommand
 
-DEFAULT_PASSWORD = "apa-load-test-1"
-
 
 class Command(APACommand):
     help = (
@@ -36,8 +34,8 @@ class Command(APACommand):
         )
         parser.add_argument(
             "--password",
-            default=os.environ.get("APA_LOAD_PASSWORD", DEFAULT_PASSWORD),
-            help=f"password of every generated user (default: $APA_LOAD_PASSWORD or {DEFAULT_PASSWORD})",
+            default=os.environ.get("APA_LOAD_PASSWORD", loadgen.DEFAULT_PASSWORD),
+            help=f"password of every generated user (default: $APA_LOAD_PASSWORD or {loadgen.DEFAULT_PASSWORD})",
         )
 
     def handle(self, *args, offices: int, year: str, seed: int, password: str, **options):

@@ -83,7 +83,7 @@ from indicators.workflow import periods_ensure, progress_record
 from reports import selectors as report_selectors
 from reports import services as report_services
 from reports import summary as report_summary
-from reports.jobs import REPORT_NAMES
+from reports.jobs import REPORT_NAMES, job_create
 
 
 def _nothing() -> None:
@@ -553,9 +553,9 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
 # ---------------------------------------------------------------------------------------------------------
 # Report jobs per minute: the worker queue (DESIGN.md §10), with real worker processes
 
-#: Period states in which a job renders a draft (reports.jobs.job_run): any other state would render, and
-#: keep for ever, the approved copy.
-DRAFT_STATES = (PeriodState.DRAFT, PeriodState.SUBMITTED, PeriodState.RETURNED)
+#: Period states in which a job renders a draft (reports.jobs.job_run renders the approved copy, and keeps it
+#: for ever, in the final ones).
+DRAFT_STATES = tuple(state for state in PeriodState if state not in report_services.FINAL_STATES)
 #: How long a worker process may take to start (import Django, connect) before the benchmark gives up.
 WORKER_START_SECONDS = 60
 #: How long a stopped worker may take to finish the job in hand and exit before it is killed.
@@ -638,15 +638,7 @@ class WorkerPool:
 
     def peak_rss_mb(self) -> float | None:
         """The largest high-water mark of resident memory among the workers (Linux), before they stop."""
-        peaks = []
-        for process in self.processes:
-            try:
-                with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
-                    match = re.search(r"^VmHWM:\s+(\d+) kB", status.read(), re.M)
-            except OSError:
-                continue
-            if match:
-                peaks.append(int(match.group(1)) / 1024)
+        peaks = [peak for process in self.processes if (peak := _status_mb("VmHWM", pid=process.pid))]
         return round(max(peaks), 1) if peaks else None
 
     def cpu_seconds(self) -> float | None:
@@ -715,11 +707,10 @@ def report_jobs(*, jobs: int, workers: int, year: str, report: str, timeout: flo
     """
     from django_tasks_db.models import DBTaskResult
 
-    from reports import jobs as report_jobs_module
     from reports.models import CoverLetter, JobStatus, ReportJob
     from reports.tasks import report_job_run
 
-    kind, quarter = report_jobs_module.REPORT_NAMES[report]
+    kind, quarter = REPORT_NAMES[report]
     plans = _job_plans(year, quarter, jobs)
     letters = CoverLetter.objects.filter(period__plan__in=plans, period__quarter=quarter)
     letters_before = set(letters.values_list("pk", flat=True))
@@ -734,9 +725,7 @@ def report_jobs(*, jobs: int, workers: int, year: str, report: str, timeout: flo
         startup = time.monotonic() - started
         with override_settings(REPORT_JOBS_MODE="worker"), transaction.atomic():
             for number in range(jobs):
-                job = report_jobs_module.job_create(
-                    plan=plans[number % len(plans)], kind=kind, quarter=quarter
-                )
+                job = job_create(plan=plans[number % len(plans)], kind=kind, quarter=quarter)
                 job_ids.append(job.pk)
         queued_at = timezone.now()  # committed: the workers see the jobs from here on
         finished = ReportJob.objects.filter(pk__in=job_ids, status__in=[JobStatus.DONE, JobStatus.FAILED])
@@ -869,10 +858,10 @@ def _peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def _status_mb(name: str) -> float | None:
-    """A memory figure of this process from /proc/self/status (Linux), in MB."""
+def _status_mb(name: str, *, pid: int | str = "self") -> float | None:
+    """A memory figure of a process (this one unless ``pid``) from /proc/<pid>/status (Linux), in MB."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
             match = re.search(rf"^{name}:\s+(\d+) kB", status.read(), re.M)
     except OSError:
         return None

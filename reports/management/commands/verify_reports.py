@@ -3,13 +3,7 @@ import json
 from django.core.management.base import CommandError
 
 from indicators.management.commands._base import APACommand
-from reports.integrity import Problem, stored_files_verify
-
-PROBLEM_TEXT = {
-    Problem.MISMATCH: "হ্যাশ মেলেনি / hash mismatch",
-    Problem.MISSING: "ফাইল নেই / file missing",
-    Problem.UNREADABLE: "ফাইল পড়া যায়নি / file unreadable",
-}
+from reports.integrity import PROBLEM_TEXT, stored_files_verify
 
 
 class Command(APACommand):
