@@ -3,6 +3,10 @@
 Every cell comes out as text exactly as a person would read it in the sheet, so that one parser
 (``indicators.parsing``) handles CSV and XLSX alike. Excel's typed cells are turned back into text:
 dates as ISO dates, percent-formatted numbers as ``85%``, whole numbers without ``.0``.
+
+Every XLSX the project writes is saved by ``xlsx_workbook_bytes``, which stores text as text (OWASP
+"CSV Injection"): a remark such as ``=HYPERLINK(…)`` must not become a live formula in the spreadsheet of
+whoever opens the download.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apa_tracker.errors import DomainError
 from indicators.parsing import plain_number
@@ -28,6 +33,9 @@ from indicators.uploads import (
     unreadable_xlsx,
 )
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 __all__ = [
     "Sheet",
     "SheetUnreadable",
@@ -36,6 +44,7 @@ __all__ = [
     "read_sheet_bytes",
     "write_sheet",
     "xlsx_bytes",
+    "xlsx_workbook_bytes",
 ]
 
 
@@ -175,6 +184,22 @@ def csv_bytes(headers: list[str], rows: Iterable[Iterable[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def xlsx_workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as XLSX bytes with every text cell stored as text, never as a formula.
+
+    openpyxl stores any string that begins with "=" as a formula (OWASP "CSV Injection": a remark such as
+    ``=HYPERLINK(…)`` would run in the reader's Excel). A text cell needs no quote, unlike CSV: its type says
+    it is text, and the value reads back exactly. Numbers and dates keep their types."""
+    for worksheet in workbook.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def xlsx_bytes(headers: list[str], rows: list[list[str]], *, title: str = "plan") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -189,11 +214,8 @@ def xlsx_bytes(headers: list[str], rows: list[list[str]], *, title: str = "plan"
         sheet.append(row)
     for column in sheet.columns:
         for cell in column:
-            # Every cell is text: Bangla digits, leading zeros and a leading '=' stay as typed (openpyxl
-            # would otherwise store "=…" as a formula).
-            cell.data_type = "s"
+            # Shown as text, too, so that Excel keeps Bangla digits and leading zeros as typed when a person
+            # edits the cell.
             cell.number_format = "@"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook_bytes(workbook)

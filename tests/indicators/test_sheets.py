@@ -11,7 +11,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from apa_tracker.errors import DomainError
-from indicators.sheets import SheetUnreadable, read_sheet, read_sheet_bytes, write_sheet, xlsx_bytes
+from indicators.sheets import (
+    SheetUnreadable,
+    read_sheet,
+    read_sheet_bytes,
+    write_sheet,
+    xlsx_bytes,
+    xlsx_workbook_bytes,
+)
 
 HEADERS = ["সূচক নং", "ত্রৈমাসিক", "অর্জন", "মন্তব্য"]
 ROWS = [
@@ -268,6 +275,35 @@ def test_write_xlsx_keeps_text_starting_with_equals_sign_as_text(tmp_path):
     rows = [["=১+১", "= সমষ্টি", "x", "y"]]
     write_sheet(path, HEADERS, rows)
     assert [cells for _number, cells in read_sheet(path).rows] == rows
+
+
+# --- text stays text (OWASP "CSV Injection") --------------------------------------------------------
+
+FORMULA_LIKE_VALUES = ["=1+1", "+abc", "-ভালো", "@SUM(A1)", "\tx", "'=already quoted", "''+x", "'--"]
+
+
+def test_xlsx_text_cells_starting_with_formula_characters_are_stored_as_text(tmp_path):
+    """Every written cell is a string cell (type "s"), never a formula, and holds the value unchanged."""
+    path = tmp_path / "out.xlsx"
+    values = FORMULA_LIKE_VALUES
+    write_sheet(path, ["মন্তব্য"], [[value] for value in values])
+    cells = [row[0] for row in load_workbook(path).active.iter_rows(min_row=2)]
+    assert [(cell.data_type, cell.value) for cell in cells] == [("s", value) for value in values]
+    assert [cells for _number, cells in read_sheet(path).rows] == [[value] for value in values]
+
+
+def test_xlsx_workbook_bytes_stores_strings_as_text_and_keeps_numbers():
+    """Any workbook saved through xlsx_workbook_bytes: "=…" strings are text, numbers stay numbers."""
+    workbook = Workbook()
+    workbook.active.append(["=1+1", 5, "-ভালো"])
+    workbook.active["D1"] = "@SUM(A1)"
+    sheet = load_workbook(io.BytesIO(xlsx_workbook_bytes(workbook))).active
+    assert [(cell.data_type, cell.value) for cell in sheet[1]] == [
+        ("s", "=1+1"),
+        ("n", 5),
+        ("s", "-ভালো"),
+        ("s", "@SUM(A1)"),
+    ]
 
 
 def test_write_sheet_unknown_extension_is_refused(tmp_path):
