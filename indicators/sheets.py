@@ -3,6 +3,10 @@
 Every cell comes out as text exactly as a person would read it in the sheet, so that one parser
 (``indicators.parsing``) handles CSV and XLSX alike. Excel's typed cells are turned back into text:
 dates as ISO dates, percent-formatted numbers as ``85%``, whole numbers without ``.0``.
+
+Every CSV and XLSX the project writes goes through ``csv_bytes`` or ``xlsx_workbook_bytes``, which write
+text as text (OWASP "CSV Injection"): a remark such as ``=HYPERLINK(…)`` must not become a live formula in
+the spreadsheet of whoever opens the download.
 """
 
 from __future__ import annotations
@@ -10,12 +14,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apa_tracker.errors import DomainError
 from indicators.parsing import plain_number
@@ -28,15 +34,31 @@ from indicators.uploads import (
     unreadable_xlsx,
 )
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 __all__ = [
     "Sheet",
     "SheetUnreadable",
     "csv_bytes",
+    "csv_cell",
+    "csv_cell_text",
     "read_sheet",
     "read_sheet_bytes",
     "write_sheet",
     "xlsx_bytes",
+    "xlsx_workbook_bytes",
 ]
+
+# OWASP "CSV Injection": a spreadsheet program takes a cell that begins with = + - @ for a formula, and some
+# skip a leading tab or carriage return first. Such a cell is written with a single quote in front, which
+# spreadsheets read as "text follows". Leading quotes before the character are counted in, so that a value
+# that itself begins with ' and one of these (``'=x``) gets its own quote and reads back as it was.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+# The blank-level marker of the sheets (``--``, DESIGN.md §7) is left as it is, so that exports stay as
+# people read them. OWASP lists "-" because a cell such as ``-2+3+cmd|' /C calc'!A0`` is a formula; a cell of
+# minus signs alone has no operand and no function, so nothing can be computed or called from it.
+_DASHES_ONLY = re.compile(r"-+")
 
 
 @dataclass(frozen=True)
@@ -80,7 +102,16 @@ def _read_csv(data: bytes) -> Sheet:
     if header_line.count(delimiter) == 0:
         delimiter = ","
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
-    return _to_sheet(records)
+    return _to_sheet([[csv_cell_text(cell) for cell in record] for record in records])
+
+
+def csv_cell_text(cell: str) -> str:
+    """A CSV cell as it was before ``csv_cell`` neutralised it: one leading quote dropped when quotes and a
+    formula character follow (``'=1+1`` → ``=1+1``, ``''=x`` → ``'=x``); any other cell as it is
+    (``'Webinar'``)."""
+    if cell.startswith("'") and _FORMULA_START.match(cell, 1):
+        return cell[1:]
+    return cell
 
 
 def _xlsx_cell_text(value: object, number_format: str) -> str:
@@ -166,13 +197,48 @@ def write_sheet(path: str | Path, headers: list[str], rows: list[list[str]]) -> 
         )
 
 
-def csv_bytes(headers: list[str], rows: Iterable[Iterable[str]]) -> bytes:
-    """CSV as the command line writes it: UTF-8 with a BOM, so Excel shows Bangla."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    writer.writerows(rows)
+def csv_cell(value: object) -> object:
+    """A value as a CSV cell that no spreadsheet takes for a formula (OWASP "CSV Injection"): text that
+    begins with = + - @, tab or CR (after any quotes) gets a single quote in front; ``csv_cell_text`` takes it
+    off again when the sheet is imported. Numbers stay numbers: a spreadsheet reads ``-5`` as the number."""
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value)
+    if _FORMULA_START.match(text) and not _DASHES_ONLY.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_bytes(headers: Iterable[object], rows: Iterable[Iterable[object]]) -> bytes:
+    """CSV as the command line writes it: UTF-8 with a BOM, so Excel shows Bangla; every cell through
+    ``csv_cell``, so no cell is a formula."""
+    buffer, line = io.StringIO(newline=""), io.StringIO(newline="")
+    # The writer quotes a cell that holds a character of its line terminator; with "\n" alone a CR in a
+    # cell would go out bare and end the row there when read. So each row is written with "\r\n" (quoting
+    # CR and LF) and ends with "\n" as the other lines do.
+    writer = csv.writer(line, lineterminator="\r\n")
+    for row in [headers, *rows]:
+        line.seek(0)
+        line.truncate()
+        writer.writerow([csv_cell(value) for value in row])
+        buffer.write(line.getvalue().removesuffix("\r\n") + "\n")
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def xlsx_workbook_bytes(workbook: Workbook) -> bytes:
+    """The workbook as XLSX bytes with every text cell stored as text, never as a formula.
+
+    openpyxl stores any string that begins with "=" as a formula (OWASP "CSV Injection": a remark such as
+    ``=HYPERLINK(…)`` would run in the reader's Excel). A text cell needs no quote, unlike CSV: its type says
+    it is text, and the value reads back exactly. Numbers and dates keep their types."""
+    for worksheet in workbook.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def xlsx_bytes(headers: list[str], rows: list[list[str]], *, title: str = "plan") -> bytes:
@@ -189,11 +255,8 @@ def xlsx_bytes(headers: list[str], rows: list[list[str]], *, title: str = "plan"
         sheet.append(row)
     for column in sheet.columns:
         for cell in column:
-            # Every cell is text: Bangla digits, leading zeros and a leading '=' stay as typed (openpyxl
-            # would otherwise store "=…" as a formula).
-            cell.data_type = "s"
+            # Shown as text, too, so that Excel keeps Bangla digits and leading zeros as typed when a person
+            # edits the cell.
             cell.number_format = "@"
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_workbook_bytes(workbook)

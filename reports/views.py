@@ -7,8 +7,6 @@ are the workflow's own actions (``indicators:period_action``); the inbox only sh
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from indicators.models import OfficeKind, PeriodState
 from indicators.selectors import fiscal_year_start
+from indicators.sheets import csv_bytes
 from reports import selectors, summary
 from reports.bangla import fiscal_year_label
 
@@ -164,11 +163,8 @@ def summary_csv(request: HttpRequest) -> HttpResponse:
     _form, page = _summary(request)
     year = fiscal_year_label(page.filters.year, bangla=False) if page.filters else "none"
     quarter = f"-q{page.filters.quarter}" if page.filters and page.filters.quarter else ""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Written by the sheets' CSV writer, which keeps any cell from reading as a formula (OWASP "CSV Injection").
+    rows = [summary.csv_row(tier) for tier in [*page.tiers, *([page.total] if page.total else [])]]
+    response = HttpResponse(csv_bytes(summary.CSV_HEADERS, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="apa-summary-{year}{quarter}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(summary.CSV_HEADERS)
-    for tier in [*page.tiers, *([page.total] if page.total else [])]:
-        writer.writerow(summary.csv_row(tier))
     return response

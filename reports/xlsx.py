@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import io
-
 from indicators import scoring
 from indicators.models import ActionPlan
+from indicators.sheets import xlsx_workbook_bytes
 from reports.services import NOT_APPLICABLE_BN, assessment_table, report_title_bn
 
 
@@ -111,7 +110,5 @@ def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.print_title_rows = f"{header_rows - 1}:{header_rows}"
-
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # Remarks and evidence titles are what people typed: text, never a formula (OWASP "CSV Injection").
+    return xlsx_workbook_bytes(workbook)

@@ -3,6 +3,7 @@ progress sheets imported and exported through the same services as the command l
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from apa_tracker.errors import DomainError
 from evidence.models import Evidence
@@ -950,4 +951,80 @@ def test_progress_xlsx_export_then_import_changes_nothing(admin_browser, demo):
     before = plan_snapshot(demo)
     checked = check_progress_sheet(admin_browser, exported.content, "progress.xlsx", plan=demo)
     assert confirm(admin_browser, checked, "progress").status_code == 302
+    assert plan_snapshot(demo) == before
+
+
+# Texts a spreadsheet would take for formulas (OWASP "CSV Injection"), and one that already begins with a quote.
+FORMULA_LIKE_TEXTS = ["=1+1", "+abc", "-ভালো", "@SUM(A1)", "'=already quoted"]
+
+
+def _csv_cells(content: bytes) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")) for cell in row]
+
+
+def _opens_a_formula(cell: str) -> bool:
+    """True for a cell a spreadsheet would read as a formula; ``--`` (a blank level) has nothing to compute."""
+    return cell[:1] in {"=", "+", "-", "@", "\t", "\r"} and set(cell) != {"-"}
+
+
+def give_formula_like_remarks(plan: ActionPlan) -> None:
+    """Five recorded quarters and the not-applicable indicator's reason get texts that look like formulas."""
+    recorded = (
+        Progress.objects.filter(indicator__plan=plan).recorded().order_by("indicator__position", "quarter")
+    )
+    for progress, text in zip(recorded[: len(FORMULA_LIKE_TEXTS)], FORMULA_LIKE_TEXTS, strict=True):
+        Progress.objects.filter(pk=progress.pk).update(remark=text)
+    plan.indicators.filter(applicable=False).update(not_applicable_reason="=cmd|' /C calc'!A0")
+
+
+def test_progress_csv_export_quotes_formula_like_remarks_and_imports_them_back_unchanged(admin_browser, demo):
+    """The admin's CSV export writes remarks beginning with = + - @ after a single quote (OWASP), so no cell
+    opens a formula; importing that file takes the quote off again and changes nothing."""
+    give_formula_like_remarks(demo)
+    exported = export(admin_browser, "progress", demo, CSV)
+    cells = _csv_cells(exported.content)
+    assert {"'=1+1", "'+abc", "'-ভালো", "'@SUM(A1)", "''=already quoted", "'=cmd|' /C calc'!A0"} <= set(cells)
+    assert not [cell for cell in cells if _opens_a_formula(cell)]
+    before = plan_snapshot(demo)
+
+    checked = check_progress_sheet(admin_browser, exported.content, "progress.csv", plan=demo)
+    assert checked.context["result"].totals["update"] == 0
+    assert confirm(admin_browser, checked, "progress").status_code == 302
+    assert plan_snapshot(demo) == before
+
+
+def test_progress_xlsx_export_stores_formula_like_remarks_as_text_and_imports_them_back(admin_browser, demo):
+    """The admin's XLSX export holds those remarks as string cells with the text unchanged, never formulas."""
+    give_formula_like_remarks(demo)
+    exported = export(admin_browser, "progress", demo, XLSX)
+    cells = [cell for row in load_workbook(io.BytesIO(exported.content)).active.iter_rows() for cell in row]
+    remarks = {cell.value: cell.data_type for cell in cells if cell.column == 4}
+    assert {text: remarks.get(text) for text in FORMULA_LIKE_TEXTS} == dict.fromkeys(FORMULA_LIKE_TEXTS, "s")
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    before = plan_snapshot(demo)
+
+    checked = check_progress_sheet(admin_browser, exported.content, "progress.xlsx", plan=demo)
+    assert checked.context["result"].totals["update"] == 0
+    assert confirm(admin_browser, checked, "progress").status_code == 302
+    assert plan_snapshot(demo) == before
+
+
+def test_plan_csv_export_quotes_formula_like_titles_and_imports_them_back_unchanged(admin_browser, demo):
+    """Area, activity and indicator titles beginning with = + - @ go out after a quote, blank levels stay
+    ``--``, and the export imported over the plan leaves every row as it was."""
+    demo.areas.filter(code="2").update(title="-ভালো")
+    demo.activities.filter(code="1.1").update(title="+abc")
+    for indicator, text in zip(demo.indicators.order_by("position"), FORMULA_LIKE_TEXTS, strict=False):
+        Indicator.objects.filter(pk=indicator.pk).update(title=text)
+    exported = export(admin_browser, "indicator", demo, CSV)
+    cells = _csv_cells(exported.content)
+    assert {"'=1+1", "'+abc", "'-ভালো", "'@SUM(A1)", "''=already quoted", "--"} <= set(cells)
+    assert not [cell for cell in cells if _opens_a_formula(cell)]
+    before = plan_snapshot(demo)
+
+    checked = check_plan_sheet(
+        admin_browser, exported.content, "plan.csv", office="mofa", year="2022-23", replace=True
+    )
+    assert checked.context["result"].totals["skip"] == 12
+    assert confirm(admin_browser, checked, "indicator").status_code == 302
     assert plan_snapshot(demo) == before

@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from evidence.models import Evidence
 from evidence.services import evidence_attach
@@ -854,6 +854,56 @@ def test_xlsx_round_trip_keeps_a_title_starting_with_equals_sign(db, tmp_path):
     copy_office = OfficeFactory(code="copy")
     copy = plan_import(office=copy_office, fiscal_year=fiscal_year, sheet=read_sheet(path)).plan
     assert copy.indicators.get(code="1.1.1").title == "=১০০% সেবা অনলাইনে"
+
+
+def _plan_with_formula_like_titles() -> ActionPlan:
+    """The SMALL plan with titles a spreadsheet would take for formulas (OWASP "CSV Injection")."""
+    headers, rows = small(
+        {
+            0: {"indicator_title": "=1+1"},
+            1: {"indicator_title": "'=already quoted"},
+            2: {"area_title": "-ভালো", "activity_title": "+abc", "indicator_title": "@SUM(A1)"},
+        }
+    )
+    office, fiscal_year = new_office_and_year("origin")
+    # Built as the reader hands it over, so the titles arrive exactly as written here.
+    sheet = Sheet(headers=headers, rows=list(enumerate(rows, start=2)))
+    return plan_import(office=office, fiscal_year=fiscal_year, sheet=sheet).plan
+
+
+def test_export_plan_csv_quotes_formula_like_titles_and_imports_them_back(db, tmp_path):
+    """`export_plan` to CSV writes titles beginning with = + - @ after a single quote, so a spreadsheet shows
+    them as text; blank levels stay ``--``; `import_plan` takes the quote off and the copy equals the plan."""
+    plan = _plan_with_formula_like_titles()
+    out = tmp_path / "plan.csv"
+    call_command("export_plan", office="origin", year="2022-23", out=str(out), stdout=io.StringIO())
+    rows = {row[5]: row for row in csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig")))}
+    assert rows["[১.১.১]"][6] == "'=1+1"
+    assert rows["[১.১.২]"][6] == "''=already quoted"
+    assert rows["[১.১.২]"][14:17] == ["--", "--", "--"]
+    assert [rows["[২.১.১]"][column] for column in (1, 4, 6)] == ["'-ভালো", "'+abc", "'@SUM(A1)"]
+
+    OfficeFactory(code="copy")
+    call_command("import_plan", str(out), office="copy", year="2022-23", stdout=io.StringIO())
+    assert plan_structure(ActionPlan.objects.get(office__code="copy")) == plan_structure(plan)
+
+
+def test_export_plan_xlsx_stores_formula_like_titles_as_text(db, tmp_path):
+    """`export_plan` to XLSX holds those titles as string cells, unchanged, and they import back the same."""
+    plan = _plan_with_formula_like_titles()
+    out = tmp_path / "plan.xlsx"
+    call_command("export_plan", office="origin", year="2022-23", out=str(out), stdout=io.StringIO())
+    sheet = load_workbook(out).active
+    titles = [(cell.data_type, cell.value) for cell in sheet["G"][1:]]
+    assert titles == [("s", "=1+1"), ("s", "'=already quoted"), ("s", "@SUM(A1)")]
+    assert [(cell.data_type, cell.value) for cell in (sheet["B4"], sheet["E4"])] == [
+        ("s", "-ভালো"),
+        ("s", "+abc"),
+    ]
+
+    OfficeFactory(code="copy")
+    call_command("import_plan", str(out), office="copy", year="2022-23", stdout=io.StringIO())
+    assert plan_structure(ActionPlan.objects.get(office__code="copy")) == plan_structure(plan)
 
 
 def test_csv_round_trip_keeps_a_title_in_single_quotes(db, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import re
@@ -11,7 +12,15 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from apa_tracker.errors import DomainError
-from indicators.sheets import SheetUnreadable, read_sheet, read_sheet_bytes, write_sheet, xlsx_bytes
+from indicators.sheets import (
+    SheetUnreadable,
+    csv_bytes,
+    read_sheet,
+    read_sheet_bytes,
+    write_sheet,
+    xlsx_bytes,
+    xlsx_workbook_bytes,
+)
 
 HEADERS = ["সূচক নং", "ত্রৈমাসিক", "অর্জন", "মন্তব্য"]
 ROWS = [
@@ -268,6 +277,88 @@ def test_write_xlsx_keeps_text_starting_with_equals_sign_as_text(tmp_path):
     rows = [["=১+১", "= সমষ্টি", "x", "y"]]
     write_sheet(path, HEADERS, rows)
     assert [cells for _number, cells in read_sheet(path).rows] == rows
+
+
+# --- text stays text (OWASP "CSV Injection") --------------------------------------------------------
+
+# (the value, the CSV cell it is written as)
+FORMULA_LIKE = [
+    ("=1+1", "'=1+1"),
+    ("+abc", "'+abc"),
+    ("-ভালো", "'-ভালো"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"),
+    ("\rx", "'\rx"),
+    ('=HYPERLINK("http://evil.example","ক্লিক")', '\'=HYPERLINK("http://evil.example","ক্লিক")'),
+    # A value that begins with a quote before a formula character gets a quote of its own, so that the
+    # reader, which drops one quote, gives it back as it was.
+    ("'=already quoted", "''=already quoted"),
+    ("''+x", "'''+x"),
+    ("'--", "''--"),
+]
+# Values written as they are and read back unchanged.
+PLAIN = ["--", "-", "---", "'Webinar'", "'", "''", "ক=খ", " =x", "৮৫%", "[১.১.১]", ""]
+
+
+def _csv_cells(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+@pytest.mark.parametrize(("value", "written"), FORMULA_LIKE, ids=[repr(v) for v, _w in FORMULA_LIKE])
+def test_csv_cell_a_spreadsheet_would_take_for_a_formula_is_written_after_a_quote(value, written):
+    """A cell beginning with = + - @, tab or CR (after any quotes) is written with one ' in front."""
+    assert _csv_cells(csv_bytes(["মন্তব্য", "x"], [[value, "১"]]))[1] == [written, "১"]
+
+
+@pytest.mark.parametrize("value", PLAIN, ids=repr)
+def test_csv_cell_that_cannot_be_a_formula_is_written_as_it_is(value):
+    """Other cells, and the blank-level marker ``--`` (minus signs alone are no formula), are not touched."""
+    assert _csv_cells(csv_bytes(["মন্তব্য", "x"], [[value, "১"]]))[1] == [value, "১"]
+
+
+def test_csv_numbers_stay_numbers():
+    """Numbers (not text) are written as numbers, a negative one too: a spreadsheet reads them as numbers."""
+    assert _csv_cells(csv_bytes(["a", "b", "c"], [[-5, 12, None]]))[1] == ["-5", "12", ""]
+
+
+@pytest.mark.parametrize("value", [v for v, _w in FORMULA_LIKE] + PLAIN, ids=repr)
+def test_csv_formula_like_cells_read_back_as_they_were(tmp_path, value):
+    """write_sheet → read_sheet gives every cell back exactly: the reader drops the quote the writer added."""
+    path = tmp_path / "out.csv"
+    rows = [["[১.১.১]", "১", "৮০%", value]]
+    write_sheet(path, HEADERS, rows)
+    assert [cells for _number, cells in read_sheet(path).rows] == rows
+
+
+def test_csv_reader_drops_one_quote_only_before_a_formula_character():
+    """A hand-made sheet: ``'=x`` reads as ``=x``, ``''=x`` as ``'=x``; ``'Webinar'`` and ``'১২`` keep theirs."""
+    text = "a,b,c,d,e\n'=x,''=x,'Webinar','--,'১২\n"
+    sheet = read_sheet_bytes(text.encode(), name="p.csv")
+    assert sheet.rows == [(2, ["=x", "'=x", "'Webinar'", "--", "'১২"])]
+
+
+def test_xlsx_text_cells_starting_with_formula_characters_are_stored_as_text(tmp_path):
+    """Every written cell is a string cell (type "s"), never a formula, and holds the value unchanged."""
+    path = tmp_path / "out.xlsx"
+    values = [value for value, _written in FORMULA_LIKE if "\r" not in value]
+    write_sheet(path, ["মন্তব্য"], [[value] for value in values])
+    cells = [row[0] for row in load_workbook(path).active.iter_rows(min_row=2)]
+    assert [(cell.data_type, cell.value) for cell in cells] == [("s", value) for value in values]
+    assert [cells for _number, cells in read_sheet(path).rows] == [[value] for value in values]
+
+
+def test_xlsx_workbook_bytes_stores_strings_as_text_and_keeps_numbers():
+    """Any workbook saved through xlsx_workbook_bytes: "=…" strings are text, numbers stay numbers."""
+    workbook = Workbook()
+    workbook.active.append(["=1+1", 5, "-ভালো"])
+    workbook.active["D1"] = "@SUM(A1)"
+    sheet = load_workbook(io.BytesIO(xlsx_workbook_bytes(workbook))).active
+    assert [(cell.data_type, cell.value) for cell in sheet[1]] == [
+        ("s", "=1+1"),
+        ("n", 5),
+        ("s", "-ভালো"),
+        ("s", "@SUM(A1)"),
+    ]
 
 
 def test_write_sheet_unknown_extension_is_refused(tmp_path):

