@@ -1,4 +1,5 @@
-"""প্রমাণক in the admin: titles, quarters and order can be corrected; files are added and checked only through
+"""প্রমাণক in the admin: titles, quarters and order can be corrected, through ``evidence.services.evidence_update``
+(both quarters of a move open, history kept); files are added and checked only through
 ``evidence.services.evidence_attach`` (content, size, page count, SHA-256), never uploaded here."""
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Evidence
-from indicators.admin import CodeSearchMixin, IndicatorPlanFilter
+from evidence.services import evidence_update
+from indicators.admin import ADMIN_REASON, CodeSearchMixin, IndicatorPlanFilter, ThroughServices
 from indicators.models import EDITABLE_STATES
 from reports.bangla import format_code, to_bangla_digits
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(CodeSearchMixin, admin.ModelAdmin):
+class EvidenceAdmin(ThroughServices, CodeSearchMixin, admin.ModelAdmin):
     list_display = (
         "title",
         "indicator_code",
@@ -92,3 +94,18 @@ class EvidenceAdmin(CodeSearchMixin, admin.ModelAdmin):
             if periods.exists():
                 return False
         return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form, change: bool) -> None:
+        data = form.cleaned_data
+        stored = Evidence.objects.select_related("indicator__plan").get(pk=obj.pk)
+        self.through_service(
+            request,
+            lambda: evidence_update(
+                evidence=stored,
+                title=data["title"],
+                quarter=data.get("quarter"),
+                position=data["position"],
+                user=request.user,
+                reason=str(ADMIN_REASON),
+            ),
+        )

@@ -19,10 +19,14 @@ from indicators import permissions
 from indicators.models import ActionPlan, HistoryKind, Indicator
 from indicators.workflow import (
     PermissionDeniedError,
-    ensure_plan_open,
+    administers,
     ensure_quarter_editable,
     history_record,
+    text_within,
 )
+
+#: Undated evidence is printed only in the annual report, which Q4 carries: it changes with Q4's lock.
+UNDATED_QUARTER = 4
 
 
 def history_label(evidence: Evidence) -> str:
@@ -31,19 +35,22 @@ def history_label(evidence: Evidence) -> str:
 
 
 def _ensure_may_change(user: AbstractBaseUser | None, plan: ActionPlan) -> None:
-    # DESIGN.md §4: only officers and the CIO of the office change its evidence.
-    if user is None or not permissions.can_edit_progress(user, plan):
+    # DESIGN.md §4: only officers and the CIO of the office change its evidence (and administrators, through
+    # /admin/, its titles, quarters and order).
+    if user is None or not (
+        permissions.can_edit_progress(user, plan) or administers(user, "evidence.change_evidence")
+    ):
         raise PermissionDeniedError(
             "আপনি এই দপ্তরের প্রমাণক যোগ বা সরাতে পারেন না।", "You cannot add or remove this office's evidence."
         )
 
 
-def _ensure_open(plan: ActionPlan, quarter: int | None) -> None:
-    # Locked data stays locked (DESIGN.md §4): evidence of a submitted or approved quarter cannot change.
-    if quarter is not None:
+def _ensure_open(plan: ActionPlan, *quarters: int | None) -> None:
+    """Locked data stays locked (DESIGN.md §4): evidence of a submitted or approved quarter cannot change
+    (undated evidence goes with Q4, whose annual report prints it). Several quarters (a move) are locked in
+    quarter order, as every write path locks periods."""
+    for quarter in sorted({UNDATED_QUARTER if q is None else q for q in quarters}):
         ensure_quarter_editable(plan, quarter)
-    else:
-        ensure_plan_open(plan)
 
 
 @transaction.atomic
@@ -123,9 +130,7 @@ def upload_too_large() -> EvidenceRejected:
 def _upload_quarter(plan: ActionPlan, quarter: int | None) -> int:
     """The quarter an upload goes to (None: the first one still open), refused if it is not open."""
     if quarter is None:
-        quarter = first_open_quarter(plan)
-        if quarter is None:
-            ensure_plan_open(plan)  # raises: every period is submitted or approved
+        quarter = first_open_quarter(plan) or UNDATED_QUARTER  # none open: Q4's lock says why
     if quarter not in (1, 2, 3, 4):
         raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
     _ensure_open(plan, quarter)
@@ -192,3 +197,53 @@ def evidence_remove(*, evidence: Evidence, user: AbstractBaseUser, reason: str =
     # After the commit, not before: if the removal is rolled back, the row must still find its file. A file that
     # other rows still use stays (generate_load_data points all its evidence rows at one shared file).
     transaction.on_commit(lambda: Evidence.objects.filter(file=name).exists() or storage.delete(name))
+
+
+@transaction.atomic
+def evidence_update(
+    *,
+    evidence: Evidence,
+    title: str,
+    quarter: int | None,
+    position: int,
+    user: AbstractBaseUser,
+    reason: str = "",
+) -> Evidence:
+    """Correct an evidence file's title, quarter or place in the index (the admin's evidence form).
+
+    A move takes the evidence out of one quarter and into another: both must be open, locked in quarter
+    order. The file itself never changes (a new file is a new upload)."""
+    plan = evidence.indicator.plan
+    _ensure_may_change(user, plan)
+    title = text_within(clean_text(title), 500, what_bn="শিরোনাম", what_en="title")
+    if not title:
+        raise DomainError("প্রমাণকের শিরোনাম আবশ্যক।", "The evidence title is required.")
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
+    current = Evidence.objects.filter(pk=evidence.pk).first()
+    if current is None:
+        raise DomainError("প্রমাণকটি আগেই সরানো হয়েছে।", "The evidence was already removed.")
+    if (current.title, current.quarter, current.position) == (title, quarter, position):
+        return current
+    _ensure_open(plan, current.quarter, quarter)
+    current = Evidence.objects.select_for_update(of=("self",)).get(pk=evidence.pk)
+    before = _update_label(current)
+    current.title, current.quarter, current.position = title, quarter, position
+    current.full_clean()
+    current.save(update_fields=["title", "quarter", "position"])
+    history_record(
+        plan=plan,
+        kind=HistoryKind.EVIDENCE_CHANGED,
+        before=before,
+        after=_update_label(current),
+        user=user,
+        indicator=current.indicator,
+        quarter=quarter,
+        reason=" ".join(reason.split()),
+    )
+    return current
+
+
+def _update_label(evidence: Evidence) -> str:
+    quarter = f"Q{evidence.quarter}" if evidence.quarter else "—"
+    return f"{history_label(evidence)} {quarter} #{evidence.position}"

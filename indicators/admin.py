@@ -36,16 +36,15 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.results import RowResult
 
-from apa_tracker.errors import DomainError
+from apa_tracker.errors import DomainError, localized
 from evidence.uploadhandlers import UploadLimit, declared_too_large
-from indicators import parsing, scoring
+from indicators import parsing, structure, workflow
 from indicators.models import (
     EDITABLE_STATES,
     TARGET_LEVELS,
     ActionPlan,
     Activity,
     FiscalYear,
-    HistoryKind,
     Indicator,
     Office,
     OfficeMembership,
@@ -53,7 +52,6 @@ from indicators.models import (
     Progress,
     Unit,
 )
-from indicators.parsing import plain_number
 from indicators.resources import (
     SHEET_FORMATS,
     PlanSheetResource,
@@ -62,9 +60,7 @@ from indicators.resources import (
     SheetXLSX,
     progress_value_text,
 )
-from indicators.services import indicator_settings
 from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
-from indicators.workflow import history_progress_change, history_record, indicator_lock
 from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 
 logger = logging.getLogger(__name__)
@@ -128,6 +124,56 @@ def _code_display(obj: Any) -> str:
 def _changelist_url(model: type, **params: Any) -> str:
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return f"{url}?{urlencode(params)}" if params else url
+
+
+#: The reason the history gives for a change made in the admin.
+ADMIN_REASON = _("প্রশাসনের পাতায় পরিবর্তন")
+
+
+class _Refused(Exception):
+    """A service refused a write of an admin page; the whole request is undone."""
+
+
+class ThroughServices:
+    """Writes of an admin page go through the services (DESIGN.md §4 "One write path": the same locks,
+    versions, lock rules and history as the browser and the sheet import), never through ``Model.save``.
+
+    The forms check what they can beside their fields; a service may still refuse under its locks (someone
+    submitted a quarter, or saved a newer value, meanwhile). Then nothing of the request is kept — the
+    exception leaves the admin's transaction, which is rolled back — and the page comes back with the reason."""
+
+    def through_service(self, request: HttpRequest, call):
+        try:
+            return call()
+        except DomainError as error:
+            messages.error(request, error.user_message)
+            raise _Refused from error
+
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except _Refused:
+            return HttpResponseRedirect(request.get_full_path())
+
+    def get_actions(self, request: HttpRequest):
+        # Django's "delete selected" deletes rows with QuerySet.delete(): no service, no history.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+def _indicator_changes(indicator: Indicator, **overrides: Any) -> structure.IndicatorChanges:
+    """An indicator's changeable settings as they are, with ``overrides``."""
+    values = {
+        "title": indicator.title,
+        "position": indicator.position,
+        "calc_method": indicator.calc_method,
+        "scoring_method": indicator.scoring_method,
+        "direction": indicator.direction,
+        "targets": {level: indicator.target(level) for level in TARGET_LEVELS},
+    }
+    values.update(overrides)
+    return structure.IndicatorChanges(**values)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -238,13 +284,22 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
 
 def _check_applicability(form: forms.ModelForm, cleaned: dict[str, Any]) -> None:
-    """Not applicable needs a reason, and no achievements (as ``workflow.indicator_set_applicability``)."""
-    if cleaned.get("applicable") is not False:
+    """The checks of ``workflow.indicator_set_applicability`` that a form can say beside its field: a reason
+    (within its limit) when not applicable, and no achievements."""
+    applicable = cleaned.get("applicable")
+    if applicable is None:
         return
-    if not (cleaned.get("not_applicable_reason") or "").strip():
-        form.add_error("not_applicable_reason", _("সূচকটি প্রযোজ্য নয় হলে কারণ লিখুন।"))
-    # Under the indicator's lock, as the service looks (the admin's change view runs in one transaction).
-    if form.instance.pk and indicator_lock(form.instance.pk).progress.with_value().exists():
+    try:
+        cleaned["not_applicable_reason"] = workflow.applicability_check(
+            applicable=applicable, reason=cleaned.get("not_applicable_reason") or ""
+        )
+    except DomainError as error:
+        form.add_error("not_applicable_reason", error.user_message)
+    if (
+        applicable is False
+        and form.instance.pk
+        and Progress.objects.filter(indicator_id=form.instance.pk).with_value().exists()
+    ):
         form.add_error("applicable", _("এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।"))
 
 
@@ -267,38 +322,29 @@ class IndicatorWeightForm(forms.ModelForm):
 
 
 class IndicatorWeightsFormSet(BaseInlineFormSet):
-    """DESIGN.md §2: the indicator weights of an area sum to the area's marks."""
+    """DESIGN.md §2: the indicator weights of an area sum to the area's marks (``structure.weights_check``,
+    the check ``structure.plan_weights_update`` makes again under the plan's lock)."""
 
     def clean(self) -> None:
         super().clean()
         if any(self.errors):
             return
-        sums: dict[int, Decimal] = defaultdict(Decimal)
-        for form in self.forms:
-            cleaned = getattr(form, "cleaned_data", {})
-            weight = cleaned.get("weight", form.instance.weight)
-            sums[form.instance.activity.area_id] += weight
-        problems = []
-        for area in self.instance.areas.order_by("position"):
-            total = sums.get(area.pk, Decimal(0))
-            if total != area.marks:
-                problems.append(
-                    ValidationError(
-                        _(
-                            "ক্ষেত্র %(code)s (%(title)s): সূচকগুলোর মানের যোগফল %(total)s, কিন্তু ক্ষেত্রের মান "
-                            "%(marks)s; দুটি সমান হতে হবে।"
-                        ),
-                        code="weights_sum",
-                        params={
-                            "code": format_code(area.code),
-                            "title": area.title,
-                            "total": to_bangla_digits(plain_number(total)),
-                            "marks": to_bangla_digits(plain_number(area.marks)),
-                        },
-                    )
-                )
+        weights = {
+            form.instance.pk: form.cleaned_data.get("weight", form.instance.weight)
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) is not None and form.instance.pk
+        }
+        problems = structure.weights_check(self.instance, weights)
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError([localized(bn, en) for bn, en in problems])
+
+    def weights(self) -> dict[int, Decimal]:
+        """The weights of the forms that changed one."""
+        return {
+            form.instance.pk: form.cleaned_data["weight"]
+            for form in self.forms
+            if form.instance.pk and "weight" in form.changed_data
+        }
 
 
 class IndicatorWeightInline(admin.TabularInline):
@@ -369,7 +415,7 @@ PLAN_PAGE_HELP = _(
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(ThroughServices, admin.ModelAdmin):
     list_display = ("office", "fiscal_year", "indicator_link", "progress_link", "updated_at")
     list_select_related = ("office", "fiscal_year")
     list_filter = ("fiscal_year", "office__kind")
@@ -418,14 +464,59 @@ class ActionPlanAdmin(admin.ModelAdmin):
         return False
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        if formset.model is not Indicator:
-            super().save_formset(request, form, formset, change)
-            return
-        pks = [f.instance.pk for f in formset.forms if f.instance.pk and f.has_changed()]
-        before = {i.pk: i for i in Indicator.objects.filter(pk__in=pks)}
-        super().save_formset(request, form, formset, change)
-        for pk, old in before.items():
-            _history_for_indicator_change(request, old, Indicator.objects.get(pk=pk))
+        """The inlines' changes go through the services (DESIGN.md §4 "One write path"): area titles through
+        ``structure.area_update``, indicator titles through ``structure.indicator_update``, the weights
+        together through ``structure.plan_weights_update``, applicability through
+        ``workflow.indicator_set_applicability``."""
+        plan = form.instance
+        reason = str(ADMIN_REASON)
+        # What the admin's change message reports (formset.save() would set these).
+        formset.new_objects, formset.deleted_objects = [], []
+        formset.changed_objects = [
+            (f.instance, f.changed_data) for f in formset.forms if f.instance.pk and f.has_changed()
+        ]
+        for inline_form in formset.forms:
+            if not inline_form.instance.pk or not inline_form.has_changed():
+                continue
+            obj, data = inline_form.instance, inline_form.cleaned_data
+            if formset.model is PerformanceArea:
+                self.through_service(
+                    request,
+                    lambda obj=obj, data=data: structure.area_update(
+                        area=obj, title=data["title"], position=obj.position, user=request.user, reason=reason
+                    ),
+                )
+                continue
+            if "title" in inline_form.changed_data:
+                self.through_service(
+                    request,
+                    lambda obj=obj, data=data: structure.indicator_update(
+                        indicator=obj,
+                        changes=_indicator_changes(obj, title=data["title"]),
+                        user=request.user,
+                        reason=reason,
+                    ),
+                )
+            if {"applicable", "not_applicable_reason"} & set(inline_form.changed_data):
+                self.through_service(
+                    request,
+                    lambda obj=obj, data=data: workflow.indicator_set_applicability(
+                        indicator=obj,
+                        applicable=data["applicable"],
+                        reason=data.get("not_applicable_reason") or "",
+                        user=request.user,
+                    ),
+                )
+        if formset.model is Indicator and formset.weights():
+            self.through_service(
+                request,
+                lambda: structure.plan_weights_update(
+                    plan=plan, weights=formset.weights(), user=request.user, reason=reason
+                ),
+            )
+
+    def save_model(self, request: HttpRequest, obj: ActionPlan, form, change: bool) -> None:
+        """Nothing of the plan itself is edited here (office and year are read-only); its inlines are."""
 
     def get_deleted_objects(self, objs, request: HttpRequest):
         # Areas, activities and indicators cannot be deleted one by one (that would break an area's sum), but
@@ -448,15 +539,21 @@ class PerformanceAreaAdminForm(forms.ModelForm):
         widgets = {"title": _textarea()}
 
 
-class CreatedByImportOnly:
+class CreatedByImportOnly(ThroughServices):
     """Areas, activities and indicators come from a plan sheet and go with their plan: one by one they can
-    be corrected, not added or deleted (that would break an area's weight sum)."""
+    be corrected, not added or deleted (that would break an area's weight sum), and only while no quarter
+    is submitted (``structure``: the plan's structure decides every quarter's marks)."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and _plan_locked(obj.plan):
+            return False
+        return super().has_change_permission(request, obj)
 
 
 @admin.register(PerformanceArea)
@@ -468,6 +565,19 @@ class PerformanceAreaAdmin(CreatedByImportOnly, CodeSearchMixin, admin.ModelAdmi
     search_fields = ("code", "title", "plan__office__code", "plan__office__name_bn")
     fields = ("plan", "code", "title", "marks", "position")
     readonly_fields = ("plan", "code", "marks")
+
+    def save_model(self, request: HttpRequest, obj: PerformanceArea, form, change: bool) -> None:
+        data = form.cleaned_data
+        self.through_service(
+            request,
+            lambda: structure.area_update(
+                area=obj,
+                title=data["title"],
+                position=data["position"],
+                user=request.user,
+                reason=str(ADMIN_REASON),
+            ),
+        )
 
     @admin.display(description=_("ক্ষেত্র নং"), ordering="code")
     def code_display(self, obj: PerformanceArea) -> str:
@@ -482,6 +592,19 @@ class ActivityAdmin(CreatedByImportOnly, CodeSearchMixin, admin.ModelAdmin):
     search_fields = ("code", "title", "plan__office__code", "plan__office__name_bn")
     fields = ("plan", "area", "code", "title", "position")
     readonly_fields = ("plan", "area", "code")
+
+    def save_model(self, request: HttpRequest, obj: Activity, form, change: bool) -> None:
+        data = form.cleaned_data
+        self.through_service(
+            request,
+            lambda: structure.activity_update(
+                activity=obj,
+                title=data["title"],
+                position=data["position"],
+                user=request.user,
+                reason=str(ADMIN_REASON),
+            ),
+        )
 
     @admin.display(description=_("কার্যক্রম নং"), ordering="code")
     def code_display(self, obj: Activity) -> str:
@@ -847,34 +970,32 @@ class IndicatorAdminForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        self.target_warnings: list[str] = []
         indicator = self.instance
         _check_applicability(self, cleaned)
         methods = [cleaned.get(name) for name in ("calc_method", "scoring_method", "direction")]
         target_fields = {level: indicator_target_field(indicator, level) for level in TARGET_LEVELS}
         if None in methods or any(name in self.errors for name in target_fields.values()):
             return cleaned
-        targets = {level: cleaned.get(name) for level, name in target_fields.items()}
-        fiscal_year = indicator.plan.fiscal_year
-        # DESIGN.md §3.5, the same checks as the plan sheet's.
-        for problem in scoring.check_targets(
-            unit=indicator.unit,
-            calc_method=methods[0],
-            scoring_method=methods[1],
-            direction=methods[2],
-            targets=scoring.Targets(
-                t100=targets[100], t90=targets[90], t80=targets[80], t70=targets[70], t60=targets[60]
-            ),
-            fiscal_year_start=fiscal_year.starts_on,
-            fiscal_year_end=fiscal_year.ends_on,
-        ):
-            if not problem.is_error:
-                self.target_warnings.append(problem.message_bn)
-            elif problem.level is not None:
-                self.add_error(target_fields[problem.level], problem.message_bn)
-            else:
-                self.add_error(None, problem.message_bn)
+        # DESIGN.md §3.5, the same checks as the plan sheet's and the service's.
+        check = structure.indicator_changes_check(indicator, self.changes())
+        for level, messages_ in check.errors.items():
+            for bn, en in messages_:
+                self.add_error(target_fields[level] if level else None, localized(bn, en))
         return cleaned
+
+    def changes(self) -> structure.IndicatorChanges:
+        cleaned = self.cleaned_data
+        return _indicator_changes(
+            self.instance,
+            title=cleaned.get("title", self.instance.title),
+            position=cleaned.get("position", self.instance.position),
+            calc_method=cleaned.get("calc_method"),
+            scoring_method=cleaned.get("scoring_method"),
+            direction=cleaned.get("direction"),
+            targets={
+                level: cleaned.get(indicator_target_field(self.instance, level)) for level in TARGET_LEVELS
+            },
+        )
 
 
 def _plan_locked(plan: ActionPlan) -> bool:
@@ -938,21 +1059,31 @@ class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixi
     def title_short(self, obj: Indicator) -> str:
         return Truncator(obj.title).chars(80)
 
-    def has_change_permission(self, request: HttpRequest, obj: Indicator | None = None) -> bool:
-        # Locked data stays locked: once a period is submitted the plan's settings are read-only here too.
-        if obj is not None and _plan_locked(obj.plan):
-            return False
-        return super().has_change_permission(request, obj)
-
     def save_model(
         self, request: HttpRequest, obj: Indicator, form: IndicatorAdminForm, change: bool
     ) -> None:
-        before = Indicator.objects.get(pk=obj.pk) if change else None
-        super().save_model(request, obj, form, change)
-        if before is not None:
-            _history_for_indicator_change(request, before, obj)
-        for warning in getattr(form, "target_warnings", []):
-            messages.warning(request, f"সতর্কতা: {warning}")
+        reason = str(ADMIN_REASON)
+        data = form.cleaned_data
+        # The instance carries the form's values already; the services read the stored row themselves.
+        stored = Indicator.objects.select_related("plan__fiscal_year").get(pk=obj.pk)
+        check = self.through_service(
+            request,
+            lambda: structure.indicator_update(
+                indicator=stored, changes=form.changes(), user=request.user, reason=reason
+            ),
+        )
+        if {"applicable", "not_applicable_reason"} & set(form.changed_data):
+            self.through_service(
+                request,
+                lambda: workflow.indicator_set_applicability(
+                    indicator=stored,
+                    applicable=data["applicable"],
+                    reason=data.get("not_applicable_reason") or "",
+                    user=request.user,
+                ),
+            )
+        for bn, en in check.warnings if check is not None else ():
+            messages.warning(request, f"সতর্কতা: {localized(bn, en)}")
 
     # -- the plan sheet
 
@@ -970,30 +1101,6 @@ class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixi
         return {"office": plan.office, "fiscal_year": plan.fiscal_year.code, "replace": True}
 
 
-def _history_for_indicator_change(request: HttpRequest, before: Indicator, after: Indicator) -> None:
-    reason = _("প্রশাসনের পাতায় পরিবর্তন")
-    if indicator_settings(before) != indicator_settings(after):
-        history_record(
-            plan=after.plan,
-            kind=HistoryKind.TARGETS,
-            before=indicator_settings(before),
-            after=indicator_settings(after),
-            user=request.user,
-            indicator=after,
-            reason=str(reason),
-        )
-    if (before.applicable, before.not_applicable_reason) != (after.applicable, after.not_applicable_reason):
-        history_record(
-            plan=after.plan,
-            kind=HistoryKind.APPLICABILITY,
-            before=before.applicable,
-            after=after.applicable,
-            user=request.user,
-            indicator=after,
-            reason=after.not_applicable_reason or str(reason),
-        )
-
-
 def _plan_from_query(request: HttpRequest) -> ActionPlan | None:
     value = request.GET.get("plan", "")
     if not value.isdigit():
@@ -1002,34 +1109,51 @@ def _plan_from_query(request: HttpRequest) -> ActionPlan | None:
 
 
 class ProgressAdminForm(forms.ModelForm):
+    # The version the form was loaded with: the service refuses a save over a newer value (DESIGN.md §4),
+    # as in the browser's in-place editor.
+    loaded_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     class Meta:
         model = Progress
         fields = "__all__"  # noqa: DJ007 — the admin chooses the fields it shows
         widgets = {"remark": _textarea(3, 80)}
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.version
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        indicator = cleaned.get("indicator")
+        indicator = cleaned.get("indicator") or getattr(self.instance, "indicator", None)
+        quarter = cleaned.get("quarter") or self.instance.quarter
         number, date = cleaned.get("value_number"), cleaned.get("value_date")
-        if number is not None and number < 0:
-            self.add_error("value_number", _("অর্জন ঋণাত্মক হতে পারে না।"))
-        if indicator is None:
+        if indicator is None or quarter is None:
             return cleaned
-        if not indicator.applicable and (number is not None or date is not None):
-            self.add_error(None, _("সূচকটি প্রযোজ্য নয় হিসেবে চিহ্নিত; এর অর্জন লেখা যাবে না।"))
-        quarter = cleaned.get("quarter")
-        if quarter in (1, 2, 3, 4) and _quarter_locked(indicator, quarter):
-            self.add_error("quarter", _("এই ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে; এর তথ্য বদলানো যাবে না।"))
         # The value goes in the column of the indicator's unit (the database allows only one of them).
         if indicator.unit == Unit.DATE and number is not None:
             self.add_error("value_number", _("এই সূচকের একক তারিখ: অর্জন তারিখের ঘরে লিখুন।"))
+            return cleaned
         if indicator.unit != Unit.DATE and date is not None:
             self.add_error("value_date", _("এই সূচকের একক তারিখ নয়: অর্জন সংখ্যা/% ঘরে লিখুন।"))
+            return cleaned
+        if quarter in (1, 2, 3, 4) and _quarter_locked(indicator, quarter):
+            self.add_error("quarter", _("এই ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে; এর তথ্য বদলানো যাবে না।"))
+        # The service's own checks (value type and size, applicability, the remark's length).
+        try:
+            cleaned["remark"] = workflow.progress_check(
+                indicator=indicator,
+                quarter=quarter,
+                value=date if date is not None else number,
+                remark=cleaned.get("remark") or "",
+            )
+        except DomainError as error:
+            self.add_error(None, error.user_message)
         return cleaned
 
 
 @admin.register(Progress)
-class ProgressAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
+class ProgressAdmin(ThroughServices, CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
     form = ProgressAdminForm
     list_display = (
         "indicator_code",
@@ -1088,42 +1212,38 @@ class ProgressAdmin(CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
     def remark_short(self, obj: Progress) -> str:
         return Truncator(obj.remark).chars(60)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Progress | None = None) -> tuple[str, ...]:
+        # A row is one indicator's one quarter: correcting it never moves it to another.
+        return (*self.readonly_fields, "indicator", "quarter") if obj is not None else self.readonly_fields
+
     def has_change_permission(self, request: HttpRequest, obj: Progress | None = None) -> bool:
         if obj is not None and _quarter_locked(obj.indicator, obj.quarter):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Progress | None = None) -> bool:
-        if obj is not None and _quarter_locked(obj.indicator, obj.quarter):
-            return False
-        return super().has_delete_permission(request, obj)
+        # A quarter is cleared, not deleted: empty value and remark, saved through the service, which keeps
+        # the row so its version counts on (DESIGN.md §4) and records the clearing in the history.
+        return False
 
     def save_model(self, request: HttpRequest, obj: Progress, form: forms.ModelForm, change: bool) -> None:
-        before = Progress.objects.filter(pk=obj.pk).first() if change else None
-        obj.recorded_by = request.user  # who wrote the value, as the progress services record it
-        obj.version += 1
-        super().save_model(request, obj, form, change)
-        history_progress_change(
-            indicator=obj.indicator,
-            quarter=obj.quarter,
-            before=(before.value, before.remark) if before else (None, ""),
-            after=(obj.value, obj.remark),
-            user=request.user,
-            reason=str(_("প্রশাসনের পাতায় পরিবর্তন")),
+        data = form.cleaned_data
+        indicator = obj.indicator if change else data["indicator"]
+        indicator = Indicator.objects.select_related("plan").get(pk=indicator.pk)
+        saved = self.through_service(
+            request,
+            lambda: workflow.progress_record(
+                indicator=indicator,
+                quarter=obj.quarter,
+                value=obj.value,
+                remark=data.get("remark") or "",
+                user=request.user,
+                expected_version=data.get("loaded_version") if change else None,
+                reason=str(ADMIN_REASON),
+            ),
         )
-
-    def delete_model(self, request: HttpRequest, obj: Progress) -> None:
-        history_record(
-            plan=obj.indicator.plan,
-            kind=HistoryKind.VALUE,
-            before=obj.value,
-            after=None,
-            user=request.user,
-            indicator=obj.indicator,
-            quarter=obj.quarter,
-            reason=str(_("প্রশাসনের পাতায় মুছে ফেলা")),
-        )
-        super().delete_model(request, obj)
+        if saved is not None and saved.progress is not None:
+            obj.pk = saved.progress.pk  # the admin's log and redirect name the row the service wrote
 
     def import_target(self, cleaned_data: dict[str, Any]) -> dict[str, Any]:
         return {"plan": cleaned_data["plan"]}

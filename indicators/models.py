@@ -481,7 +481,10 @@ class ReportingPeriod(models.Model):
     deadline = models.DateField(_("শেষ তারিখ"))
     # Incremented by every transition: two people acting on the same period cannot both succeed.
     version = models.PositiveIntegerField(_("সংস্করণ"), default=0)
-    # The marks as approved (DESIGN.md §4): the truth for an approved period, computed once at approval.
+    # The marks of the standing approval (DESIGN.md §4), None while no approval stands. Each approval keeps
+    # its own snapshot (Approval.score_snapshot); the period holds a copy of the standing one because the
+    # inbox and the national summary read tens of thousands of them through the covering index below.
+    # Written only by workflow.period_transition; verify_reports checks it against the standing approval.
     score_snapshot = models.JSONField(_("অনুমোদনের সময়ের নম্বর"), null=True, blank=True)
     # The snapshot's percent as a number, kept by the database itself (a stored generated column, so it cannot
     # drift from the snapshot): the national summary and the inbox chart add up tens of thousands of them,
@@ -548,6 +551,64 @@ class PeriodTransition(models.Model):
         return f"{self.period}: {self.from_state} → {self.to_state}"
 
 
+class ApprovalQuerySet(models.QuerySet):
+    def standing(self) -> ApprovalQuerySet:
+        """Approvals not superseded by a return: at most one per period (a database constraint)."""
+        return self.filter(superseded_at__isnull=True)
+
+
+class Approval(models.Model):
+    """One approval of a period by the CIO: a version of the approved record (DESIGN.md §4).
+
+    A return followed by a new approval makes a new version; the earlier one stays, marked superseded, with
+    its own stored PDFs (``reports.ApprovedReport``) and its own marks. ``score_snapshot`` is the marks as
+    approved; ``source_sha256`` the digest of everything the approval stands on (``indicators.approval``),
+    so that a later check can tell whether the data still says what was approved.
+    """
+
+    period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("প্রতিবেদনকাল"), on_delete=models.PROTECT, related_name="approvals"
+    )
+    number = models.PositiveIntegerField(_("সংস্করণ"))
+    # None only for an approval carried over from before versions whose approver was not recorded.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("অনুমোদনকারী"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("অনুমোদনের সময়"), auto_now_add=True)
+    score_snapshot = models.JSONField(_("অনুমোদনের সময়ের নম্বর"))
+    # "" for approvals made before versions were kept (their source was not recorded).
+    source_sha256 = models.CharField(_("উৎস-তথ্যের SHA-256"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("প্রেরণের সময়"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("বাতিলের সময়"), null=True, blank=True)
+
+    objects = ApprovalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("অনুমোদন (সংস্করণ)")
+        verbose_name_plural = _("অনুমোদনসমূহ (সংস্করণ)")
+        ordering = ["period", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["period", "number"], name="one_approval_number_per_period"),
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(superseded_at__isnull=True),
+                name="one_standing_approval_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} v{self.number}"
+
+    @property
+    def is_standing(self) -> bool:
+        return self.superseded_at is None
+
+
 class AppendOnlyError(Exception):
     pass
 
@@ -572,6 +633,8 @@ class HistoryKind(models.TextChoices):
     STATE = "state", _("অবস্থা")
     IMPORT = "import", _("আমদানি")
     REPORT_TEXT = "report_text", _("প্রতিবেদনের লেখা")
+    PLAN = "plan", _("কর্মপরিকল্পনার কাঠামো")
+    EVIDENCE_CHANGED = "evidence_changed", _("প্রমাণক সংশোধন")
 
 
 class HistoryEntry(models.Model):

@@ -31,6 +31,7 @@ __all__ = [
     "HEADER_ALIASES",
     "REQUIRED_FIELDS",
     "CellError",
+    "check_fits",
     "clean_text",
     "is_blank",
     "map_headers",
@@ -767,3 +768,21 @@ def _fiscal_text(raw: str | None) -> str:
 def plain_number(number: Decimal) -> str:
     """``30.00`` → ``30``, ``82.50`` → ``82.5``: a number as people write it, never in exponent notation."""
     return format(number.normalize(), "f")
+
+
+def check_fits(value: Decimal, *, max_digits: int, decimal_places: int) -> Decimal:
+    """Refuse a number its database column cannot hold (``max_digits`` in all, ``decimal_places`` after the
+    point), in the words of a cell error, instead of letting the database fail on save."""
+    limit = Decimal(10) ** (max_digits - decimal_places)
+    if abs(value) >= limit:
+        raise CellError(
+            f"সংখ্যাটি অনেক বড়: {to_bangla_digits(plain_number(limit))}-এর কম হতে হবে।",
+            f"The number is too large: it must be below {plain_number(limit)}.",
+        )
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > decimal_places:
+        raise CellError(
+            f"দশমিকের পরে সর্বোচ্চ {to_bangla_digits(decimal_places)}টি অঙ্ক লেখা যায়।",
+            f"At most {decimal_places} digits after the decimal point.",
+        )
+    return value

@@ -18,6 +18,7 @@ from indicators.models import (
     VISIBLE_TO_REVIEWER_STATES,
     ActionPlan,
     Activity,
+    Approval,
     Indicator,
     Office,
     PerformanceArea,
@@ -284,6 +285,10 @@ class PeriodView:
     transitions: list[PeriodTransition]
     days_left: int
     late: bool
+    # The period's approvals (versions) this user may see, oldest first, with their stored copies.
+    approvals: list[Approval] = dataclasses.field(default_factory=list)
+    # The earlier quarters that must move first before this one can be submitted (DESIGN.md §4).
+    waits_for: list[int] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -331,7 +336,7 @@ def visible_quarters(plan: ActionPlan, user, *, periods: list[ReportingPeriod] |
 def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> PlanPage:
     """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
     from indicators.explain import score_reason_bn
-    from indicators.workflow import allowed_actions, periods_ensure
+    from indicators.workflow import STATE_RANK, allowed_actions, earliest_rank, periods_ensure
 
     today = today or timezone.localdate()
     is_member = permissions.is_member(user, plan)
@@ -345,7 +350,7 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
 
     indicators = plan_indicators(plan)
     evidence_counts = dict(
-        Evidence.objects.filter(indicator__plan=plan)
+        _visible_evidence(Evidence.objects.filter(indicator__plan=plan), visible)
         .values("indicator_id")
         .annotate(n=Count("id"))
         .values_list("indicator_id", "n")
@@ -392,13 +397,27 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
             )
         )
 
+    approvals: dict[int, list[Approval]] = {p.pk: [] for p in periods}
+    shown_approvals = Approval.objects.filter(period__plan=plan).prefetch_related("reports")
+    if not is_member:  # a reviewer sees the versions that were sent to them
+        shown_approvals = shown_approvals.filter(sent_at__isnull=False)
+    for approval in shown_approvals.order_by("period_id", "number"):
+        approvals[approval.period_id].append(approval)
     period_views = [
         PeriodView(
             period=p,
-            actions=allowed_actions(user, p),
+            actions=allowed_actions(user, p, earlier_rank=earliest_rank(periods, p.quarter)),
             transitions=transitions[p.pk],
             days_left=(p.deadline - today).days,
             late=_is_late(p, transitions[p.pk], today),
+            approvals=approvals[p.pk],
+            waits_for=[
+                q.quarter
+                for q in periods
+                if q.quarter < p.quarter
+                and p.is_editable
+                and STATE_RANK[q.state] < STATE_RANK[PeriodState.SUBMITTED]
+            ],
         )
         for p in periods
         if p.quarter in visible  # every quarter for members
@@ -422,14 +441,19 @@ def _is_late(period: ReportingPeriod, transitions: list[PeriodTransition], today
     return today > period.deadline
 
 
-def indicator_evidence(indicator: Indicator, *, visible_quarters: list[int]) -> list[Evidence]:
-    """The indicator's evidence the user may see: a reviewer sees only evidence of quarters that were sent
-    (and undated evidence once the annual report, Q4, was sent)."""
-    evidence = indicator.evidence.select_related("uploaded_by").order_by("position", "uploaded_at")
+def _visible_evidence(evidence, visible_quarters: list[int]):
+    """Of ``evidence``, what a user who sees ``visible_quarters`` may see: a reviewer only evidence of quarters
+    that were sent (and undated evidence once the annual report, Q4, was sent)."""
     if set(visible_quarters) != {1, 2, 3, 4}:
         undated = Q(quarter__isnull=True) if 4 in visible_quarters else Q(pk__in=[])
         evidence = evidence.filter(Q(quarter__in=visible_quarters) | undated)
-    return list(evidence)
+    return evidence
+
+
+def indicator_evidence(indicator: Indicator, *, visible_quarters: list[int]) -> list[Evidence]:
+    """The indicator's evidence the user may see (``_visible_evidence``)."""
+    evidence = indicator.evidence.select_related("uploaded_by").order_by("position", "uploaded_at")
+    return list(_visible_evidence(evidence, visible_quarters))
 
 
 @dataclass

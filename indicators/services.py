@@ -33,11 +33,15 @@ from indicators.models import (
 from indicators.parsing import plain_number
 from indicators.sheets import Sheet
 from indicators.workflow import (
+    REASON_MAX_CHARS,
+    REMARK_MAX_CHARS,
     history_progress_change,
     history_record,
     history_text,
     periods_ensure,
+    periods_lock,
     quarter_locked_message,
+    text_within,
 )
 from reports.bangla import format_code, to_bangla_digits
 
@@ -121,24 +125,16 @@ class _Problems:
             raise ImportFailed(sorted(self.items, key=lambda p: p.row or 0))
 
 
-def _too_large(value: Decimal, field: models.DecimalField) -> bool:
-    return abs(value) >= Decimal(10) ** (field.max_digits - field.decimal_places)
-
-
 def _check_fits(
     problems: _Problems, row: int, column: str, raw: str, value: object, field: models.Field
 ) -> bool:
     """Refuse, as a listed problem, a value the database column cannot hold (instead of failing on save)."""
-    if isinstance(field, models.DecimalField) and isinstance(value, Decimal) and _too_large(value, field):
-        limit = Decimal(10) ** (field.max_digits - field.decimal_places)
-        problems.add(
-            row,
-            column,
-            raw,
-            f"সংখ্যাটি অনেক বড়: {to_bangla_digits(plain_number(limit))}-এর কম হতে হবে।",
-            f"The number is too large: it must be below {plain_number(limit)}.",
-        )
-        return False
+    if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+        try:
+            parsing.check_fits(value, max_digits=field.max_digits, decimal_places=field.decimal_places)
+        except parsing.CellError as error:
+            problems.add(row, column, raw, error.message_bn, error.message_en)
+            return False
     if isinstance(field, models.CharField) and isinstance(value, str) and len(value) > field.max_length:
         problems.add(
             row,
@@ -772,7 +768,8 @@ def _plan_check_replace(plan: ActionPlan, parsed: ParsedPlan) -> int:
     """Refuse a replacement that would lose evidence or make kept progress meaningless."""
     if plan.pk is None:
         return 0
-    locked = plan.periods.exclude(state__in=EDITABLE_STATES).order_by("quarter").first()
+    # Locked in quarter order until the import commits, so no quarter is submitted in between.
+    locked = next((p for p in periods_lock(plan) if p.state not in EDITABLE_STATES), None)
     if locked is not None:
         # Targets decide the marks of submitted and approved periods: they are locked with them.
         bn, en = quarter_locked_message(locked.quarter, locked.state)
@@ -876,6 +873,13 @@ def progress_import(
                 continue
         remark = cells.get("remark", "")
         raw_quarter, raw_value = cells.get("quarter", ""), cells.get("value", "")
+        # The same limits as the browser's (a not-applicable row's remark is the reason).
+        limit = REASON_MAX_CHARS if applicable is False else REMARK_MAX_CHARS
+        try:
+            remark = text_within(remark, limit, what_bn="মন্তব্য", what_en="remark")
+        except DomainError as error:
+            problems.add(number, "remark", remark[:40] + "…", error.message_bn, error.message_en)
+            continue
 
         if applicable is False:
             if not remark:
@@ -976,15 +980,22 @@ def progress_import(
         if states[quarter] not in EDITABLE_STATES:
             bn, en = quarter_locked_message(quarter, states[quarter])
             problems.add(number, "quarter", to_bangla_digits(quarter), bn, en)
-    if applicability and not any(state in EDITABLE_STATES for state in states.values()):
-        for number, _applicable, _reason in applicability.values():
-            problems.add(
-                number,
-                "applicability",
-                "",
-                "সব প্রতিবেদনকাল দাখিল বা অনুমোদিত; প্রযোজ্যতা এখন বদলানো যাবে না।",
-                "Every period is submitted or approved; applicability cannot change now.",
-            )
+    # Applicability decides the marks of every quarter: it changes only while none is submitted or beyond.
+    locked_quarters = [q for q, state in sorted(states.items()) if state not in EDITABLE_STATES]
+    if locked_quarters:
+        for code, (number, is_applicable, reason) in applicability.items():
+            indicator = indicators[code]
+            if (indicator.applicable, indicator.not_applicable_reason) != (is_applicable, reason):
+                quarters = ", ".join(map(str, locked_quarters))
+                problems.add(
+                    number,
+                    "applicability",
+                    "",
+                    f"{to_bangla_digits(quarters)} ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে; প্রযোজ্যতা এখন বদলানো "
+                    "যাবে না (আগে সেই ত্রৈমাসিকগুলো ফেরত পাঠাতে হবে)।",
+                    f"Quarter(s) {quarters} are submitted or approved; applicability cannot change now "
+                    "(return those quarters first).",
+                )
     problems.raise_if_any()
 
     existing = {

@@ -1,12 +1,25 @@
-"""Writes of the browser workflow (DESIGN.md §4): progress entry, applicability, period transitions.
+"""Writes of the workflow (DESIGN.md §4): progress entry, applicability, period transitions, and the locks
+every other write path takes (plan structure, evidence, the sheet import, the admin, the commands).
 
 Every write here checks permission and the period's state on the server, records history, and refuses a
 change based on an outdated version (two people never silently overwrite each other).
+
+The approved record never disagrees with the data (DESIGN.md §4):
+- quarters go forward in order: an action that moves quarter N forward needs every earlier quarter at least
+  as far (submit after 1..N-1 are submitted, approve after they are approved, send after they are sent,
+  accept after they are accepted); returning quarter K also returns every later quarter not yet draft;
+- a quarter's progress and evidence change only while it is draft or returned (with the in-order rule,
+  every later quarter is then open too);
+- applicability and the plan's structure change only while no quarter is submitted or beyond.
+
+Lock order, everywhere: the plan's row (plan structure only), its periods in quarter order, its indicators,
+the progress rows.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -18,6 +31,7 @@ from apa_tracker.errors import DomainError
 from indicators import permissions, scoring
 from indicators.models import (
     EDITABLE_STATES,
+    VISIBLE_TO_REVIEWER_STATES,
     ActionPlan,
     HistoryEntry,
     HistoryKind,
@@ -28,8 +42,8 @@ from indicators.models import (
     ReportingPeriod,
     default_deadline,
 )
-from indicators.parsing import plain_number
-from reports.bangla import to_bangla_digits
+from indicators.parsing import CellError, check_fits, plain_number
+from reports.bangla import QUARTER_ORDINALS_BN, to_bangla_digits
 
 
 class PermissionDeniedError(DomainError):
@@ -42,6 +56,44 @@ class LockedError(DomainError):
 
 class ConflictError(DomainError):
     """Someone else changed the same thing since this user loaded it."""
+
+
+#: Longest remark, reason and comment accepted (the browser forms say the same).
+REMARK_MAX_CHARS = 4000
+REASON_MAX_CHARS = 1000
+COMMENT_MAX_CHARS = 2000
+
+#: How far forward a state is: quarters go forward in order (DESIGN.md §4).
+STATE_RANK = {
+    PeriodState.DRAFT: 0,
+    PeriodState.RETURNED: 0,
+    PeriodState.SUBMITTED: 1,
+    PeriodState.APPROVED: 2,
+    PeriodState.SENT: 3,
+    PeriodState.ACCEPTED: 4,
+}
+
+
+# Control characters other than line breaks and tabs: invisible, meaningless in a remark, and refused by the
+# XLSX format (a remark holding one could never be exported).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_within(text: str, limit: int, *, what_bn: str, what_en: str) -> str:
+    """``text`` stripped, line breaks as ``\\n`` and control characters removed; a DomainError when it is
+    longer than ``limit`` characters."""
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    if len(text) > limit:
+        raise DomainError(
+            f"{what_bn} অনেক লম্বা: সর্বোচ্চ {to_bangla_digits(format(limit, ','))} অক্ষর।",
+            f"The {what_en} is too long: at most {limit} characters.",
+        )
+    return text
+
+
+def administers(user: AbstractBaseUser | None, permission: str) -> bool:
+    """An administrator acting through /admin/ with the model permission for the change."""
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission))
 
 
 def history_text(value: object) -> str:
@@ -152,19 +204,35 @@ def ensure_quarter_editable(plan: ActionPlan, quarter: int) -> ReportingPeriod:
     return period
 
 
-def ensure_plan_open(plan: ActionPlan) -> None:
-    """Plan-wide data (applicability, undated evidence) may change while any period is still open.
-
-    The open periods stay locked until the caller's transaction ends, so the last of them cannot be submitted
-    between this check and the commit of the change (locked in quarter order: two callers never deadlock).
-    """
+def periods_lock(plan: ActionPlan) -> list[ReportingPeriod]:
+    """The plan's four periods, their rows locked in quarter order until the transaction ends."""
     periods_ensure(plan)
-    open_periods = plan.periods.select_for_update().filter(state__in=EDITABLE_STATES).order_by("quarter")
-    if not list(open_periods.values_list("pk", flat=True)):
+    return list(
+        ReportingPeriod.objects.select_for_update(of=("self",))
+        .select_related("plan__office", "plan__fiscal_year")
+        .filter(plan=plan)
+        .order_by("quarter")
+    )
+
+
+def _quarters_bn(quarters: list[int]) -> str:
+    return ", ".join(QUARTER_ORDINALS_BN[q - 1] for q in quarters)
+
+
+def ensure_plan_unlocked(plan: ActionPlan, *, what_bn: str, what_en: str) -> list[ReportingPeriod]:
+    """Applicability and the plan's structure decide the marks of every quarter: they change only while no
+    quarter is submitted, approved, sent or accepted (DESIGN.md §4). The periods stay locked until the
+    caller's transaction ends, so none can be submitted between this check and the change."""
+    periods = periods_lock(plan)
+    locked = [p.quarter for p in periods if p.state not in EDITABLE_STATES]
+    if locked:
         raise LockedError(
-            "এই কর্মপরিকল্পনার সব প্রতিবেদনকাল দাখিল বা অনুমোদিত; এখন কিছু বদলানো যাবে না।",
-            "Every period of this plan is submitted or approved; nothing can be changed now.",
+            f"{what_bn} এখন বদলানো যাবে না: {_quarters_bn(locked)} ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে, আর এর "
+            "অনুমোদিত নম্বর এর ওপর নির্ভর করে। বদলাতে হলে আগে সেই ত্রৈমাসিকগুলো ফেরত পাঠাতে হবে।",
+            f"The {what_en} cannot change now: quarter(s) {', '.join(map(str, locked))} are submitted or "
+            "approved and their marks depend on it. Return those quarters first.",
         )
+    return periods
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -177,6 +245,19 @@ class ProgressSaved:
     changed: bool
 
 
+def progress_check(
+    *, indicator: Indicator, quarter: int, value: Decimal | datetime.date | None, remark: str
+) -> str:
+    """What a quarter's value and remark must be, wherever they come from (the browser, the admin's form);
+    returns the remark as it will be stored. Raises DomainError with the reason otherwise."""
+    if quarter not in (1, 2, 3, 4):
+        raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
+    if not indicator.applicable and value is not None:
+        raise _not_applicable_error()
+    _check_value_type(indicator, value)
+    return text_within(remark, REMARK_MAX_CHARS, what_bn="মন্তব্য", what_en="remark")
+
+
 @transaction.atomic
 def progress_record(
     *,
@@ -186,22 +267,21 @@ def progress_record(
     remark: str,
     user: AbstractBaseUser,
     expected_version: int | None,
+    reason: str = "",
 ) -> ProgressSaved:
-    """Save one quarter's value and remark from the browser.
+    """Save one quarter's value and remark (the browser's in-place editor, the admin's progress form).
 
     ``expected_version`` is the version the user's form was loaded with (None: there was no value yet);
     if the stored row has moved on, nothing is saved and ConflictError says so.
     """
     plan = indicator.plan
-    if not permissions.can_edit_progress(user, plan):
+    if not (permissions.can_edit_progress(user, plan) or administers(user, "indicators.change_progress")):
         raise PermissionDeniedError(
             "আপনি এই দপ্তরের অগ্রগতি লিখতে পারেন না।", "You cannot edit this office's progress."
         )
-    if quarter not in (1, 2, 3, 4):
-        raise DomainError("ত্রৈমাসিক ১ থেকে ৪ হতে হবে।", "The quarter must be 1 to 4.")
+    remark = progress_check(indicator=indicator, quarter=quarter, value=value, remark=remark)
     if not indicator.applicable:
         raise _not_applicable_error()
-    _check_value_type(indicator, value)
     ensure_quarter_editable(plan, quarter)
     # Applicability again, under a lock on the indicator's row: marking it not applicable takes the same lock
     # before it looks for values, so a value can never land on a not-applicable indicator between the two.
@@ -227,7 +307,6 @@ def progress_record(
         )
     before_value = current.value if current else None
     before_remark = current.remark if current else ""
-    remark = remark.strip()
     if before_value == value and before_remark == remark:
         return ProgressSaved(progress=current, changed=False)
 
@@ -254,6 +333,7 @@ def progress_record(
         before=(before_value, before_remark),
         after=(value, remark),
         user=user,
+        reason=reason,
     )
     return ProgressSaved(progress=saved, changed=True)
 
@@ -274,8 +354,14 @@ def _check_value_type(indicator: Indicator, value: Decimal | datetime.date | Non
             "এই সূচকের অর্জন তারিখ হিসেবে লিখুন।" if is_date_unit else "এই সূচকের অর্জন সংখ্যায় লিখুন।",
             "Enter a date for this indicator." if is_date_unit else "Enter a number for this indicator.",
         )
-    if isinstance(value, Decimal) and value < 0:
-        raise DomainError("অর্জন ঋণাত্মক হতে পারে না।", "The achievement cannot be negative.")
+    if isinstance(value, Decimal):
+        if value < 0:
+            raise DomainError("অর্জন ঋণাত্মক হতে পারে না।", "The achievement cannot be negative.")
+        column = Progress._meta.get_field("value_number")
+        try:
+            check_fits(value, max_digits=column.max_digits, decimal_places=column.decimal_places)
+        except CellError as error:
+            raise DomainError(error.message_bn, error.message_en) from error
 
 
 def indicator_lock(pk: int) -> Indicator:
@@ -286,38 +372,51 @@ def indicator_lock(pk: int) -> Indicator:
     return Indicator.objects.select_for_update(no_key=True).get(pk=pk)
 
 
-@transaction.atomic
-def indicator_set_applicability(
-    *, indicator: Indicator, applicable: bool, reason: str, user: AbstractBaseUser
-) -> Indicator:
-    """Mark an indicator (not) applicable; not applicable needs a reason and clears nothing else."""
-    plan = indicator.plan
-    if not permissions.can_edit_progress(user, plan):
-        raise PermissionDeniedError(
-            "আপনি এই দপ্তরের তথ্য বদলাতে পারেন না।", "You cannot change this office's data."
-        )
-    ensure_plan_open(plan)
-    reason = reason.strip()
+def applicability_check(*, applicable: bool, reason: str) -> str:
+    """The reason as it will be stored: required (and within its limit) when not applicable, else empty."""
+    reason = text_within(reason, REASON_MAX_CHARS, what_bn="কারণ", what_en="reason")
     if not applicable and not reason:
         raise DomainError(
             "প্রযোজ্য নয় কেন, তার কারণ লিখুন।", "Give the reason why the indicator is not applicable."
         )
+    return "" if applicable else reason
+
+
+@transaction.atomic
+def indicator_set_applicability(
+    *, indicator: Indicator, applicable: bool, reason: str, user: AbstractBaseUser | None
+) -> Indicator:
+    """Mark an indicator (not) applicable; not applicable needs a reason and clears nothing else.
+
+    Applicability decides the marks of every quarter, so it changes only while no quarter is submitted or
+    beyond (DESIGN.md §4). ``user`` None: the command line."""
+    plan = indicator.plan
+    if user is not None and not (
+        permissions.can_edit_progress(user, plan) or administers(user, "indicators.change_indicator")
+    ):
+        raise PermissionDeniedError(
+            "আপনি এই দপ্তরের তথ্য বদলাতে পারেন না।", "You cannot change this office's data."
+        )
+    reason = applicability_check(applicable=applicable, reason=reason)
+    if Indicator.objects.filter(
+        pk=indicator.pk, applicable=applicable, not_applicable_reason=reason
+    ).exists():  # nothing to change, whatever the periods' states
+        return indicator
+    ensure_plan_unlocked(plan, what_bn="প্রযোজ্যতা", what_en="applicability")
     indicator = indicator_lock(indicator.pk)
     if not applicable and indicator.progress.with_value().exists():
         raise DomainError(
             "এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।",
             "This indicator has achievements; clear them before marking it not applicable.",
         )
-    before = (indicator.applicable, indicator.not_applicable_reason)
+    before = indicator.applicable
     indicator.applicable = applicable
-    indicator.not_applicable_reason = "" if applicable else reason
-    if before == (indicator.applicable, indicator.not_applicable_reason):
-        return indicator
+    indicator.not_applicable_reason = reason
     indicator.save(update_fields=["applicable", "not_applicable_reason"])
     history_record(
         plan=plan,
         kind=HistoryKind.APPLICABILITY,
-        before=before[0],
+        before=before,
         after=applicable,
         user=user,
         indicator=indicator,
@@ -348,12 +447,22 @@ TRANSITIONS = {
 }
 
 
-def allowed_actions(user: AbstractBaseUser, period: ReportingPeriod) -> list[str]:
-    """The transitions this user may make on this period now."""
+def earliest_rank(periods: list[ReportingPeriod], quarter: int) -> int:
+    """How far forward the least advanced quarter before ``quarter`` is (4 when there is none)."""
+    return min((STATE_RANK[p.state] for p in periods if p.quarter < quarter), default=4)
+
+
+def allowed_actions(
+    user: AbstractBaseUser, period: ReportingPeriod, *, earlier_rank: int | None = None
+) -> list[str]:
+    """The transitions this user may make on this period now. With ``earlier_rank`` (``earliest_rank`` of
+    the quarters before it), actions the quarter order forbids are left out too."""
     plan = period.plan
     actions = []
     for name, transition in TRANSITIONS.items():
         if period.state not in transition.from_states:
+            continue
+        if earlier_rank is not None and not _order_allows(transition, earlier_rank):
             continue
         if name == "submit" and permissions.can_edit_progress(user, plan):
             actions.append(name)
@@ -364,21 +473,42 @@ def allowed_actions(user: AbstractBaseUser, period: ReportingPeriod) -> list[str
     return actions
 
 
+def _order_allows(transition: Transition, earlier_rank: int) -> bool:
+    """Quarters go forward in order: moving a quarter forward needs every earlier one at least as far."""
+    target = STATE_RANK[transition.to_state]
+    return target == 0 or earlier_rank >= target
+
+
+def _may_see(user: AbstractBaseUser, period: ReportingPeriod) -> bool:
+    """Members see every period of their office; the parent office's reviewers only sent or accepted ones."""
+    plan = period.plan
+    return permissions.is_member(user, plan) or (
+        permissions.is_reviewer_of(user, plan) and period.state in VISIBLE_TO_REVIEWER_STATES
+    )
+
+
 @transaction.atomic
 def period_transition(
     *, period: ReportingPeriod, action: str, user: AbstractBaseUser, comment: str = "", expected_version: int
 ) -> ReportingPeriod:
-    """Move a period to its next state; who, when and the comment go on the timeline and into history."""
+    """Move a period to its next state; who, when and the comment go on the timeline and into history.
+
+    Approving records a new version (``reports.approvals``); a return supersedes the standing version and
+    returns every later quarter that is submitted or beyond (their approvals stand on this quarter's data)."""
+    from reports import approvals  # the approved record is made of reports (layering: issue 12)
+
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise DomainError("অজানা কাজ।", f"Unknown action '{action}'.")
-    # The period's row only (of=self): a lock over the join would also hold the plan, office and fiscal
-    # year rows, so every transition of that year, in every office, would wait for this one to commit.
-    period = (
-        ReportingPeriod.objects.select_for_update(of=("self",))
-        .select_related("plan__office", "plan__fiscal_year")
-        .get(pk=period.pk)
-    )
+    # Every period of the plan, locked in quarter order: the order rule reads the earlier ones, a return
+    # changes the later ones, and every other write path locks them in the same order. The periods' rows
+    # only (of=self): a lock over the join would hold the plan, office and fiscal year rows too, so every
+    # transition of that year, in every office, would wait for this one to commit.
+    periods = periods_lock(period.plan)
+    period = next(p for p in periods if p.pk == period.pk)
+    # Someone who may not see the period learns nothing of it, not even its state or version.
+    if not _may_see(user, period):
+        raise PermissionDeniedError("আপনার এই কাজটি করার অনুমতি নেই।", "You are not allowed to do this.")
     if period.version != expected_version:
         raise ConflictError(
             "এই প্রতিবেদনকালের অবস্থা ইতিমধ্যে বদলে গেছে; পাতাটি নতুন করে দেখুন।",
@@ -391,42 +521,55 @@ def period_transition(
                 f"The period is {period.state}; '{action}' is not possible now.",
             )
         raise PermissionDeniedError("আপনার এই কাজটি করার অনুমতি নেই।", "You are not allowed to do this.")
-    comment = comment.strip()
+    if not _order_allows(transition, earliest_rank(periods, period.quarter)):
+        behind = [
+            p.quarter
+            for p in periods
+            if p.quarter < period.quarter and STATE_RANK[p.state] < STATE_RANK[transition.to_state]
+        ]
+        target = PeriodState(transition.to_state)
+        raise DomainError(
+            f"ত্রৈমাসিকগুলো ক্রমানুসারে এগোয়: আগে {_quarters_bn(behind)} ত্রৈমাসিককে '{target.label}' পর্যন্ত নিতে হবে।",
+            f"Quarters go forward in order: quarter(s) {', '.join(map(str, behind))} must be {target.value} first.",
+        )
+    comment = text_within(comment, COMMENT_MAX_CHARS, what_bn="মন্তব্য", what_en="comment")
     if transition.comment_required and not comment:
         raise DomainError("ফেরত পাঠানোর কারণ মন্তব্যে লিখুন।", "Write in the comment why it is returned.")
+    returning = transition.to_state == PeriodState.RETURNED
 
-    before = period.state
-    period.state = transition.to_state
-    period.version += 1
+    _move(period, transition.to_state, user=user, comment=comment)
     if action == "approve":
-        period.score_snapshot = score_snapshot(period)
-    period.save(update_fields=["state", "version", "score_snapshot"])
+        approvals.approval_record(period, user)
+    elif action == "send":
+        approvals.approval_mark_sent(period)
+    elif returning:
+        approvals.approval_supersede(period)
+        cascade = f"{QUARTER_ORDINALS_BN[period.quarter - 1]} ত্রৈমাসিক ফেরতের সঙ্গে / returned with quarter {period.quarter}"
+        for later in periods:
+            if later.quarter > period.quarter and STATE_RANK[later.state] > 0:
+                _move(later, PeriodState.RETURNED, user=user, comment=f"{cascade}: {comment}")
+                approvals.approval_supersede(later)
+    return period
+
+
+def _move(period: ReportingPeriod, to_state: str, *, user: AbstractBaseUser, comment: str) -> None:
+    """One period's step: the state, a new version, the timeline and the history."""
+    before = period.state
+    period.state = to_state
+    period.version += 1
+    period.save(update_fields=["state", "version"])
     PeriodTransition.objects.create(
-        period=period, from_state=before, to_state=period.state, user=user, comment=comment
+        period=period, from_state=before, to_state=to_state, user=user, comment=comment
     )
     history_record(
         plan=period.plan,
         kind=HistoryKind.STATE,
         before=before,
-        after=period.state,
+        after=to_state,
         user=user,
         quarter=period.quarter,
         reason=comment,
     )
-    if action == "approve":
-        # DESIGN.md §4: the PDF produced at approval is kept with its SHA-256 and never rendered again.
-        from reports.jobs import approval_reports_start
-
-        approval_reports_start(period, user)
-    return period
-
-
-def score_snapshot(period: ReportingPeriod) -> dict:
-    """The marks at approval, kept as the truth for the approved period (same shape as `score --json`)."""
-    from indicators.selectors import plan_score, plan_score_json
-
-    result = plan_score(period.plan, up_to_quarter=period.quarter)
-    return plan_score_json(period.plan, result)
 
 
 ACTION_DONE = {

@@ -131,10 +131,8 @@ def _quarters_locked(plan) -> dict[int, bool]:
 
 
 def _evidence_locked(quarters: dict[int, bool], quarter: int | None) -> bool:
-    if quarter is not None:
-        return quarters.get(quarter, False)
-    # Undated evidence is plan-wide: it stays open while any period is (workflow.ensure_plan_open).
-    return bool(quarters) and all(quarters.values())
+    # Undated evidence is printed in the annual report only: it is locked with Q4 (evidence.services).
+    return quarters.get(4 if quarter is None else quarter, False)
 
 
 def stored_files_verify(
@@ -146,17 +144,19 @@ def stored_files_verify(
     """Read back every approved report and every evidence file (optionally of one office and/or fiscal year)
     and compare each with the SHA-256 recorded when it was stored. ``digests`` (file name → digest) are files
     the caller has just read itself (a restore): they are not read again."""
-    reports = ApprovedReport.objects.select_related("period__plan__office", "period__plan__fiscal_year")
+    reports = ApprovedReport.objects.select_related(
+        "approval__period__plan__office", "approval__period__plan__fiscal_year"
+    )
     evidence = Evidence.objects.select_related(
         "indicator__plan__office", "indicator__plan__fiscal_year"
     ).prefetch_related("indicator__plan__periods")  # one query per chunk of the iterator
     if office_code is not None:
         office = office_get(code=office_code)  # an unknown code is an error, not "0 files, all fine"
-        reports = reports.filter(period__plan__office=office)
+        reports = reports.filter(approval__period__plan__office=office)
         evidence = evidence.filter(indicator__plan__office=office)
     if year_code is not None:
         start_year = fiscal_year_start(year_code)
-        reports = reports.filter(period__plan__fiscal_year__start_year=start_year)
+        reports = reports.filter(approval__period__plan__fiscal_year__start_year=start_year)
         evidence = evidence.filter(indicator__plan__fiscal_year__start_year=start_year)
 
     result = VerifyResult()
@@ -164,14 +164,15 @@ def stored_files_verify(
     # set's one sample PDF): each file is read once per run, and each row still compared.
     digests = {} if digests is None else dict(digests)
     reports = reports.order_by(
-        "period__plan__office__code",
-        "-period__plan__fiscal_year__start_year",
-        "period__quarter",
+        "approval__period__plan__office__code",
+        "-approval__period__plan__fiscal_year__start_year",
+        "approval__period__quarter",
+        "approval__number",
         "kind",
         "pk",
     )
     for report in reports.iterator(chunk_size=500):
-        plan = report.period.plan
+        plan = report.approval.period.plan
         result.reports_checked += 1
         if report.file.name not in digests:
             digests[report.file.name] = file_sha256(report.file.storage, report.file.name)
@@ -182,7 +183,7 @@ def stored_files_verify(
             id=report.pk,
             office=plan.office.code,
             year=plan.fiscal_year.code,
-            quarter=report.period.quarter,
+            quarter=report.approval.period.quarter,
             kind=report.kind,
             title="",
             indicator="",

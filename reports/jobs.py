@@ -13,8 +13,11 @@ rendered once. A job still "running" REPORT_JOB_STALE_MINUTES after it was claim
 worker or web process was killed mid-render): `jobs_fail_stale` marks it failed, and queues an approval copy
 that has no ApprovedReport yet once more (a second stale failure of the same report is left to a person).
 
-At approval the period's reports are rendered once (draft mark off) and kept as ApprovedReport with their
-SHA-256; they are never rendered again.
+At approval the period's reports are rendered once (draft mark off) for that approval (a version,
+``reports.approvals``) and kept as its ApprovedReport with their SHA-256; they are never rendered again. A job
+carries the approval it renders for: if the approval was superseded before the job ran, or the data it stands
+on no longer has the digest recorded at approval, the job fails instead of keeping a copy that would not be
+the approved record.
 """
 
 from __future__ import annotations
@@ -30,22 +33,13 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from apa_tracker.errors import DomainError
-from indicators.models import ActionPlan, ReportingPeriod
+from indicators.models import ActionPlan, Approval
 from reports import services
+from reports.approval_source import source_digest
 from reports.bangla import to_bangla_digits
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
-from reports.services import FINAL_STATES, cover_letter_for, memo_serial_take
 
 logger = logging.getLogger(__name__)
-
-# Which reports an approval keeps, by quarter (DESIGN.md §4, §6): every quarter its quarterly report;
-# Q2 also the half-yearly self-assessment; Q4 also the annual report and its cover letter.
-APPROVAL_KINDS = {
-    1: [ReportKind.QUARTERLY],
-    2: [ReportKind.QUARTERLY, ReportKind.HALF_YEARLY],
-    3: [ReportKind.QUARTERLY],
-    4: [ReportKind.QUARTERLY, ReportKind.ANNUAL, ReportKind.COVER_LETTER],
-}
 
 # The stable report addresses of DESIGN.md §9: /plans/<office>/<year>/reports/<name>.pdf
 REPORT_NAMES = {
@@ -73,8 +67,17 @@ def _mode() -> str:
     return getattr(settings, "REPORT_JOBS_MODE", "thread")
 
 
-def job_create(*, plan: ActionPlan, kind: str, quarter: int, user=None, start: bool = True) -> ReportJob:
-    job = ReportJob.objects.create(plan=plan, kind=kind, quarter=quarter, created_by=user)
+def job_create(
+    *,
+    plan: ActionPlan,
+    kind: str,
+    quarter: int,
+    user=None,
+    approval: Approval | None = None,
+    start: bool = True,
+) -> ReportJob:
+    """A rendering of a report: a draft, or with ``approval`` the approved copy of that version."""
+    job = ReportJob.objects.create(plan=plan, kind=kind, quarter=quarter, created_by=user, approval=approval)
     if start:
         job_start(job)
     return job
@@ -116,7 +119,7 @@ def job_claim(job_id: int) -> bool:
 
 
 def job_run(job_id: int) -> ReportJob | None:
-    """Render one job's report and keep the file; an approval job also keeps it as the ApprovedReport.
+    """Render one job's report and keep the file; an approval job also keeps it as its approval's copy.
 
     Returns None, and renders nothing, when the job was not queued any more (claimed by someone else,
     already done or failed). A failed rendering marks the job failed with the reason and returns it.
@@ -124,21 +127,28 @@ def job_run(job_id: int) -> ReportJob | None:
     if not job_claim(job_id):
         logger.info("report job %s not claimed: it is no longer queued", job_id)
         return None
-    job = ReportJob.objects.select_related("plan__office", "plan__fiscal_year").get(pk=job_id)
-    period = ReportingPeriod.objects.get(plan=job.plan, quarter=job.quarter)
-    approval = period.state in FINAL_STATES
+    job = ReportJob.objects.select_related("plan__office", "plan__fiscal_year", "approval__period__plan").get(
+        pk=job_id
+    )
 
     def on_progress(percent: int, step: str) -> None:
         _update(job, progress=max(1, min(99, percent)), step=step[:255])
 
     try:
+        if job.approval is not None:
+            _approval_still_stands(job.approval)  # early: no rendering for a version already superseded
         rendered = services.render_report(
-            job.plan, job.kind, job.quarter, draft=not approval, on_progress=on_progress
+            job.plan, job.kind, job.quarter, draft=job.approval is None, on_progress=on_progress
         )
         job.file.save(report_filename(job.plan, job.kind, job.quarter), ContentFile(rendered.pdf), save=False)
-        if approval:
-            # Before the job says "done": a finished approval job means its copy is kept.
-            approved_report_keep(period, job.kind, rendered.pdf, rendered.pages)
+        if job.approval is not None:
+            # Before the job says "done": a finished approval job means its copy is kept. Checked again under
+            # the approval's row lock, which a return takes too: if the version was returned while it was
+            # rendering, the data may have changed under the rendering, and the copy is not kept.
+            with transaction.atomic():
+                approval = Approval.objects.select_for_update(of=("self",)).get(pk=job.approval.pk)
+                _approval_still_stands(approval)
+                approved_report_keep(approval, job.kind, rendered.pdf, rendered.pages)
     except Exception as exc:
         # The job records why (a broken evidence file, the storage unreachable …); the job page shows it.
         logger.exception("report job %s failed", job_id)
@@ -148,6 +158,22 @@ def job_run(job_id: int) -> ReportJob | None:
     job.status, job.progress, job.step, job.finished_at = JobStatus.DONE, 100, "সম্পন্ন", timezone.now()
     job.save(update_fields=["file", "sha256", "pages", "status", "progress", "step", "finished_at"])
     return job
+
+
+def _approval_still_stands(approval: Approval) -> None:
+    """An approval's copy is kept only while the approval stands and its data is what was approved."""
+    approval.refresh_from_db(fields=["superseded_at"])
+    if approval.superseded_at is not None:
+        raise DomainError(
+            "অনুমোদনটি কপি তৈরির আগেই ফেরত পাঠানো হয়েছে; এই সংস্করণের কপি তৈরি হবে না।",
+            "The approval was returned before its copy was made; no copy is made for this version.",
+        )
+    period = approval.period
+    if approval.source_sha256 and source_digest(period.plan, period.quarter) != approval.source_sha256:
+        raise DomainError(
+            "অনুমোদনের পর তথ্য বদলেছে; অনুমোদিত কপি তৈরি করা হয়নি। প্রতিবেদনকালটি ফেরত পাঠিয়ে আবার অনুমোদন করুন।",
+            "The data changed after the approval; no approved copy was made. Return and approve again.",
+        )
 
 
 def _update(job: ReportJob, **fields) -> None:
@@ -199,12 +225,13 @@ def jobs_fail_stale(*, now=None) -> list[ReportJob]:
 
 
 def _retry_approval_copy(job: ReportJob, error: str) -> None:
-    period = ReportingPeriod.objects.filter(plan=job.plan, quarter=job.quarter).first()
-    if period is None or period.state not in FINAL_STATES:
+    approval = job.approval
+    if approval is None:
         return  # a draft: the user starts another one
-    same_report = ReportJob.objects.filter(plan=job.plan, kind=job.kind, quarter=job.quarter)
-    if ApprovedReport.objects.filter(period=period, kind=job.kind).exists():
+    approval.refresh_from_db(fields=["superseded_at"])
+    if approval.superseded_at is not None or approval.reports.filter(kind=job.kind).exists():
         return
+    same_report = ReportJob.objects.filter(approval=approval, kind=job.kind)
     if same_report.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
         return  # another rendering of it is on its way
     if same_report.filter(status=JobStatus.FAILED, error=error).count() > 1:
@@ -212,39 +239,28 @@ def _retry_approval_copy(job: ReportJob, error: str) -> None:
             "approval copy %s Q%s of %s went stale twice: not queued again", job.kind, job.quarter, job.plan
         )
         return
-    retry = job_create(plan=job.plan, kind=job.kind, quarter=job.quarter, user=job.created_by)
+    retry = job_create(
+        plan=job.plan, kind=job.kind, quarter=job.quarter, user=job.created_by, approval=approval
+    )
     logger.warning("approval copy of stale job %s queued again as job %s", job.pk, retry.pk)
 
 
-def approved_report_keep(period: ReportingPeriod, kind: str, pdf: bytes, pages: int) -> ApprovedReport:
-    """Keep the approved copy once; a second call for the same period and kind keeps the first."""
-    existing = ApprovedReport.objects.filter(period=period, kind=kind).first()
+def approved_report_keep(approval: Approval, kind: str, pdf: bytes, pages: int) -> ApprovedReport:
+    """Keep an approval's copy once; a second call for the same approval and kind keeps the first."""
+    existing = ApprovedReport.objects.filter(approval=approval, kind=kind).first()
     if existing is not None:
         return existing
+    period = approval.period
     report = ApprovedReport(
-        period=period, kind=kind, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=pages
+        approval=approval, kind=kind, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf), pages=pages
     )
     report.file.save(report_filename(period.plan, kind, period.quarter), ContentFile(pdf), save=False)
     try:
         with transaction.atomic():  # a savepoint: the caller's transaction survives losing the race
             report.save()
     except IntegrityError:
-        # Two renderings of one approved report finished together (say two workers, or a draft job for an
-        # approved period): the first one kept stays the copy; this file was never referenced.
+        # Two renderings of one approved report finished together (say two workers): the first one kept
+        # stays the copy; this file was never referenced.
         report.file.storage.delete(report.file.name)
-        return ApprovedReport.objects.get(period=period, kind=kind)
+        return ApprovedReport.objects.get(approval=approval, kind=kind)
     return report
-
-
-def approval_reports_start(period: ReportingPeriod, user) -> list[ReportJob]:
-    """At approval: take the memo serial, date the letter, and render the period's reports once."""
-
-    letter = cover_letter_for(period)
-    memo_serial_take(letter)
-    if letter.letter_date is None:
-        letter.letter_date = timezone.localdate()
-        letter.save(update_fields=["letter_date", "updated_at"])
-    return [
-        job_create(plan=period.plan, kind=kind, quarter=period.quarter, user=user)
-        for kind in APPROVAL_KINDS[period.quarter]
-    ]

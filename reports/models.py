@@ -3,7 +3,8 @@
 - CoverLetter (প্রেরণপত্র): one per reporting period, filled with defaults from the office and plan, editable by
   the team until the period is approved; the memo number's serial is taken at approval.
 - Introduction (ভূমিকা) and Initiative (উদ্যোগ): per plan, shown in the annual report.
-- ApprovedReport: the PDF rendered once at approval, with its SHA-256; downloads return exactly these bytes.
+- ApprovedReport: the PDF rendered once for an approval (a version), with its SHA-256; downloads return exactly
+  these bytes.
 - ReportJob: a rendering in progress or done (drafts and approval copies), polled by the browser.
 """
 
@@ -122,13 +123,16 @@ class Initiative(models.Model):
 
 
 class ApprovedReport(models.Model):
-    """A report as approved: rendered once at approval and never again; downloads return these bytes."""
+    """A report as approved: rendered once for its approval and never again; downloads return these bytes.
 
-    period = models.ForeignKey(
-        "indicators.ReportingPeriod",
-        verbose_name=_("প্রতিবেদনকাল"),
+    Each approval (a version, ``indicators.Approval``) has its own copies; a later approval of the same period
+    adds new ones and the earlier stay, superseded with their approval (DESIGN.md §4)."""
+
+    approval = models.ForeignKey(
+        "indicators.Approval",
+        verbose_name=_("অনুমোদন (সংস্করণ)"),
         on_delete=models.PROTECT,
-        related_name="approved_reports",
+        related_name="reports",
     )
     kind = models.CharField(_("ধরন"), max_length=16, choices=ReportKind.choices)
     file = models.FileField(_("ফাইল"), upload_to="reports/approved/%Y/", max_length=255)
@@ -141,11 +145,11 @@ class ApprovedReport(models.Model):
         verbose_name = _("অনুমোদিত প্রতিবেদন")
         verbose_name_plural = _("অনুমোদিত প্রতিবেদনসমূহ")
         constraints = [
-            models.UniqueConstraint(fields=["period", "kind"], name="one_approved_report_per_period_kind"),
+            models.UniqueConstraint(fields=["approval", "kind"], name="one_report_per_approval_kind"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.period} {self.kind}"
+        return f"{self.approval} {self.kind}"
 
 
 class JobStatus(models.TextChoices):
@@ -166,6 +170,15 @@ class ReportJob(models.Model):
     )
     kind = models.CharField(_("ধরন"), max_length=16, choices=ReportKind.choices)
     quarter = models.PositiveSmallIntegerField(_("ত্রৈমাসিক"))
+    # The approval whose copy this job makes (None for a draft).
+    approval = models.ForeignKey(
+        "indicators.Approval",
+        verbose_name=_("অনুমোদন (সংস্করণ)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jobs",
+    )
     status = models.CharField(_("অবস্থা"), max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("অগ্রগতি (%)"), default=0)
     step = models.CharField(_("ধাপ"), max_length=255, blank=True)

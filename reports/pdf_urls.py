@@ -10,6 +10,12 @@ urlpatterns = [
     path(
         "plans/<slug:office>/<str:year>/reports/<str:name>/draft/", pdf_views.report_job_start, name="draft"
     ),
+    # Every approval is a version (DESIGN.md §4): earlier ones stay downloadable, marked superseded.
+    path(
+        "plans/<slug:office>/<str:year>/reports/<str:name>/versions/<int:number>.pdf",
+        pdf_views.report_version_pdf,
+        name="version",
+    ),
     path(
         "plans/<slug:office>/<str:year>/reports/<str:name>-table.xlsx",
         pdf_views.assessment_table_xlsx,

@@ -1,8 +1,13 @@
 """Report PDFs and render jobs in the browser (DESIGN.md §6, §9).
 
-/plans/<office>/<year>/reports/<name>.pdf — an approved period's report returns the bytes stored at
-approval (same SHA-256 every time); a period not yet approved is rendered on the fly with the draft mark,
-for members of the office only. Reviewers see a child office's reports only from "sent" on.
+/plans/<office>/<year>/reports/<name>.pdf — an approved period's report returns the bytes stored for its
+standing approval, the latest version (same SHA-256 every time); a period not yet approved (or returned) is
+rendered on the fly with the draft mark, for members of the office only. Reviewers see a child office's
+reports only from "sent" on.
+
+/plans/<office>/<year>/reports/<name>/versions/<N>.pdf — the copy of approval N, also after it was
+superseded by a return and a new approval (never overwritten or deleted): for members of the office, and for
+the parent office's reviewers if that version was sent to them.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import permissions
-from indicators.models import VISIBLE_TO_REVIEWER_STATES, ActionPlan, ReportingPeriod
+from indicators.models import VISIBLE_TO_REVIEWER_STATES, ActionPlan, Approval, ReportingPeriod
 from indicators.views import plan_or_404
 from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
@@ -60,10 +65,14 @@ def report_pdf(request: HttpRequest, office: str, year: str, name: str) -> HttpR
     kind, quarter = _report_or_404(name)
     period = _visible_period_or_404(request, plan, quarter)
     filename = jobs.report_filename(plan, kind, quarter)
-    approved = ApprovedReport.objects.filter(period=period, kind=kind).first()
-    if approved is not None:
-        return _pdf_response(_stored(approved.file), filename=filename, sha256=approved.sha256, draft=False)
     if period.state in FINAL_STATES:
+        approved = ApprovedReport.objects.filter(
+            approval__period=period, approval__superseded_at__isnull=True, kind=kind
+        ).first()
+        if approved is not None:
+            return _pdf_response(
+                _stored(approved.file), filename=filename, sha256=approved.sha256, draft=False
+            )
         # Approved, but its one rendering has not finished yet: say so rather than render a second copy.
         response = render(
             request, "reports/report_pending.html", {"plan": plan, "period": period, "name": name}, status=503
@@ -73,6 +82,30 @@ def report_pdf(request: HttpRequest, office: str, year: str, name: str) -> HttpR
     rendered = render_report(plan, kind, quarter, draft=True)
     return _pdf_response(
         io.BytesIO(rendered.pdf), filename=f"draft-{filename}", sha256=rendered.sha256, draft=True
+    )
+
+
+@login_required
+def report_version_pdf(request: HttpRequest, office: str, year: str, name: str, number: int) -> HttpResponse:
+    """The stored copy of one approval (version ``number``) of the period, standing or superseded."""
+    plan = plan_or_404(request, office, year)
+    kind, quarter = _report_or_404(name)
+    approval = (
+        Approval.objects.filter(period__plan=plan, period__quarter=quarter, number=number)
+        .select_related("period")
+        .first()
+    )
+    if approval is None:
+        raise Http404
+    # A reviewer sees what was sent to them, never an approval the office kept to itself.
+    if not permissions.is_member(request.user, plan) and approval.sent_at is None:
+        raise Http404
+    report = approval.reports.filter(kind=kind).first()
+    if report is None:
+        raise Http404(_("এই সংস্করণের কপি নেই।"))
+    stem = jobs.report_filename(plan, kind, quarter).removesuffix(".pdf")
+    return _pdf_response(
+        _stored(report.file), filename=f"{stem}-v{number}.pdf", sha256=report.sha256, draft=False
     )
 
 

@@ -22,14 +22,20 @@ from typing import ClassVar
 
 from django.db.models import (
     BooleanField,
+    Case,
+    CharField,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber, TruncDate
@@ -46,7 +52,7 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from indicators.workflow import allowed_actions
+from indicators.workflow import STATE_RANK, allowed_actions
 from reports.bangla import QUARTER_ORDINALS_BN
 from reports.jobs import REPORT_NAMES
 from reports.models import ApprovedReport, ReportJob, ReportKind
@@ -148,10 +154,9 @@ class InboxRow(_PeriodShown):
         return {4: "annual", 2: "half-yearly"}.get(self.period.quarter, f"quarterly-{self.period.quarter}")
 
     @property
-    def report(self) -> ApprovedReport | None:
-        """The approved copy of the main report (prefetched), with its SHA-256."""
-        kind = REPORT_NAMES[self.report_name][0]
-        return next((r for r in self.period.approved_reports.all() if r.kind == kind), None)
+    def report_sha256(self) -> str | None:
+        """The SHA-256 of the main report's copy of the standing approval (annotated), None until it is made."""
+        return self.period.report_sha256
 
 
 @dataclass(frozen=True)
@@ -367,16 +372,48 @@ def reviewer_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[Re
         .order_by("-at", "-pk")
         .values("at")[:1]
     )
+    main_report = ApprovedReport.objects.filter(
+        approval__period=OuterRef("pk"), approval__superseded_at__isnull=True, kind=OuterRef("main_kind")
+    ).values("sha256")[:1]
     return (
         child_periods(office_ids, filters)
+        .alias(main_kind=main_report_kind())
         .annotate(
             sent_at=Subquery(last_sent),
             submitted_at=Subquery(first_submitted_at()),
+            report_sha256=Subquery(main_report),
+            earlier_rank=Subquery(earlier_rank_of()),
         )
         # Late: first submitted after the deadline (DESIGN.md §4: flagged, not blocked), the day taken in
         # the site's time zone as on the plan page (indicators.selectors._is_late).
         .alias(submitted_on=TruncDate("submitted_at"))
         .annotate(is_late=ExpressionWrapper(late_condition(), output_field=BooleanField()))
+    )
+
+
+def main_report_kind() -> Case:
+    """The kind of a period's main report, as SQL: annual with Q4, half-yearly with Q2, else quarterly."""
+    return Case(
+        When(quarter=4, then=Value(ReportKind.ANNUAL.value)),
+        When(quarter=2, then=Value(ReportKind.HALF_YEARLY.value)),
+        default=Value(ReportKind.QUARTERLY.value),
+        output_field=CharField(),
+    )
+
+
+def earlier_rank_of() -> QuerySet:
+    """How far forward the least advanced earlier quarter of the same plan is (``workflow.STATE_RANK``), as
+    a subquery of a period: the quarter order decides which actions the inbox offers. NULL: no earlier quarter."""
+    rank = Case(
+        *(When(state=state, then=Value(rank)) for state, rank in STATE_RANK.items()),
+        output_field=IntegerField(),
+    )
+    return (
+        ReportingPeriod.objects.filter(plan_id=OuterRef("plan_id"), quarter__lt=OuterRef("quarter"))
+        .order_by()
+        .values("plan_id")
+        .annotate(lowest=Min(rank))
+        .values("lowest")
     )
 
 
@@ -386,8 +423,11 @@ def _row(user, period: ReportingPeriod) -> InboxRow:
         sent_at=period.sent_at,
         submitted_at=period.submitted_at,
         late=bool(period.is_late),
-        # Decided by the workflow from the state and the user's roles (no query: roles are cached).
-        actions=allowed_actions(user, period),
+        # Decided by the workflow from the state, the earlier quarters' states (annotated) and the user's
+        # roles (no query: roles are cached).
+        actions=allowed_actions(
+            user, period, earlier_rank=4 if period.earlier_rank is None else period.earlier_rank
+        ),
     )
 
 
@@ -463,7 +503,6 @@ def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
     periods = (
         _state_filtered(reviewer_periods(office_ids, filters), filters)
         .select_related("plan__office", "plan__fiscal_year")
-        .prefetch_related("approved_reports")
         .order_by(*ordering, *_TIE_BREAK)
     )[paging.offset : paging.offset + paging.per_page]
     return InboxPage(
@@ -476,14 +515,17 @@ def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
 
 
 def plan_reports(plan: ActionPlan, user) -> list[dict]:
-    """For the plan page: per period, the reports it has, their approved copies and the latest draft job."""
+    """For the plan page: per period, the reports it has, the copies of its standing approval and the latest
+    draft job."""
     periods = {p.quarter: p for p in plan.periods.all()}
     approved = {
-        (r.period.quarter, r.kind): r
-        for r in ApprovedReport.objects.filter(period__plan=plan).select_related("period")
+        (r.approval.period.quarter, r.kind): r
+        for r in ApprovedReport.objects.filter(
+            approval__period__plan=plan, approval__superseded_at__isnull=True
+        ).select_related("approval__period")
     }
     latest_jobs: dict[tuple[int, str], ReportJob] = {}
-    for job in ReportJob.objects.filter(plan=plan).order_by("created_at"):
+    for job in ReportJob.objects.filter(plan=plan, approval__isnull=True).order_by("created_at"):
         latest_jobs[(job.quarter, job.kind)] = job
     is_member = permissions.is_member(user, plan)
     rows = []

@@ -18,9 +18,12 @@ from indicators.models import (
     OfficeKind,
     OfficeMembership,
     PerformanceArea,
+    PeriodState,
     Progress,
+    ReportingPeriod,
     Role,
 )
+from indicators.workflow import periods_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "indicators" / "demo" / "mofa-2022-23"
 
@@ -132,3 +135,14 @@ class ProgressFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     quarter = 1
     value_number = Decimal("1")
+
+
+def accept_earlier_quarters(plan: ActionPlan, quarter: int, *, only_open: bool = False) -> None:
+    """Put the quarters before ``quarter`` in "accepted" directly (with ``only_open``, those still draft or
+    returned). Quarters go forward in order (DESIGN.md §4): a test about quarter N's own workflow starts from
+    earlier quarters that are done."""
+    periods_ensure(plan)
+    earlier = ReportingPeriod.objects.filter(plan=plan, quarter__lt=quarter)
+    if only_open:
+        earlier = earlier.filter(state__in=[PeriodState.DRAFT, PeriodState.RETURNED])
+    earlier.update(state=PeriodState.ACCEPTED)

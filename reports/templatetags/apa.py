@@ -5,6 +5,7 @@ from django.utils.translation import get_language
 
 from indicators.explain import value_bn as _value_bn
 from reports.bangla import QUARTER_ORDINALS_BN
+from reports.jobs import report_name as _report_name
 
 register = template.Library()
 
@@ -26,3 +27,9 @@ def quarter_ordinal(quarter: int) -> str:
     if get_language() == "en":
         return f"Q{int(quarter)}"
     return QUARTER_ORDINALS_BN[int(quarter) - 1]
+
+
+@register.filter
+def report_name(kind: str, quarter: int) -> str:
+    """(quarterly, 3) → ``quarterly-3``: a report's name in its address (``reports.jobs.report_name``)."""
+    return _report_name(kind, int(quarter))

@@ -26,12 +26,13 @@ from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob
 from reports.services import RenderedReport
 from reports.tasks import report_job_run
-from tests.factories import PlanFactory
+from tests.factories import PlanFactory, accept_earlier_quarters
 
 
 def approve(plan, quarter: int) -> None:
     """The officer submits the quarter, the CIO approves it (the demo's users)."""
     users = get_user_model().objects
+    accept_earlier_quarters(plan, quarter, only_open=True)
     for action, username in (("submit", "mofa.officer"), ("approve", "mofa.cio")):
         period = periods_ensure(plan)[quarter - 1]
         period_transition(
@@ -119,7 +120,9 @@ def test_worker_renders_the_queued_approval_reports(demo):
 
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.progress == 100 and job.started_at is not None
-    approved = ApprovedReport.objects.get(period__plan=demo, period__quarter=1, kind="quarterly")
+    approved = ApprovedReport.objects.get(
+        approval__period__plan=demo, approval__period__quarter=1, kind="quarterly"
+    )
     data = approved.file.read()
     assert data.startswith(b"%PDF-")
     assert approved.sha256 == hashlib.sha256(data).hexdigest() == job.sha256
@@ -210,7 +213,9 @@ def test_stale_approval_copy_is_queued_again_once(demo, fake_render, settings):
     assert first.status == JobStatus.FAILED
     retry = ReportJob.objects.exclude(pk=first.pk).get(plan=demo, quarter=1, kind="quarterly")
     assert retry.status == JobStatus.DONE
-    assert ApprovedReport.objects.filter(period__plan=demo, period__quarter=1, kind="quarterly").exists()
+    assert ApprovedReport.objects.filter(
+        approval__period__plan=demo, approval__period__quarter=1, kind="quarterly"
+    ).exists()
 
     # The same report stale a second time (its copy gone missing here to make it due again): not retried.
     ApprovedReport.objects.all().delete()

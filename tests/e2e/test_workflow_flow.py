@@ -35,7 +35,9 @@ def demo_live(transactional_db, settings):
 def wait_for_approved_report(plan, quarter: int, seconds: float = 60) -> None:
     """The approval's rendering runs in a background thread; wait until its copy is kept."""
     deadline = time.monotonic() + seconds
-    while not ApprovedReport.objects.filter(period__plan=plan, period__quarter=quarter).exists():
+    while not ApprovedReport.objects.filter(
+        approval__period__plan=plan, approval__period__quarter=quarter
+    ).exists():
         assert time.monotonic() < deadline, "the approved report was not rendered in time"
         time.sleep(0.5)
 
@@ -135,7 +137,9 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     shots(reviewer, "reviewer-opens-plan")
 
     # The approved quarterly report, rendered once at approval, is in the inbox with its SHA-256.
-    approved = ApprovedReport.objects.get(period__plan=demo_live, period__quarter=1, kind="quarterly")
+    approved = ApprovedReport.objects.get(
+        approval__period__plan=demo_live, approval__period__quarter=1, kind="quarterly"
+    )
     reviewer.goto("/review/")
     assert approved.sha256[:12] in reviewer.inner_text("main")
     response = reviewer.request.get("/plans/mofa/2022-23/reports/quarterly-1.pdf")

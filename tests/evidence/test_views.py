@@ -333,6 +333,9 @@ def test_reviewer_sees_undated_evidence_only_once_q4_was_sent(client, demo):
     _send(demo, 1)
     assert client.get(url).status_code == 404
     assert "বার্ষিক প্রমাণক" not in _page(client)
+    _send(demo, 2)
+    _send(demo, 3)
+    assert client.get(url).status_code == 404
     _send(demo, 4)
     response = client.get(url)
     assert response.status_code == 200

@@ -335,7 +335,7 @@ def test_plan_page_refuses_not_applicable_without_a_reason(admin_browser, demo):
     response = admin_browser.post(url, data)
 
     assert response.status_code == 200
-    assert "সূচকটি প্রযোজ্য নয় হলে কারণ লিখুন।" in response.content.decode()
+    assert "প্রযোজ্য নয় কেন, তার কারণ লিখুন।" in response.content.decode()
     assert demo.indicators.get(code="1.3.1").applicable is True
 
 

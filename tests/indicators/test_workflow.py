@@ -43,7 +43,7 @@ from indicators.workflow import (
     periods_ensure,
     progress_record,
 )
-from tests.factories import DEMO_DIR, IndicatorFactory, MembershipFactory
+from tests.factories import DEMO_DIR, IndicatorFactory, MembershipFactory, accept_earlier_quarters
 from tests.files import pdf_bytes
 
 OFFICE, YEAR = "mofa", "2022-23"
@@ -164,6 +164,7 @@ class Org:
         )
 
     def period_in(self, state: str, quarter: int = 2) -> ReportingPeriod:
+        accept_earlier_quarters(self.plan, quarter)  # the quarter order is tested on its own below
         ReportingPeriod.objects.filter(pk=self.periods[quarter - 1].pk).update(state=state, version=5)
         return ReportingPeriod.objects.select_related("plan__office").get(pk=self.periods[quarter - 1].pk)
 
@@ -323,6 +324,7 @@ def test_a_full_round_trip_keeps_the_whole_timeline_in_order(demo):
 def test_approving_q4_stores_the_score_json_of_q4_as_the_snapshot(demo):
     """Approval stores what `score --json --quarter 4` prints: the demo plan's 46.64 of 50."""
     period = periods_ensure(demo)[3]
+    accept_earlier_quarters(demo, 4)
     act(period, "submit", "mofa.officer")
     approved = act(period, "approve", "mofa.cio")
     approved.refresh_from_db()
@@ -342,9 +344,10 @@ def test_approving_q1_stores_the_score_of_q1_only(demo):
 
 
 def test_the_snapshot_survives_a_return_and_later_edits_until_reapproval(demo):
-    """After the reviewer returns Q4, edits change the live score but not the stored snapshot; approving
-    again replaces the snapshot with the new score."""
+    """After the reviewer returns Q4, edits change the live score but not the first approval's snapshot (a
+    superseded version, no longer the period's); approving again makes a new version with the new score."""
     period = periods_ensure(demo)[3]
+    accept_earlier_quarters(demo, 4)
     for action, username, comment in [
         ("submit", "mofa.officer", ""),
         ("approve", "mofa.cio", ""),
@@ -363,13 +366,18 @@ def test_the_snapshot_survives_a_return_and_later_edits_until_reapproval(demo):
         expected_version=stored.version,
     )
     period.refresh_from_db()
-    assert period.score_snapshot["scaled_marks"] == "46.64"
+    assert period.score_snapshot is None  # no approval stands after a return
+    assert period.approvals.get().score_snapshot["scaled_marks"] == "46.64"
     assert score_json(4)["scaled_marks"] != "46.64"
     act(period, "submit", "mofa.officer")
     act(period, "approve", "mofa.cio")
     period.refresh_from_db()
     assert period.score_snapshot == score_json(4)
     assert period.score_snapshot["scaled_marks"] != "46.64"
+    # Each approval is a version with its own marks (DESIGN.md §4): the first is kept, superseded.
+    first, second = period.approvals.order_by("number")
+    assert (first.score_snapshot["scaled_marks"], first.superseded_at is not None) == ("46.64", True)
+    assert (second.score_snapshot, second.superseded_at) == (period.score_snapshot, None)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -500,6 +508,7 @@ def _admin_progress_post(client, progress: Progress, value: str) -> object:
             "value_number": value,
             "value_date": "",
             "remark": progress.remark,
+            "loaded_version": progress.version,
         },
     )
 
@@ -575,6 +584,7 @@ def test_admin_indicator_change_is_refused_exactly_while_a_period_is_locked(demo
 def test_after_the_cio_returns_a_quarter_it_is_editable_again(demo):
     """submit → return: the officer's save, evidence and import of that quarter work again."""
     period = periods_ensure(demo)[3]
+    accept_earlier_quarters(demo, 4)
     act(period, "submit", "mofa.officer")
     indicator = demo.indicators.get(code="1.3.1")
     with pytest.raises(LockedError):
@@ -608,13 +618,14 @@ def test_after_the_cio_returns_a_quarter_it_is_editable_again(demo):
 
 
 def test_after_the_reviewer_returns_a_quarter_import_and_replace_work_again(demo, tmp_path):
-    """sent → review_return: `import_progress` and `import_plan --replace` are accepted again."""
-    period = periods_ensure(demo)[3]
+    """sent → review_return of Q1 (no quarter locked any more): `import_progress` and `import_plan --replace`
+    are accepted again."""
+    period = periods_ensure(demo)[0]
     for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
         act(period, action, username)
     act(period, "review_return", "cabinet.reviewer", "আবার দেখুন")
     sheet = tmp_path / "progress.csv"
-    sheet.write_text("সূচক নং,ত্রৈমাসিক,অর্জন\n[১.৩.১],৪,৯০%\n", encoding="utf-8")
+    sheet.write_text("সূচক নং,ত্রৈমাসিক,অর্জন\n[১.৩.১],১,৯০%\n", encoding="utf-8")
     call_command("import_progress", str(sheet), office=OFFICE, year=YEAR, stdout=io.StringIO())
     call_command(
         "import_plan",
@@ -626,7 +637,7 @@ def test_after_the_reviewer_returns_a_quarter_import_and_replace_work_again(demo
         stderr=io.StringIO(),
     )
     indicator = demo.indicators.get(code="1.3.1")
-    assert indicator.progress.get(quarter=4).value_number == Decimal("90")
+    assert indicator.progress.get(quarter=1).value_number == Decimal("90")
     assert indicator.target_100_number == Decimal("90")
 
 

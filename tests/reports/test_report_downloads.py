@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from indicators.models import PeriodState, Progress
 from indicators.workflow import period_transition
 from reports.models import ApprovedReport, JobStatus, ReportJob
+from tests.factories import accept_earlier_quarters
 
 ANNUAL = "/plans/mofa/2022-23/reports/annual.pdf"
 
@@ -31,6 +32,7 @@ def move(plan, quarter: int, *actions: str) -> None:
         "send": "mofa.cio",
         "accept": "cabinet.reviewer",
     }
+    accept_earlier_quarters(plan, quarter, only_open=True)
     for action in actions:
         period = plan.periods.get(quarter=quarter)
         period_transition(
@@ -92,7 +94,7 @@ def test_approval_keeps_one_copy_and_downloads_return_exactly_its_bytes(client, 
     """At approval the reports are rendered once with their SHA-256; every download returns those bytes."""
     move(demo, 4, "submit", "approve")
     period = demo.periods.get(quarter=4)
-    kept = {r.kind: r for r in ApprovedReport.objects.filter(period=period)}
+    kept = {r.kind: r for r in ApprovedReport.objects.filter(approval__period=period)}
     assert set(kept) == {"quarterly", "annual", "cover-letter"}
     annual = kept["annual"]
     stored = annual.file.open("rb").read()
@@ -112,7 +114,9 @@ def test_approved_report_gone_from_storage_is_a_404_not_a_server_error(client, d
     """A stored PDF deleted behind the application's back answers 404 with a Bangla reason (and a log line
     for the administrator; verify_reports names it), never a 500."""
     move(demo, 4, "submit", "approve")
-    annual = ApprovedReport.objects.get(period__quarter=4, period__plan=demo, kind="annual")
+    annual = ApprovedReport.objects.get(
+        approval__period__quarter=4, approval__period__plan=demo, kind="annual"
+    )
     annual.file.storage.delete(annual.file.name)
     client.force_login(user("mofa.cio"))
     response = client.get(ANNUAL)
@@ -122,11 +126,13 @@ def test_approved_report_gone_from_storage_is_a_404_not_a_server_error(client, d
 def test_approved_report_does_not_change_when_the_period_is_rendered_again(client, demo, inline_jobs):
     """A second rendering request after approval returns the stored copy, never a new one."""
     move(demo, 4, "submit", "approve")
-    sha = ApprovedReport.objects.get(period__quarter=4, period__plan=demo, kind="annual").sha256
+    sha = ApprovedReport.objects.get(
+        approval__period__quarter=4, approval__period__plan=demo, kind="annual"
+    ).sha256
     client.force_login(user("mofa.officer"))
     response = client.get(ANNUAL)
     assert response["X-Report-SHA256"] == sha
-    assert ApprovedReport.objects.filter(period__plan=demo, kind="annual").count() == 1
+    assert ApprovedReport.objects.filter(approval__period__plan=demo, kind="annual").count() == 1
 
 
 def test_reviewer_downloads_the_report_once_sent(client, demo, inline_jobs):
@@ -137,14 +143,18 @@ def test_reviewer_downloads_the_report_once_sent(client, demo, inline_jobs):
     move(demo, 4, "send")
     response = client.get(ANNUAL)
     assert response.status_code == 200
-    sha = ApprovedReport.objects.get(period__quarter=4, period__plan=demo, kind="annual").sha256
+    sha = ApprovedReport.objects.get(
+        approval__period__quarter=4, approval__period__plan=demo, kind="annual"
+    ).sha256
     assert hashlib.sha256(body(response)).hexdigest() == sha
 
 
 def test_inbox_links_the_sent_report_with_its_sha(client, demo, inline_jobs):
     """The reviewer inbox offers the PDF of a sent period and shows the start of its SHA-256."""
     move(demo, 4, "submit", "approve", "send")
-    sha = ApprovedReport.objects.get(period__quarter=4, period__plan=demo, kind="annual").sha256
+    sha = ApprovedReport.objects.get(
+        approval__period__quarter=4, approval__period__plan=demo, kind="annual"
+    ).sha256
     client.force_login(user("cabinet.reviewer"))
     page = client.get("/review/").content.decode()
     assert ANNUAL in page

@@ -25,6 +25,7 @@ from indicators.workflow import (
 from reports import editing
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
 from reports.services import cover_letter_for
+from tests.factories import accept_earlier_quarters
 
 BASE = "/plans/mofa/2022-23/report-text/"
 LETTER_Q1 = BASE + "letter/1/"
@@ -56,6 +57,7 @@ def act(period: ReportingPeriod, action: str, username: str, comment: str = "") 
 def approve(plan: ActionPlan, quarter: int) -> ReportingPeriod:
     """The officer submits the quarter and the CIO approves it: from now on its data is read-only."""
     period = periods_ensure(plan)[quarter - 1]
+    accept_earlier_quarters(plan, quarter, only_open=True)
     act(period, "submit", "mofa.officer")
     return act(period, "approve", "mofa.cio")
 

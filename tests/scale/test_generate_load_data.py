@@ -39,7 +39,8 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.selectors import plan_scores
-from indicators.workflow import TRANSITIONS, history_text, score_snapshot
+from indicators.workflow import TRANSITIONS, history_text
+from reports.approvals import score_snapshot
 
 OFFICES = 120
 YEAR = "2023-24"

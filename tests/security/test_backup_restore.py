@@ -137,7 +137,7 @@ def approved_year(demo, settings):
     evidence_attach(indicator=indicators[1], title="সারা বছরের তালিকা", data=pdf_bytes(), original_name="c.pdf")
     move(demo, 2, "submit", "approve")
     move(demo, 4, "submit", "approve")
-    assert ApprovedReport.objects.filter(period__plan=demo).count() == len(REPORTS)
+    assert ApprovedReport.objects.filter(approval__period__plan=demo).count() == len(REPORTS)
     return demo
 
 
@@ -195,6 +195,8 @@ def test_a_restored_backup_gives_identical_scores_pdfs_files_and_history(
         "reports_checked": len(REPORTS),
         "evidence_checked": 3,
         "problems": [],
+        "approvals_checked": 2,
+        "approval_problems": [],
     }
     site = manage(env, "shell", "-v", "0", "-c", RESTORED_SITE_CHECK)
     assert site.returncode == 0, site.stderr

@@ -42,7 +42,7 @@ def approved_q1(demo, settings):
     )
     evidence_attach(indicator=indicator, title="সারা বছরের তালিকা", data=pdf_bytes(), original_name="c.pdf")
     move(demo, 1, "submit", "approve")
-    assert ApprovedReport.objects.filter(period__plan=demo, kind=ReportKind.QUARTERLY).count() == 1
+    assert ApprovedReport.objects.filter(approval__period__plan=demo, kind=ReportKind.QUARTERLY).count() == 1
     return demo
 
 
@@ -77,13 +77,23 @@ def test_all_files_match_exits_0_and_says_what_was_checked(approved_q1):
     assert "checked 1 approved reports, 3 evidence files" in out
     assert "all files match" in out
     status, data = run_json()
-    assert (status, data) == (0, {"ok": True, "reports_checked": 1, "evidence_checked": 3, "problems": []})
+    assert (status, data) == (
+        0,
+        {
+            "ok": True,
+            "reports_checked": 1,
+            "evidence_checked": 3,
+            "problems": [],
+            "approvals_checked": 1,
+            "approval_problems": [],
+        },
+    )
 
 
 def test_one_flipped_byte_in_the_approved_pdf_is_found_and_named(approved_q1):
     """A single changed byte in the stored PDF is a mismatch naming office, year and report kind, with the
     recorded and the actual hash; the exit status is 1."""
-    report = ApprovedReport.objects.get(period__plan=approved_q1, kind=ReportKind.QUARTERLY)
+    report = ApprovedReport.objects.get(approval__period__plan=approved_q1, kind=ReportKind.QUARTERLY)
     with report.file.storage.open(report.file.name, "rb") as handle:
         data = bytearray(handle.read())
     data[len(data) // 2] ^= 0x01
@@ -140,7 +150,7 @@ def test_undated_evidence_of_a_plan_with_open_quarters_is_not_locked(approved_q1
 
 def test_a_changed_hash_in_the_database_is_a_mismatch(approved_q1):
     """The check works both ways: a SHA-256 edited in the database no longer matches the untouched file."""
-    report = ApprovedReport.objects.get(period__plan=approved_q1)
+    report = ApprovedReport.objects.get(approval__period__plan=approved_q1)
     ApprovedReport.objects.filter(pk=report.pk).update(sha256="0" * 64)
     status, result = run_json()
     [problem] = result["problems"]
@@ -160,7 +170,14 @@ def test_office_and_year_filters_check_only_those_files(approved_q1):
 
     assert run_json("--office", "msw") == (
         0,
-        {"ok": True, "reports_checked": 0, "evidence_checked": 1, "problems": []},
+        {
+            "ok": True,
+            "reports_checked": 0,
+            "evidence_checked": 1,
+            "problems": [],
+            "approvals_checked": 0,
+            "approval_problems": [],
+        },
     )
     status, result = run_json("--office", "mofa")
     assert status == 1 and (result["reports_checked"], result["evidence_checked"]) == (1, 3)
@@ -198,9 +215,19 @@ def test_verify_reads_the_files_from_s3(demo, s3_bucket, settings):
         indicator=indicator, title="বাকেটে", data=pdf_bytes(), original_name="a.pdf", quarter=1
     )
     move(demo, 1, "submit", "approve")
-    assert run_json() == (0, {"ok": True, "reports_checked": 1, "evidence_checked": 1, "problems": []})
+    assert run_json() == (
+        0,
+        {
+            "ok": True,
+            "reports_checked": 1,
+            "evidence_checked": 1,
+            "problems": [],
+            "approvals_checked": 1,
+            "approval_problems": [],
+        },
+    )
 
-    report = ApprovedReport.objects.get(period__plan=demo)
+    report = ApprovedReport.objects.get(approval__period__plan=demo)
     key = s3_bucket.key_of(report.file.name)
     data = bytearray(s3_bucket.read(key))
     data[len(data) // 3] ^= 0x80

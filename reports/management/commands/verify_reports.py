@@ -3,13 +3,15 @@ import json
 from django.core.management.base import CommandError
 
 from indicators.management.commands._base import APACommand
+from reports.approvals import standing_approvals_verify
 from reports.integrity import PROBLEM_TEXT, stored_files_verify
 
 
 class Command(APACommand):
     help = (
-        "অনুমোদিত প্রতিবেদন ও প্রমাণকের SHA-256 যাচাই — recompute the SHA-256 of every approved report and "
-        "evidence file and compare it with the recorded one (exit status 1 on any difference)"
+        "অনুমোদিত প্রতিবেদন ও প্রমাণকের SHA-256 এবং অনুমোদিত নম্বর যাচাই — recompute the SHA-256 of every "
+        "approved report and evidence file and compare it with the recorded one, and the marks and source of "
+        "every standing approval with the data now (exit status 1 on any difference)"
     )
 
     def add_arguments(self, parser):
@@ -18,15 +20,20 @@ class Command(APACommand):
         parser.add_argument("--json", action="store_true", help="print one JSON object")
 
     def handle(self, *args, **options):
-        result = self.run_service(
-            lambda: stored_files_verify(office_code=options["office"], year_code=options["year"])
-        )
+        office, year = options["office"], options["year"]
+        result = self.run_service(lambda: stored_files_verify(office_code=office, year_code=year))
+        approvals = self.run_service(lambda: standing_approvals_verify(office_code=office, year_code=year))
         if options["json"]:
-            self.stdout.write(json.dumps(result.as_json(), ensure_ascii=False))
+            data = result.as_json()
+            data["approvals_checked"] = approvals.checked
+            data["approval_problems"] = [problem.as_json() for problem in approvals.problems]
+            data["ok"] = result.ok and not approvals.problems
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
         else:
             self.stdout.write(
-                f"যাচাই করা হয়েছে: অনুমোদিত প্রতিবেদন {result.reports_checked}টি, প্রমাণক {result.evidence_checked}টি "
-                f"/ checked {result.reports_checked} approved reports, {result.evidence_checked} evidence files"
+                f"যাচাই করা হয়েছে: অনুমোদিত প্রতিবেদন {result.reports_checked}টি, প্রমাণক {result.evidence_checked}টি, "
+                f"বহাল অনুমোদন {approvals.checked}টি / checked {result.reports_checked} approved reports, "
+                f"{result.evidence_checked} evidence files, {approvals.checked} standing approvals"
             )
             for problem in result.problems:
                 where = "প্রতিবেদন / report" if problem.type == "report" else "প্রমাণক / evidence"
@@ -42,10 +49,22 @@ class Command(APACommand):
                     f"  actual   {problem.actual_sha256 or '—'}"
                     + (f"\n  {problem.error}" if problem.error else "")
                 )
+            for problem in approvals.problems:
+                self.stdout.write(f"- অনুমোদন / approval: {problem.text}")
+        failures = []
         if not result.ok:
-            raise CommandError(
+            failures.append(
                 f"{len(result.problems)}টি ফাইল তার সংরক্ষিত SHA-256-এর সঙ্গে মেলেনি বা পাওয়া যায়নি / "
                 f"{len(result.problems)} file(s) do not match their recorded SHA-256 or are missing"
             )
+        if approvals.problems:
+            failures.append(
+                f"{len(approvals.problems)}টি অনুমোদন এখনকার তথ্যের সঙ্গে মেলে না / "
+                f"{len(approvals.problems)} approval problem(s): the approved record differs from the data"
+            )
+        if failures:
+            raise CommandError("; ".join(failures))
         if not options["json"]:
-            self.stdout.write("সব ফাইল মিলেছে / all files match")
+            self.stdout.write(
+                "সব ফাইল মিলেছে, সব অনুমোদন তথ্যের সঙ্গে মেলে / all files match, all approvals agree with the data"
+            )
