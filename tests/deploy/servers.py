@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,6 +40,45 @@ def production_environment(folder: Path, *, port: int, workers: int = 1) -> dict
         "APA_BIND": f"127.0.0.1:{port}",
         "APA_WORKERS": str(workers),
     }
+
+
+DEMO_PASSWORD = "deploy-test-pass-123"
+
+
+def demo_load(environment: dict[str, str]) -> None:
+    """Migrate the environment's database and load the demo, with the commands `make run` uses."""
+    for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--password", DEMO_PASSWORD]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=environment,
+            check=True,
+            capture_output=True,
+        )
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    opener: urllib.request.OpenerDirector  # sends the session cookie
+    csrf_token: str
+    cookies: dict[str, str]
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+
+def sign_in(base: str, username: str) -> SignedIn:
+    """A demo user signed in through the sign-in form (the server must send cookies without TLS:
+    DJANGO_SECURE_COOKIES=0)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base}/accounts/login/", timeout=30).read()
+    token = {cookie.name: cookie.value for cookie in jar}["csrftoken"]
+    form = {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
+    opener.open(f"{base}/accounts/login/", data=urllib.parse.urlencode(form).encode(), timeout=30).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    assert "sessionid" in cookies, f"{username} could not sign in"
+    return SignedIn(opener, cookies["csrftoken"], cookies)  # the token is rotated at sign-in
 
 
 def gunicorn_start(environment: dict[str, str], *, port: int, log: Path) -> subprocess.Popen:

@@ -11,10 +11,7 @@ answered 500. The file is SQLite whatever DATABASE_URL the suite runs with, so t
 from __future__ import annotations
 
 import datetime
-import http.cookiejar
 import sqlite3
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -24,9 +21,16 @@ from decimal import Decimal
 
 import pytest
 
-from tests.deploy.servers import ROOT, free_port, gunicorn_start, gunicorn_stop, production_environment
+from tests.deploy.servers import (
+    SignedIn,
+    demo_load,
+    free_port,
+    gunicorn_start,
+    gunicorn_stop,
+    production_environment,
+    sign_in,
+)
 
-PASSWORD = "deploy-test-pass-123"
 PLAN = "/plans/mofa/2022-23/"
 CONFLICT = "আপনি সম্পাদনা শুরু করার পর অন্য কেউ এই মানটি বদলেছেন"
 SAVED = 'id="plan-totals"'  # the totals swapped out of band: only a successful save answers them
@@ -53,33 +57,11 @@ def site(tmp_path_factory):
         # Sign-ins are not slowed (only failed ones are, but the test should not depend on it).
         "APA_LOGIN_SLOWDOWN_MAX_SECONDS": "0",
     }
-    for command in (["migrate", "--noinput", "-v0"], ["load_demo", "--password", PASSWORD]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=environment,
-            check=True,
-            capture_output=True,
-        )
+    demo_load(environment)
     log = folder / "gunicorn.log"
     process = gunicorn_start(environment, port=port, log=log)
     yield f"http://127.0.0.1:{port}", folder / "db.sqlite3", log
     gunicorn_stop(process)
-
-
-def sign_in(base: str, username: str) -> tuple[urllib.request.OpenerDirector, str]:
-    """An opener carrying ``username``'s session, and the CSRF token to send with its POSTs."""
-    cookies = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
-    opener.open(f"{base}/accounts/login/", timeout=30).read()
-    token = {cookie.name: cookie.value for cookie in cookies}["csrftoken"]
-    form = urllib.parse.urlencode(
-        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token}
-    ).encode()
-    opener.open(f"{base}/accounts/login/", data=form, timeout=30).read()
-    jar = {cookie.name: cookie.value for cookie in cookies}
-    assert "sessionid" in jar, f"{username} could not sign in"
-    return opener, jar["csrftoken"]  # the token is rotated at sign-in
 
 
 def stored(database, code: str, quarter: int) -> tuple[Decimal | str | None, int | None]:
@@ -119,15 +101,15 @@ def planned_saves(database) -> tuple[list[Save], list[Save]]:
     return distinct, same
 
 
-def post_save(opener, token: str, base: str, save: Save) -> tuple[int, str]:
+def post_save(user: SignedIn, base: str, save: Save) -> tuple[int, str]:
     form = {"value": save.value, "remark": "", "version": "" if save.version is None else str(save.version)}
     request = urllib.request.Request(
         f"{base}{PLAN}indicators/{save.code}/q{save.quarter}/",
         data=urllib.parse.urlencode(form).encode(),
-        headers={"HX-Request": "true", "X-CSRFToken": token},
+        headers={"HX-Request": "true", "X-CSRFToken": user.csrf_token},
     )
     try:
-        with opener.open(request, timeout=60) as response:
+        with user.opener.open(request, timeout=60) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
@@ -149,9 +131,8 @@ def test_three_processes_answer_simultaneous_saves_without_a_server_error(site):
     start = threading.Barrier(len(saves))
 
     def fire(index: int) -> None:
-        opener, token = users[index % len(users)]
         start.wait()
-        answers[index] = post_save(opener, token, base, saves[index])
+        answers[index] = post_save(users[index % len(users)], base, saves[index])
 
     threads = [threading.Thread(target=fire, args=(index,)) for index in range(len(saves))]
     for thread in threads:
