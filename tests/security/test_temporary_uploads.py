@@ -20,7 +20,8 @@ from django.urls import reverse
 
 import evidence.services
 from evidence.models import Evidence
-from indicators.models import Office
+from indicators.models import ActionPlan, Office
+from indicators.resources import PlanSheetResource
 from tests.factories import DEMO_DIR
 from tests.files import pdf_bytes
 
@@ -188,4 +189,40 @@ def test_a_sheet_upload_whose_connection_is_reset_leaves_no_temporary_file(demo,
         content_type=CONTENT_TYPE,
         **{"wsgi.input": BrokenBody(body, after=len(body) // 2, raising=ConnectionResetError(104, "reset"))},
     )
+    assert leftovers(tmp_path) == []
+
+
+def test_a_sheet_check_that_raises_leaves_no_temporary_copy(demo, tmp_path, monkeypatch):
+    """import-export copies the sheet into its temporary folder before checking it; when the check fails
+    with an exception (a 500, or the worker aborted), there will be no confirmation: the copy goes."""
+
+    def fails(self, *args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(PlanSheetResource, "import_data", fails)
+    client = signed_in("admin")
+    data = {**plan_sheet_fields(), "import_file": io.BytesIO((DEMO_DIR / "plan.csv").read_bytes())}
+    data["import_file"].name = "plan.csv"
+    response = client.post(reverse("admin:indicators_indicator_import"), data)
+    assert response.status_code == 500
+    assert leftovers(tmp_path) == []
+
+
+def test_a_confirmed_import_that_raises_leaves_no_temporary_copy(demo, tmp_path, monkeypatch):
+    """The copy kept for the confirmation is removed when the confirmed import fails with an exception, as it
+    is when the import succeeds or is refused."""
+    client = signed_in("admin")
+    data = {**plan_sheet_fields(), "import_file": io.BytesIO((DEMO_DIR / "plan.csv").read_bytes())}
+    data["import_file"].name = "plan.csv"
+    form = client.post(reverse("admin:indicators_indicator_import"), data).context["confirm_form"]
+    assert form is not None and len(leftovers(tmp_path)) == 1
+
+    def fails(self, *args, **kwargs):
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(PlanSheetResource, "import_data", fails)
+    confirm = {field.html_name: str(field.value()) for field in form}
+    response = client.post(reverse("admin:indicators_indicator_process_import"), confirm)
+    assert response.status_code == 500
+    assert not ActionPlan.objects.filter(office__code="msw").exists()
     assert leftovers(tmp_path) == []
