@@ -57,4 +57,4 @@ check-migrations: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache .hypothesis

@@ -94,3 +94,47 @@ class SiteUploadLimit(UploadLimit):
         super().__init__(
             request, max_bytes=max(settings.EVIDENCE_MAX_BYTES, settings.SHEET_MAX_BYTES), max_files=10
         )
+
+
+class AbandonedUploadsMiddleware:
+    """Deletes, when its request ends, every temporary upload file that a failed request left behind.
+
+    Django deletes a temporary upload file when a handler skips it (``SkipFile``, our limits), when the body
+    ends early (``upload_interrupted``), and when the answer is closed (``request.close()``, for the files
+    that reached ``request.FILES``). A file still arriving when reading the body raises is in none of these:
+    the client reset the connection (UnreadablePostError), a part could not be decoded (MultiPartParserError),
+    or gunicorn aborted the worker at its timeout (SystemExit in the request). It would stay in the temporary
+    folder, up to the 20 MB limit, until the garbage collector ran — or for good once the worker died (issue
+    11: "temporary upload files are removed when a request fails"). First in MIDDLEWARE, so that it sees
+    every request end, however it ends.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            # No answer will be closed, so request.close() will not run either: every file goes now.
+            upload_files_close(request, keep_received=False)
+            raise
+        upload_files_close(request, keep_received=True)
+        return response
+
+
+def upload_files_close(request: HttpRequest, *, keep_received: bool) -> None:
+    """Close (and so delete) the files the request's upload handlers still hold. With ``keep_received`` the
+    files that reached ``request.FILES`` are left to ``request.close()``, which runs once the answer is sent."""
+    # Django's own convention: a handler keeps the file it is writing as ``file`` (MultiPartParser's
+    # _close_files relies on it too). Handlers exist only once something asked for them.
+    handlers = request.__dict__.get("_upload_handlers") or ()
+    held = [handler.file for handler in handlers if getattr(handler, "file", None) is not None]
+    # ``_files`` is what request.close() itself looks at: reading request.FILES instead could start parsing
+    # a body that nothing has read.
+    parsed = getattr(request, "_files", None)
+    received = [file for _name, files in parsed.lists() for file in files] if parsed is not None else []
+    kept = {id(file) for file in received} if keep_received else set()
+    for file in held if keep_received else [*held, *received]:
+        if id(file) not in kept:
+            file.close()  # a second close (Django's, later) does nothing

@@ -9,6 +9,7 @@ plan's page, whose inline refuses any set of weights that breaks an area's sum.
 from __future__ import annotations
 
 import logging
+import os
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
@@ -799,19 +800,36 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
         return kwargs
 
     def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
-        response = super().import_action(request, **kwargs)
         # import-export keeps the upload in a temporary file for the confirmation; when there is nothing
-        # to confirm (the sheet was refused) the copy would stay behind for good.
+        # to confirm (the sheet was refused, or checking it raised) the copy would stay behind for good
+        # (issue 11: temporary upload files are removed when a request fails).
+        try:
+            response = super().import_action(request, **kwargs)
+        except BaseException:
+            self._tmp_copy_remove(self._tmp_copy_name(request))
+            raise
         context = getattr(response, "context_data", None) or {}
-        upload = request.FILES.get("import_file") if request.method == "POST" else None
-        tmp_name = getattr(upload, "tmp_storage_name", None)
-        if tmp_name and context.get("confirm_form") is None:
-            storage = self.get_tmp_storage_class()(name=tmp_name, **self.get_tmp_storage_class_kwargs())
-            try:
-                storage.remove()
-            except FileNotFoundError:
-                pass
+        if context.get("confirm_form") is None:
+            self._tmp_copy_remove(self._tmp_copy_name(request))
         return response
+
+    @staticmethod
+    def _tmp_copy_name(request: HttpRequest) -> str:
+        """The name import-export gave the copy of this request's sheet ("" if it made none). Only a body
+        already parsed is looked at (``_files``, as request.close() does): request.FILES would read one that
+        the view never read, say after a permission refusal."""
+        parsed = getattr(request, "_files", None)
+        upload = parsed.get("import_file") if parsed is not None else None
+        return getattr(upload, "tmp_storage_name", "") or ""
+
+    def _tmp_copy_remove(self, name: str) -> None:
+        if not name:
+            return
+        storage = self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs())
+        try:
+            storage.remove()
+        except OSError:
+            pass  # gone already; on the failure paths the first exception is the one to report
 
     # -- the import form and where the sheet goes
 
@@ -874,6 +892,12 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
                 request, _("আমদানির অস্থায়ী ফাইলটি আর নেই (হয়তো আগেই আমদানি হয়েছে); ফাইলটি আবার আমদানি করুন।")
             )
             return HttpResponseRedirect(reverse("admin:{}_{}_import".format(*self.get_model_info())))
+        except BaseException:
+            # The confirmed import raised: its copy goes as it does after a success or a refusal (issue 11).
+            # The name as import-export's confirm form cleans it (the base name only), without the form's
+            # own queries: the database may be what failed.
+            self._tmp_copy_remove(os.path.basename(request.POST.get("import_file_name", "")))
+            raise
 
     def process_result(self, result: SheetImportResult, request: HttpRequest) -> HttpResponse:
         if result.has_errors() or result.has_validation_errors():

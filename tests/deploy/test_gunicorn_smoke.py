@@ -10,26 +10,14 @@ names are shown in docs/deployment.md instead.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).with_name("gunicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.deploy.servers import ROOT, free_port, gunicorn_start, gunicorn_stop, production_environment
 
 
 def get(url: str, headers: dict | None = None):
@@ -47,41 +35,9 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("gunicorn")
     port = free_port()
     log = folder / "gunicorn.log"
-    environment = {
-        **{name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "APA_"))},
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "smoke-test-key-not-a-secret",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback; production terminates TLS in front
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "APA_PRIVATE_FILES_ROOT": str(folder / "private"),
-        "APA_STATIC_MANIFEST": "0",
-        "APA_BIND": f"127.0.0.1:{port}",
-        "APA_WORKERS": "1",
-    }
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [str(GUNICORN), "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # wait until it listens (a start-up wait, not a timing assertion)
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"gunicorn did not start:\n{log.read_text()}")
-            time.sleep(0.2)
-    yield base, log, process
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    process = gunicorn_start(production_environment(folder, port=port), port=port, log=log)
+    yield f"http://127.0.0.1:{port}", log, process
+    gunicorn_stop(process)
 
 
 def test_gunicorn_serves_healthz_with_production_settings(server):

@@ -301,3 +301,31 @@ def test_the_live_postgresql_connection_has_jit_off():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.parametrize("url", ["sqlite:////tmp/apa.sqlite3", "postgres://apa@db.example/apa"])
+def test_sqlite_connections_are_set_for_concurrent_use(url):
+    """DESIGN.md §10: on SQLite, transactions take the write lock when they begin (BEGIN IMMEDIATE), wait up to
+    20 s for it, and the file is in WAL mode; PostgreSQL gets none of these SQLite-only options."""
+    options = settings_under(clean_environment(DATABASE_URL=url)).DATABASES["default"].get("OPTIONS", {})
+    sqlite_options = {"transaction_mode", "timeout", "init_command"}
+    if url.startswith("sqlite"):
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert options["timeout"] == 20
+        assert options["init_command"] == "PRAGMA journal_mode=WAL"
+    else:
+        assert not sqlite_options & set(options)
+
+
+@pytest.mark.django_db
+def test_the_live_sqlite_connection_begins_immediate_and_waits_for_the_lock():
+    """The connection the suite runs on really has the options (the in-memory test database cannot be WAL;
+    tests/deploy/test_sqlite_concurrency.py checks the file)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        assert cursor.fetchone()[0] == 20_000
+    assert connection.transaction_mode == "IMMEDIATE"
