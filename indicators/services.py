@@ -665,6 +665,10 @@ def plan_import(
         plan.save()
     removed = _plan_check_replace(plan, parsed)
 
+    reason = "কর্মপরিকল্পনা আমদানি / plan import"
+    # Every change to a plan that existed is in the history (DESIGN.md §4): what each area, activity and
+    # indicator was and became; a new plan is one import entry.
+    lines_before = {} if created else _structure_lines(plan)
     areas = {a.code: a for a in plan.areas.all()}
     for position, parsed_area in enumerate(parsed.areas):
         area = areas.get(parsed_area.code) or PerformanceArea(plan=plan, code=parsed_area.code)
@@ -707,7 +711,7 @@ def plan_import(
                 after=indicator_settings(indicator),
                 user=user,
                 indicator=indicator,
-                reason="কর্মপরিকল্পনা আমদানি / plan import",
+                reason=reason,
             )
 
     # Constraints were checked by the parser; the database enforces them once more on save.
@@ -743,6 +747,29 @@ def plan_import(
     plan.activities.exclude(code__in=keep_activities).delete()
     plan.areas.exclude(code__in=keep_areas).delete()
     plan.save(update_fields=["updated_at"])
+    if created:
+        history_record(
+            plan=plan,
+            kind=HistoryKind.IMPORT,
+            after=f"{len(parsed.areas)} areas, {len(parsed.activities)} activities, {len(parsed.indicators)} indicators",
+            user=user,
+            reason=reason,
+        )
+    else:
+        lines_after = _structure_lines(plan)
+        by_code = {i.code: i for i in plan.indicators.all()}
+        for key in sorted(lines_before.keys() | lines_after.keys()):
+            old_line, new_line = lines_before.get(key, ""), lines_after.get(key, "")
+            if old_line != new_line:
+                history_record(
+                    plan=plan,
+                    kind=HistoryKind.PLAN,
+                    before=old_line,
+                    after=new_line,
+                    user=user,
+                    indicator=by_code.get(key[1]) if key[0] == "indicator" else None,
+                    reason=reason,
+                )
     periods_ensure(plan)
     return PlanImportResult(
         plan=plan,
@@ -753,6 +780,21 @@ def plan_import(
         removed_indicators=removed,
         warnings=parsed.warnings,
     )
+
+
+def _structure_lines(plan: ActionPlan) -> dict[tuple[str, str], str]:
+    """Each area, activity and indicator of the plan as one line for the history: where it sits and its
+    title (an indicator's marks settings are recorded apart, ``indicator_settings``)."""
+    lines = {}
+    for area in plan.areas.all():
+        lines[("area", area.code)] = (
+            f"[{area.code}] {area.title} (মান {plain_number(area.marks)}) #{area.position}"
+        )
+    for activity in plan.activities.select_related("area"):
+        lines[("activity", activity.code)] = f"[{activity.code}] {activity.title} #{activity.position}"
+    for indicator in plan.indicators.all():
+        lines[("indicator", indicator.code)] = f"[{indicator.code}] {indicator.title} #{indicator.position}"
+    return lines
 
 
 def indicator_settings(indicator: Indicator) -> str:
