@@ -113,10 +113,13 @@ def _plain_link(reader: PdfReader, annotation: DictionaryObject, copies: dict[in
             NameObject("/Rect"): rect,
         }
     )
-    for key in ("/QuadPoints", "/Border"):
+    for key in ("/QuadPoints", "/Border", "/C"):
         value = _numbers(_get(annotation, key))
         if value is not None:
             link[NameObject(key)] = value
+    style = _border_style(_get(annotation, "/BS"))
+    if style is not None:  # without it a viewer draws the default border: a black frame WeasyPrint avoids
+        link[NameObject("/BS")] = style
     action = _get(annotation, "/A")
     destination = _get(annotation, "/Dest")
     if destination is None and isinstance(action, DictionaryObject):
@@ -163,6 +166,23 @@ def _explicit_destination(reader: PdfReader, destination: object, copies: dict[i
         else:
             return None
     return ArrayObject([copy.indirect_reference, NameObject(fit), *values])
+
+
+def _border_style(value: object) -> DictionaryObject | None:
+    """A link's border style (/BS) with only its width, style and dash pattern, or None."""
+    if not isinstance(value, DictionaryObject):
+        return None
+    style = DictionaryObject()
+    width = _get(value, "/W")
+    if isinstance(width, (int, float)):
+        style[NameObject("/W")] = FloatObject(width)
+    kind = _get(value, "/S")
+    if kind in ("/S", "/D", "/B", "/I", "/U"):
+        style[NameObject("/S")] = NameObject(kind)
+    dashes = _numbers(_get(value, "/D"))
+    if dashes is not None:
+        style[NameObject("/D")] = dashes
+    return style
 
 
 def _get(dictionary: DictionaryObject, key: str, default: object = None) -> object:

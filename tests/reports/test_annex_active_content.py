@@ -118,6 +118,22 @@ def test_annex_keeps_plain_links_each_pointing_into_its_own_copy():
         )
 
 
+def test_named_destination_links_of_a_weasyprint_file_keep_their_target_and_border():
+    """WeasyPrint writes in-document links as named destinations with a border of width 0: the kept link
+    points at the second page of its own copy, without a frame drawn around it."""
+    from reports.pdf import html_to_pdf
+
+    data = html_to_pdf('<a href="#two">to page two</a><h1 id="two" style="break-before: page">Two</h1>')
+    pdf, counts = annex_pdf([_evidence(data), _evidence(data)])
+
+    assert counts == [2, 2]
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    for first in (0, 2):
+        (link,) = [annotation.get_object() for annotation in pages[first]["/Annots"]]
+        assert link["/Dest"][0] == pages[first + 1].indirect_reference
+        assert link["/BS"]["/W"] == 0
+
+
 def test_link_to_a_place_in_the_file_by_go_to_is_kept_as_a_destination():
     """A /GoTo link becomes a plain /Dest to the copied page; a /Next chain behind it does not come along."""
     action = b"<< /S /GoTo /D [3 0 R /Fit] /Next << /S /JavaScript /JS (app.alert\\(1\\)) >> >>"
