@@ -1,7 +1,8 @@
 """What an evidence file is, decided by its content — never by its name (DESIGN.md §5).
 
-Accepted: PDF (opens, not encrypted, at least one page, no scripts, program launches or attached files),
-JPEG and PNG (decode completely, at most ``EVIDENCE_MAX_PIXELS`` pixels).
+Accepted: PDF (opens, not encrypted, at least one page, nothing in it that runs, reaches out of the document
+or carries another file: ``PdfFinding``, found by walking every object, see ``pdf_findings``), JPEG and PNG
+(decode completely, at most ``EVIDENCE_MAX_PIXELS`` pixels).
 
 The type comes from the bytes, and the stored name and the type a download is served with come from that
 type. A file whose name says one thing and whose content another is therefore *accepted for what it is*:
@@ -27,11 +28,12 @@ import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum, unique
 
 from PIL import Image, ImageFile, UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+from pypdf.errors import LimitReachedError, ParseError, PdfReadError, PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from apa_tracker.errors import DomainError
 from evidence.models import ContentType
@@ -51,24 +53,87 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # (about 150 MB as RGB), and far below a decompression bomb.
 DEFAULT_MAX_PIXELS = 50_000_000
 
-# PDF features evidence never needs, each a way to run or carry something: names as pypdf reads them
-# (``/J#61vaScript`` is read as ``/JavaScript``), with how the refusal names them.
-PDF_ACTIVE_CONTENT = {
-    "/JavaScript": ("স্ক্রিপ্ট (JavaScript)", "scripts (JavaScript)"),
-    "/JS": ("স্ক্রিপ্ট (JavaScript)", "scripts (JavaScript)"),
-    "/Launch": ("অন্য প্রোগ্রাম চালানোর নির্দেশ (Launch)", "program launch actions (Launch)"),
-    "/EmbeddedFile": ("সংযুক্ত ফাইল (attachment)", "attached files"),
-    "/EmbeddedFiles": ("সংযুক্ত ফাইল (attachment)", "attached files"),
-    "/RichMedia": ("মাল্টিমিডিয়া (RichMedia)", "rich media (Flash, video)"),
-    # XFA forms carry their scripts inside XML streams, out of reach of the name check; forms that send or
-    # import data talk to the network or the disk. Scanned evidence needs none of them.
-    "/XFA": ("XFA ফর্ম (স্ক্রিপ্টসহ হতে পারে)", "XFA forms (may carry scripts)"),
-    "/SubmitForm": ("ফর্ম পাঠানোর নির্দেশ (SubmitForm)", "form submission actions (SubmitForm)"),
-    "/ImportData": ("তথ্য আনার নির্দেশ (ImportData)", "data import actions (ImportData)"),
+
+@unique
+class PdfFinding(Enum):
+    """What a PDF can carry that evidence never needs: each a way to run something, to reach out of the
+    document or to carry another file. The value is how a refusal names it (Bangla, English); a refusal
+    lists what it found in this order."""
+
+    ATTACHMENT = ("সংযুক্ত ফাইল (attachment)", "attached files")
+    JAVASCRIPT = ("স্ক্রিপ্ট (JavaScript)", "scripts (JavaScript)")
+    LAUNCH = ("অন্য প্রোগ্রাম চালানোর নির্দেশ (Launch)", "program launch actions (Launch)")
+    REMOTE_FILE = (
+        "অন্য ফাইল বা নেটওয়ার্কের ঠিকানা খোলার নির্দেশ (GoToR)",
+        "actions that open another file or a network path (GoToR)",
+    )
+    EXTERNAL_DATA = ("বাইরের ফাইল থেকে পড়া অংশ", "content read from outside files")
+    URI_ON_OPEN = (
+        "ফাইল বা পৃষ্ঠা খুললেই নিজে থেকে ওয়েব ঠিকানা খোলার নির্দেশ (URI)",
+        "web addresses opened by themselves when the file or a page opens (URI)",
+    )
+    URI_NOT_WEB = (
+        "ওয়েব বা ই-মেইল ছাড়া অন্য ঠিকানার লিংক (URI)",
+        "links to addresses other than web pages or e-mail (URI)",
+    )
+    SUBMIT_FORM = ("ফর্ম পাঠানোর নির্দেশ (SubmitForm)", "form submission actions (SubmitForm)")
+    IMPORT_DATA = ("তথ্য আনার নির্দেশ (ImportData)", "data import actions (ImportData)")
+    MEDIA = ("মাল্টিমিডিয়া (RichMedia, ভিডিও, শব্দ, 3D)", "multimedia (RichMedia, video, sound, 3D)")
+    # XFA forms carry their scripts inside XML streams; scanned or printed evidence has no forms at all.
+    XFA = ("XFA ফর্ম (স্ক্রিপ্টসহ হতে পারে)", "XFA forms (may carry scripts)")
+
+
+# Keys that mean the finding in any dictionary, wherever it sits (names as pypdf reads them:
+# ``/J#61vaScript`` is read as ``/JavaScript``). /EF is what makes a file specification carry the file
+# itself, whatever the specification is attached to (an annotation, the names tree, /AF, or nothing).
+PDF_KEYS = {
+    "/EF": PdfFinding.ATTACHMENT,
+    "/EmbeddedFiles": PdfFinding.ATTACHMENT,
+    "/JS": PdfFinding.JAVASCRIPT,
+    "/JavaScript": PdfFinding.JAVASCRIPT,  # the document-level scripts of the names tree
+    "/XFA": PdfFinding.XFA,
+    "/RichMediaContent": PdfFinding.MEDIA,
 }
-# Looked for in the raw bytes as well, for objects pypdf could not parse: every name but ``/JS``, which is
-# short enough to occur by chance in compressed data.
-PDF_ACTIVE_CONTENT_RAW = tuple(name.encode() for name in PDF_ACTIVE_CONTENT if name != "/JS")
+# Annotations that carry a file or play media (ISO 32000-2, 12.5.6): a paper clip holding a file,
+# players for sound, video, Flash and 3D models (3D models run JavaScript of their own).
+PDF_ANNOTATIONS = {
+    "/FileAttachment": PdfFinding.ATTACHMENT,
+    "/Sound": PdfFinding.MEDIA,
+    "/Movie": PdfFinding.MEDIA,
+    "/Screen": PdfFinding.MEDIA,
+    "/RichMedia": PdfFinding.MEDIA,
+    "/3D": PdfFinding.MEDIA,
+}
+# Actions (ISO 32000-2, 12.6.4), refused wherever they are, clicked or not. Allowed, because they stay in
+# the document and run nothing: /GoTo (links inside the file), /Named (next page, print …), /Hide,
+# /SetOCGState, /Trans, /ResetForm, /GoToDp, /Thread within the file, and /URI under the rules below.
+PDF_ACTIONS = {
+    "/Launch": PdfFinding.LAUNCH,
+    "/GoToR": PdfFinding.REMOTE_FILE,
+    "/GoToE": PdfFinding.ATTACHMENT,  # a go-to into an attached PDF
+    "/JavaScript": PdfFinding.JAVASCRIPT,
+    "/SubmitForm": PdfFinding.SUBMIT_FORM,
+    "/ImportData": PdfFinding.IMPORT_DATA,
+    "/Rendition": PdfFinding.MEDIA,
+    "/Movie": PdfFinding.MEDIA,
+    "/Sound": PdfFinding.MEDIA,
+    "/RichMediaExecute": PdfFinding.MEDIA,
+    "/GoTo3DView": PdfFinding.MEDIA,
+}
+# URI actions: an ordinary link that the reader clicks, to a web page or an e-mail address, is allowed.
+# Born-digital letters and reports (Word, LibreOffice) carry such links to ministry websites, viewers ask
+# before they follow one, and a browser opening a page is not a file arriving on the computer. Refused:
+# a URI the viewer opens by itself (/OpenAction, or any trigger of /AA: page opened, pointer over a field
+# …), which tells a stranger who opened the report and when; and any other address (file:, smb:,
+# javascript:, a \\server\share path, a relative path), which opens files or runs something.
+WEB_ADDRESS = re.compile(r"(https?|mailto):", re.IGNORECASE)
+
+#: The most indirect objects a PDF may have (in its cross-reference table, or met by the walk): a born-
+#: digital report of 1,000 pages has some tens of thousands, a scan a few per page. Many more is no document
+#: anyone scanned or printed, and would hold up the upload while it is walked.
+MAX_PDF_OBJECTS = 200_000
+#: The most values (direct ones included: entries of dictionaries and arrays) the walk looks at.
+MAX_PDF_VALUES = 5_000_000
 
 
 class EvidenceRejected(DomainError):
@@ -151,16 +216,18 @@ def _check_pdf(data: bytes) -> int:
                 "The PDF is encrypted; upload it without password protection.",
             )
         pages = len(reader.pages)
-        active = _pdf_active_content(reader, data)
+        findings = pdf_findings(reader)
     except EvidenceRejected:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, AssertionError) as exc:
+    except LimitReachedError as exc:  # pypdf's own limits (decompressed size, cross-reference entries)
+        raise _pdf_too_large() from exc
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AssertionError) as exc:
         raise _pdf_damaged(exc) from exc
     if pages < 1:
         raise EvidenceRejected("PDF ফাইলটিতে কোনো পৃষ্ঠা নেই।", "The PDF has no pages.")
-    if active:
-        found_bn = ", ".join(dict.fromkeys(PDF_ACTIVE_CONTENT[name][0] for name in active))
-        found_en = ", ".join(dict.fromkeys(PDF_ACTIVE_CONTENT[name][1] for name in active))
+    if findings:
+        found_bn = ", ".join(finding.value[0] for finding in findings)
+        found_en = ", ".join(finding.value[1] for finding in findings)
         raise EvidenceRejected(
             f"PDF ফাইলটিতে {found_bn} আছে, যা প্রমাণকে থাকতে পারে না; "
             "'Print to PDF' বা 'Save as PDF' করে এসব ছাড়া নতুন PDF তৈরি করে দিন।",
@@ -170,46 +237,141 @@ def _check_pdf(data: bytes) -> int:
     return pages
 
 
-def _pdf_active_content(reader: PdfReader, data: bytes) -> list[str]:
-    """The names of PDF_ACTIVE_CONTENT the file uses, in the order of PDF_ACTIVE_CONTENT.
+def _pdf_too_large() -> EvidenceRejected:
+    return EvidenceRejected(
+        "PDF ফাইলটির গঠন অস্বাভাবিক রকম বড় (অগণিত অংশ), তাই পরীক্ষা করা যায়নি; "
+        "'Print to PDF' বা 'Save as PDF' করে নতুন PDF তৈরি করে দিন।",
+        "The PDF's structure is unreasonably large (too many objects) to be checked; "
+        "make a plain copy with 'Print to PDF' or 'Save as PDF' and upload that.",
+    )
 
-    Every object in the cross-reference table (and in object streams) is read and its keys and name values
-    compared, so compressed objects and ``#``-escaped names are seen; the raw bytes are searched too."""
-    found: set[str] = set()
-    for raw in PDF_ACTIVE_CONTENT_RAW:
-        if raw in data:
-            found.add(raw.decode())
-    references = [
-        IndirectObject(number, generation, reader)
-        for generation, numbers in reader.xref.items()
-        for number in numbers
+
+def pdf_findings(reader: PdfReader) -> list[PdfFinding]:
+    """What of ``PdfFinding`` the PDF carries, in that order, found by walking its objects.
+
+    The walk starts at the trailer and follows every reference (catalog, names trees, /OpenAction, /AA of
+    the catalog, pages, annotations and form fields, every page's /Annots, the AcroForm and its fields,
+    outlines with their actions and /Next chains, metadata), objects inside object streams included, each
+    object once per way it was reached, so cycles end. Then come the objects the cross-reference table
+    lists that nothing reaches: a viewer that rebuilds a damaged table may find them.
+    Raises EvidenceRejected when the file has more than ``MAX_PDF_OBJECTS`` objects or ``MAX_PDF_VALUES``
+    values, and when an object the document uses cannot be read (what cannot be read cannot be checked,
+    and another reader may read it differently)."""
+    listed = [(number, generation) for generation, numbers in reader.xref.items() for number in numbers] + [
+        (number, 0) for number in reader.xref_objStm
     ]
-    references += [IndirectObject(number, 0, reader) for number in reader.xref_objStm]
-    for reference in references:
-        try:
-            obj = reference.get_object()
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError, AssertionError):
-            continue  # an object no reader can parse cannot act either; the raw search still saw its bytes
-        _collect_names(obj, found)
-    return [name for name in PDF_ACTIVE_CONTENT if name in found]
+    if len(listed) > MAX_PDF_OBJECTS:
+        raise _pdf_too_large()
+    walk = _PdfWalk()
+    walk.run(reader.trailer)
+    for number, generation in listed:
+        if (number, generation) not in walk.objects:
+            walk.run(IndirectObject(number, generation, reader), reachable=False)
+    return [finding for finding in PdfFinding if finding in walk.found]
 
 
-def _collect_names(obj: object, found: set[str]) -> None:
-    """Add the active-content names among ``obj``'s direct keys and values (indirect ones are read on
-    their own from the cross-reference table)."""
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, DictionaryObject):  # streams too: their dictionary
-            for key, value in item.items():
-                if key in PDF_ACTIVE_CONTENT:
-                    found.add(str(key))
-                if not isinstance(value, IndirectObject):
-                    stack.append(value)
-        elif isinstance(item, ArrayObject):
-            stack.extend(value for value in item if not isinstance(value, IndirectObject))
-        elif isinstance(item, NameObject) and item in PDF_ACTIVE_CONTENT:
-            found.add(str(item))
+# How the walk reached a value, which decides what an action there can do: nothing special; clicked (the
+# /A of a link, form field or bookmark); run by itself (/OpenAction, a trigger of /AA, and the /Next chain
+# of either); or the /AA dictionary itself, whose every value runs by itself.
+_PLAIN, _CLICKED, _AUTOMATIC, _TRIGGERS = range(4)
+_READ_ERRORS = (PdfReadError, ParseError, ValueError, KeyError, TypeError, OSError, AssertionError)
+
+
+def _reached_as(context: int, key: str) -> int:
+    if key == "/OpenAction":
+        return _AUTOMATIC
+    if key == "/AA":
+        return _TRIGGERS
+    if context == _TRIGGERS:
+        return _AUTOMATIC
+    if key == "/A":
+        return _CLICKED
+    if key == "/Next" and context in (_CLICKED, _AUTOMATIC):
+        return context
+    return _PLAIN
+
+
+class _PdfWalk:
+    """One walk over a PDF's objects: an explicit stack (no recursion to exhaust), bounded counts."""
+
+    def __init__(self) -> None:
+        self.found: set[PdfFinding] = set()
+        self.objects: set[tuple[int, int]] = set()  # indirect objects met, however reached
+        self.visits: set[tuple[int, int, int]] = set()  # … and in which context
+        self.values = 0
+
+    def run(self, start: object, *, reachable: bool = True) -> None:
+        stack: list[tuple[object, int]] = [(start, _PLAIN)]
+        while stack:
+            item, context = stack.pop()
+            if isinstance(item, IndirectObject):
+                visit = (item.idnum, item.generation, context)
+                if visit in self.visits:
+                    continue
+                self.visits.add(visit)
+                self.objects.add(visit[:2])
+                if len(self.objects) > MAX_PDF_OBJECTS:
+                    raise _pdf_too_large()
+                try:
+                    item = item.get_object()
+                except _READ_ERRORS as exc:
+                    if reachable:
+                        raise _pdf_damaged(f"object {visit[0]} {visit[1]}: {exc}") from exc
+                    continue  # listed but used by nothing: unreadable, it cannot act either
+            if isinstance(item, DictionaryObject):  # streams too: their dictionary
+                self._inspect(item, context)
+                entries = dict.items(item)  # raw values: references are followed on the stack
+                self.values += len(entries)
+                stack.extend((value, _reached_as(context, key)) for key, value in entries)
+            elif isinstance(item, ArrayObject):
+                self.values += len(item)
+                stack.extend((value, context) for value in item)  # /Next [a b], /OpenAction [page /Fit]
+            if self.values > MAX_PDF_VALUES:
+                raise _pdf_too_large()
+
+    def _inspect(self, item: DictionaryObject, context: int) -> None:
+        found = self.found
+        found.update(PDF_KEYS[key] for key in item.keys() & PDF_KEYS.keys())
+        kind = self._name(item, "/Type")
+        if kind == "/EmbeddedFile":
+            found.add(PdfFinding.ATTACHMENT)
+        subtype = self._name(item, "/Subtype")
+        if subtype in PDF_ANNOTATIONS:
+            found.add(PDF_ANNOTATIONS[subtype])
+        if isinstance(item, StreamObject) and "/F" in item:
+            # A stream whose data is in another file (ISO 32000-2, 7.3.8.2), which the viewer fetches.
+            found.add(PdfFinding.EXTERNAL_DATA)
+        if context not in (_CLICKED, _AUTOMATIC) and kind != "/Action":
+            return
+        action = self._name(item, "/S")
+        if action in PDF_ACTIONS:
+            found.add(PDF_ACTIONS[action])
+        elif action == "/Thread" and "/F" in item:  # an article in another file
+            found.add(PdfFinding.REMOTE_FILE)
+        elif action == "/URI":
+            if context == _AUTOMATIC:
+                found.add(PdfFinding.URI_ON_OPEN)
+            elif not WEB_ADDRESS.match(self._text(item, "/URI").strip()):
+                found.add(PdfFinding.URI_NOT_WEB)
+
+    def _resolved(self, item: DictionaryObject, key: str) -> object:
+        value = dict.get(item, key)
+        if isinstance(value, IndirectObject):
+            try:
+                return value.get_object()
+            except _READ_ERRORS:
+                return None  # an action type no reader can read makes no action; the walk reads it too
+        return value
+
+    def _name(self, item: DictionaryObject, key: str) -> str | None:
+        value = self._resolved(item, key)
+        return str(value) if isinstance(value, NameObject) else None
+
+    def _text(self, item: DictionaryObject, key: str) -> str:
+        value = self._resolved(item, key)
+        if isinstance(value, bytes):
+            return value.decode("latin-1")
+        return value if isinstance(value, str) else ""
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ half-yearly or quarterly one (``reports.services.report_evidence``).
 
 Every evidence file, in index order, becomes part of one PDF:
 
-* a PDF's pages are copied as they are with pypdf (content streams, fonts, images, sizes, /Rotate and
-  annotations untouched), so their text stays searchable and nothing is re-rendered;
+* a PDF's pages are copied as they are with pypdf (content streams, fonts, images, sizes and /Rotate
+  untouched), so their text stays searchable and nothing is re-rendered. What could carry a file or run
+  something does not come along (``reports.evidence_pdf``): of the annotations only plain links are kept,
+  the others are drawn into the page from their appearance, as printing would;
 * a JPEG or PNG is placed, centred and scaled to fit, on an A4 page of its own (landscape when the picture
   is wider than tall). A JPEG goes into the PDF as it is (DCTDecode: its scan data is not decoded or
   re-encoded); a PNG without transparency keeps its compressed pixel data too (FlateDecode with the PNG
@@ -43,6 +45,8 @@ from pypdf.generic import (
 
 from evidence.models import ContentType
 from reports.bangla import format_code, to_bangla_digits
+from reports.evidence_pdf import append_evidence_pdf
+from reports.pdf_drawing import content_stream, draw_on_top, normalised, pdf_numbers
 
 if TYPE_CHECKING:
     from evidence.models import Evidence
@@ -105,9 +109,7 @@ def annex_pdf(evidence_items: Sequence[Evidence], *, front: bytes | None = None)
         before = len(writer.pages)
         with evidence.file.open("rb") as file:
             if evidence.content_type == ContentType.PDF:
-                # The reader works on the open file: pages are cloned into the writer object by object,
-                # without a second copy of the whole file in memory.
-                writer.append(PdfReader(file, strict=False), import_outline=False)
+                append_evidence_pdf(writer, file)
             else:
                 _append_picture_page(writer, file.read())
         counts.append(len(writer.pages) - before)
@@ -132,7 +134,7 @@ def stamp_pages(pdf: bytes, stamps: Sequence[str | None], *, first_index: int = 
     # new objects are appended (much cheaper than copying every object of a large annex).
     writer = PdfWriter(reader, incremental=True)
     forms = dict(zip(labels, _label_forms(writer, labels), strict=True))
-    opening = writer._add_object(_content_stream(b"q\n"))  # one shared stream: "q" before the page's own
+    opening = writer._add_object(content_stream(b"q\n"))  # one shared stream: "q" before the page's own
     for offset, label in enumerate(stamps):
         if label is not None:
             _overlay(writer, writer.pages[first_index + offset], forms[label], opening)
@@ -211,10 +213,10 @@ def _label_forms(writer: PdfWriter, labels: Sequence[str]) -> list[IndirectObjec
                 expected,
             )
             return _label_page_forms(writer, labels)
-        left, _, _, top = _normalised(sheet.mediabox)
+        left, _, _, top = normalised(sheet.mediabox)
         for row, (group, ctm) in enumerate(rows):
             bottom = top - (row + 1) * STAMP_HEIGHT
-            form = _content_stream(f"q {_pdf_numbers(ctm)} cm /Label Do Q\n".encode())
+            form = content_stream(f"q {pdf_numbers(ctm)} cm /Label Do Q\n".encode())
             form.update(
                 {
                     NameObject("/Type"): NameObject("/XObject"),
@@ -266,12 +268,12 @@ def _label_page_forms(writer: PdfWriter, labels: Sequence[str]) -> list[Indirect
     forms = []
     for page in reader.pages:
         contents = page.get_contents()
-        form = _content_stream(contents.get_data() if contents is not None else b"")
+        form = content_stream(contents.get_data() if contents is not None else b"")
         form.update(
             {
                 NameObject("/Type"): NameObject("/XObject"),
                 NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): _rectangle(*_normalised(page.mediabox)),
+                NameObject("/BBox"): _rectangle(*normalised(page.mediabox)),
                 NameObject("/Resources"): page.get("/Resources", DictionaryObject()).clone(writer),
             }
         )
@@ -298,30 +300,7 @@ def _rectangle(*values: float) -> ArrayObject:
 
 
 def _overlay(writer: PdfWriter, page: PageObject, form: IndirectObject, opening: IndirectObject) -> None:
-    resources = page.get("/Resources")
-    resources = DictionaryObject(resources.get_object()) if resources is not None else DictionaryObject()
-    xobjects = resources.get("/XObject")
-    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
-    name = NameObject(f"/{_XOBJECT_PREFIX}")
-    serial = 0
-    while name in xobjects:
-        serial += 1
-        name = NameObject(f"/{_XOBJECT_PREFIX}{serial}")
-    xobjects[name] = form
-    resources[NameObject("/XObject")] = xobjects
-    page[NameObject("/Resources")] = resources
-
-    matrix = _stamp_matrix(page)
-    closing = _content_stream(f"\nQ q {_pdf_numbers(matrix)} cm {name} Do Q\n".encode())
-    contents = page.get("/Contents")
-    own = contents.get_object() if contents is not None else None
-    if own is None:
-        existing: list = []
-    elif isinstance(own, ArrayObject):
-        existing = list(own)
-    else:
-        existing = [contents if isinstance(contents, IndirectObject) else writer._add_object(own)]
-    page[NameObject("/Contents")] = ArrayObject([opening, *existing, writer._add_object(closing)])
+    draw_on_top(writer, page, [(form, _stamp_matrix(page))], prefix=_XOBJECT_PREFIX, opening=opening)
 
 
 def _stamp_matrix(page: PageObject) -> tuple[float, ...]:
@@ -365,16 +344,10 @@ def _stamp_matrix(page: PageObject) -> tuple[float, ...]:
 
 
 def _visible_box(page: PageObject) -> tuple[float, float, float, float]:
-    media = _normalised(page.mediabox)
-    crop = _normalised(page.cropbox)
+    media = normalised(page.mediabox)
+    crop = normalised(page.cropbox)
     box = (max(media[0], crop[0]), max(media[1], crop[1]), min(media[2], crop[2]), min(media[3], crop[3]))
     return box if box[0] < box[2] and box[1] < box[3] else media
-
-
-def _normalised(rect: Sequence[float]) -> tuple[float, float, float, float]:
-    xs = sorted((float(rect[0]), float(rect[2])))
-    ys = sorted((float(rect[1]), float(rect[3])))
-    return xs[0], ys[0], xs[1], ys[1]
 
 
 def _rotation(page: PageObject) -> int:
@@ -440,7 +413,7 @@ def _append_picture_page(writer: PdfWriter, data: bytes) -> None:
         {NameObject("/XObject"): DictionaryObject({NameObject("/Im0"): writer._add_object(picture.stream)})}
     )
     page[NameObject("/Contents")] = writer._add_object(
-        _content_stream(f"q {_pdf_numbers(matrix)} cm /Im0 Do Q\n".encode())
+        content_stream(f"q {pdf_numbers(matrix)} cm /Im0 Do Q\n".encode())
     )
 
 
@@ -624,18 +597,6 @@ def _palette_is_grey(image: Image.Image) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------
-
-
-def _content_stream(data: bytes) -> DecodedStreamObject:
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream
-
-
-def _pdf_numbers(values: Sequence[float]) -> str:
-    return " ".join(
-        f"{value:.4f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value)) for value in values
-    )
 
 
 def _write(writer: PdfWriter) -> bytes:

@@ -31,6 +31,7 @@ from evidence.models import Evidence
 from evidence.validators import EvidenceRejected, check_evidence_bytes, sanitize_filename
 from evidence.views import content_disposition
 from indicators.models import HistoryEntry, HistoryKind
+from tests import files
 from tests.files import image_bytes as _image
 from tests.files import pdf_bytes as _pdf
 from tests.files import zip_bytes as _zip
@@ -155,6 +156,10 @@ SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>ale
 # Each refused file: (name it is uploaded under, its bytes, words of the Bangla reason).
 NOT_EVIDENCE = "শুধু PDF, JPEG বা PNG"
 DAMAGED = "ভাঙা বা অসম্পূর্ণ"
+ATTACHED = "সংযুক্ত ফাইল (attachment)"
+SCRIPT = "স্ক্রিপ্ট (JavaScript)"
+REMOTE = "অন্য ফাইল বা নেটওয়ার্কের ঠিকানা খোলার নির্দেশ (GoToR)"
+OPENS_WEB = "নিজে থেকে ওয়েব ঠিকানা খোলার নির্দেশ (URI)"
 REFUSED = {
     "elf-named-pdf": ("report.pdf", ELF, NOT_EVIDENCE),
     "elf-named-png": ("photo.png", ELF, NOT_EVIDENCE),
@@ -181,6 +186,45 @@ REFUSED = {
     "pdf-with-hidden-javascript": ("form.pdf", _pdf_hidden_javascript(), "JavaScript"),
     "pdf-with-launch-action": ("open.pdf", _pdf_launch(), "Launch"),
     "pdf-with-attached-executable": ("files.pdf", _pdf_attachment(), "সংযুক্ত ফাইল"),
+    # Issue 11: files and actions found by walking the objects, wherever they hide.
+    "pdf-with-file-attachment-annotation": (
+        "scan.pdf",
+        files.pdf_with_file_attachment_annotation(),
+        ATTACHED,
+    ),
+    "pdf-with-embedded-file-in-nested-dictionary": (
+        "scan.pdf",
+        files.pdf_with_nested_embedded_file(),
+        ATTACHED,
+    ),
+    "pdf-with-embedded-files-tree-with-kids": ("scan.pdf", files.pdf_with_embedded_files_tree(), ATTACHED),
+    "pdf-launching-on-open": ("scan.pdf", files.pdf_with_open_action(files.LAUNCH_ACTION), "(Launch)"),
+    "pdf-with-link-to-network-share": ("scan.pdf", files.pdf_with_link(files.REMOTE_GOTO_ACTION), REMOTE),
+    "pdf-opening-a-web-address": ("scan.pdf", files.pdf_with_open_action(files.URI_ACTION), OPENS_WEB),
+    "pdf-page-opening-a-web-address": (
+        "scan.pdf",
+        files.pdf_with_page_open_action(files.URI_ACTION),
+        OPENS_WEB,
+    ),
+    "pdf-with-javascript-bookmark": (
+        "scan.pdf",
+        files.pdf_with_outline_action(files.JAVASCRIPT_ACTION),
+        SCRIPT,
+    ),
+    "pdf-with-javascript-link": ("scan.pdf", files.pdf_with_link(files.JAVASCRIPT_ACTION), SCRIPT),
+    "pdf-with-javascript-link-in-object-stream": (
+        "scan.pdf",
+        files.pdf_with_link(
+            files.JAVASCRIPT_ACTION.replace(b"/JavaScript", b"/J#61vaScript"), compressed=True
+        ),
+        SCRIPT,
+    ),
+    "pdf-with-xfa-form": ("scan.pdf", files.pdf_with_xfa(), "XFA ফর্ম"),
+    "pdf-with-cyclic-action-chain": (
+        "scan.pdf",
+        files.pdf_with_action_cycle(files.REMOTE_GOTO_ACTION),
+        REMOTE,
+    ),
     "zero-bytes": ("empty.pdf", b"", "ফাইলটি খালি"),
     "decompression-bomb-png": ("bomb.png", _png_header_only(100_000, 100_000), "মেগাপিক্সেল"),
     "sixty-megapixel-png": ("huge.png", _png_header_only(10_000, 6_000), "মেগাপিক্সেল"),
@@ -620,3 +664,16 @@ def test_no_address_keeps_a_file_larger_than_the_largest_accepted_upload(setting
 
     assert "file" in posted_files(2048)
     assert "file" not in posted_files(2049)
+
+
+def test_pdf_with_ordinary_links_is_kept_by_the_upload_view_and_attach_evidence(officer, tmp_path):
+    """Links to a web page, an e-mail address and a place in the file, a bookmark and an opening view run
+    nothing and carry no file: the upload view and attach_evidence both keep such a PDF."""
+    data = files.pdf_with_ordinary_links()
+    assert _post(officer, "letter.pdf", data)["Location"] == f"{PAGE_URL}#evidence"
+    source = tmp_path / "letter.pdf"
+    source.write_bytes(data)
+    _attach(source)
+    assert [(e.original_name, e.page_count) for e in Evidence.objects.order_by("pk")] == [
+        ("letter.pdf", 1)
+    ] * 2
