@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-deps run test lint check-migrations clean serve worker bench-deps
+.PHONY: setup system-deps run test lint check-migrations clean serve worker bench-deps stateful
 
 # The virtualenv is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
 $(BIN)/.installed: pyproject.toml
@@ -30,6 +30,13 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# The long run of the approved-record state machine (tests/integrity/test_approved_record.py): random
+# sequences of every action of every role, the invariants checked after each step; prints the steps taken.
+STATEFUL_EXAMPLES ?= 600
+stateful: setup
+	APA_STATEFUL_EXAMPLES=$(STATEFUL_EXAMPLES) APA_STATEFUL_STEPS=40 APA_STATEFUL_REPORT=1 \
+		$(BIN)/python -m pytest -p no:cacheprovider -q -s tests/integrity/test_approved_record.py
 
 # Production-like: gunicorn (gunicorn.conf.py) with DJANGO_DEBUG=0, static files collected for whitenoise.
 # Needs the production environment of docs/deployment.md — at least DJANGO_SECRET_KEY and

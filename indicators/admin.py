@@ -406,6 +406,11 @@ class AreaInline(admin.TabularInline):
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: ActionPlan | None = None) -> bool:
+        if obj is not None and _plan_locked(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
 
 PLAN_PAGE_HELP = _(
     "নতুন কর্মপরিকল্পনা, ক্ষেত্র, কার্যক্রম ও সূচক এখানে একটি একটি করে যোগ করা যায় না: "

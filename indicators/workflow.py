@@ -186,7 +186,7 @@ def period_for(plan: ActionPlan, quarter: int) -> ReportingPeriod:
 def quarter_locked_message(quarter: int, state: str) -> tuple[str, str]:
     label = PeriodState(state).label
     return (
-        f"{to_bangla_digits(quarter)}য় ত্রৈমাসিকের তথ্য এখন বদলানো যাবে না (অবস্থা: {label}); "
+        f"{QUARTER_ORDINALS_BN[quarter - 1]} ত্রৈমাসিকের তথ্য এখন বদলানো যাবে না (অবস্থা: {label}); "
         "ফেরত পাঠানো হলে আবার বদলানো যাবে।",
         f"Quarter {quarter} is {state}: its data is read-only until the period is returned.",
     )
@@ -204,13 +204,13 @@ def ensure_quarter_editable(plan: ActionPlan, quarter: int) -> ReportingPeriod:
     return period
 
 
-def periods_lock(plan: ActionPlan) -> list[ReportingPeriod]:
-    """The plan's four periods, their rows locked in quarter order until the transaction ends."""
+def periods_lock(plan: ActionPlan, quarters: range = range(1, 5)) -> list[ReportingPeriod]:
+    """The plan's periods of ``quarters``, their rows locked in quarter order until the transaction ends."""
     periods_ensure(plan)
     return list(
         ReportingPeriod.objects.select_for_update(of=("self",))
         .select_related("plan__office", "plan__fiscal_year")
-        .filter(plan=plan)
+        .filter(plan=plan, quarter__in=list(quarters))
         .order_by("quarter")
     )
 
@@ -500,11 +500,14 @@ def period_transition(
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise DomainError("অজানা কাজ।", f"Unknown action '{action}'.")
-    # Every period of the plan, locked in quarter order: the order rule reads the earlier ones, a return
-    # changes the later ones, and every other write path locks them in the same order. The periods' rows
-    # only (of=self): a lock over the join would hold the plan, office and fiscal year rows too, so every
-    # transition of that year, in every office, would wait for this one to commit.
-    periods = periods_lock(period.plan)
+    # Locked in quarter order, as every write path locks periods: a step forward locks the earlier quarters
+    # too (the order rule reads them: none may go back meanwhile); a return locks the later ones (it returns
+    # them with it). Other quarters stay free: a save in a later quarter does not wait for an approval. The
+    # periods' rows only (of=self): a lock over the join would hold the plan, office and fiscal year rows
+    # too, so every transition of that year, in every office, would wait for this one to commit.
+    quarter = period.quarter
+    returning = transition.to_state == PeriodState.RETURNED
+    periods = periods_lock(period.plan, range(quarter, 5) if returning else range(1, quarter + 1))
     period = next(p for p in periods if p.pk == period.pk)
     # Someone who may not see the period learns nothing of it, not even its state or version.
     if not _may_see(user, period):
@@ -535,7 +538,6 @@ def period_transition(
     comment = text_within(comment, COMMENT_MAX_CHARS, what_bn="মন্তব্য", what_en="comment")
     if transition.comment_required and not comment:
         raise DomainError("ফেরত পাঠানোর কারণ মন্তব্যে লিখুন।", "Write in the comment why it is returned.")
-    returning = transition.to_state == PeriodState.RETURNED
 
     _move(period, transition.to_state, user=user, comment=comment)
     if action == "approve":

@@ -102,10 +102,16 @@ class ApprovedRecord(RuleBasedStateMachine):
         office = Office.objects.create(
             code=f"m{n}-office", name_bn="দপ্তর", kind=OfficeKind.MINISTRY, parent=parent
         )
-        other = Office.objects.create(code=f"m{n}-other", name_bn="অন্য", kind=OfficeKind.MINISTRY, parent=parent)
+        other = Office.objects.create(
+            code=f"m{n}-other", name_bn="অন্য", kind=OfficeKind.MINISTRY, parent=parent
+        )
         self.plan = ActionPlan.objects.create(office=office, fiscal_year=year)
-        area1 = PerformanceArea.objects.create(plan=self.plan, code="1", title="ক্ষেত্র এক", marks=20, position=0)
-        area2 = PerformanceArea.objects.create(plan=self.plan, code="2", title="ক্ষেত্র দুই", marks=20, position=1)
+        area1 = PerformanceArea.objects.create(
+            plan=self.plan, code="1", title="ক্ষেত্র এক", marks=20, position=0
+        )
+        area2 = PerformanceArea.objects.create(
+            plan=self.plan, code="2", title="ক্ষেত্র দুই", marks=20, position=1
+        )
         act1 = Activity.objects.create(plan=self.plan, area=area1, code="1.1", title="কার্যক্রম", position=0)
         act2 = Activity.objects.create(plan=self.plan, area=area2, code="2.1", title="কার্যক্রম", position=1)
         common = {"plan": self.plan, "weight": Decimal(10)}
@@ -151,7 +157,9 @@ class ApprovedRecord(RuleBasedStateMachine):
     # -- reading the data the way the invariants compare it
 
     def indicators(self) -> list[Indicator]:
-        return list(Indicator.objects.filter(plan=self.plan).select_related("activity__area").order_by("code"))
+        return list(
+            Indicator.objects.filter(plan=self.plan).select_related("activity__area").order_by("code")
+        )
 
     def capture(self) -> dict:
         states = dict(ReportingPeriod.objects.filter(plan=self.plan).values_list("quarter", "state"))
@@ -170,10 +178,17 @@ class ApprovedRecord(RuleBasedStateMachine):
             "evidence": evidence,
             "settings": {code: indicator_settings(i) for code, i in indicators.items()},
             "titles": {code: (i.title, i.position) for code, i in indicators.items()},
-            "applicability": {code: (i.applicable, i.not_applicable_reason) for code, i in indicators.items()},
-            "areas": {a.code: (a.title, a.marks, a.position) for a in PerformanceArea.objects.filter(plan=self.plan)},
+            "applicability": {
+                code: (i.applicable, i.not_applicable_reason) for code, i in indicators.items()
+            },
+            "areas": {
+                a.code: (a.title, a.marks, a.position) for a in PerformanceArea.objects.filter(plan=self.plan)
+            },
             "activities": {a.code: (a.title, a.position) for a in Activity.objects.filter(plan=self.plan)},
-            "history": HistoryEntry.objects.filter(plan=self.plan).order_by("-pk").values_list("pk", flat=True).first()
+            "history": HistoryEntry.objects.filter(plan=self.plan)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
             or 0,
         }
 
@@ -197,7 +212,7 @@ class ApprovedRecord(RuleBasedStateMachine):
 
     def check_locked_unchanged(self, before: dict, after: dict) -> None:
         locked = {q for q, state in before["states"].items() if state not in EDITABLE_STATES}
-        for key, value in before["progress"].items() | after["progress"].items():
+        for key in before["progress"].keys() | after["progress"].keys():
             code, quarter = key
             if quarter in locked:
                 assert before["progress"].get(key) == after["progress"].get(key), f"locked Q{quarter} {code}"
@@ -271,7 +286,9 @@ class ApprovedRecord(RuleBasedStateMachine):
             for report in ApprovedReport.objects.filter(approval=approval):
                 with report.file.open("rb") as handle:
                     data = handle.read()
-                assert data == FAKE_PDF + digest.encode(), f"Q{period.quarter} copy not made from the data now"
+                assert data == FAKE_PDF + digest.encode(), (
+                    f"Q{period.quarter} copy not made from the data now"
+                )
 
     @invariant()
     def quarters_are_in_order(self):
@@ -279,9 +296,9 @@ class ApprovedRecord(RuleBasedStateMachine):
             return
         ranks = [
             _rank(state)
-            for state in ReportingPeriod.objects.filter(plan=self.plan).order_by("quarter").values_list(
-                "state", flat=True
-            )
+            for state in ReportingPeriod.objects.filter(plan=self.plan)
+            .order_by("quarter")
+            .values_list("state", flat=True)
         ]
         assert ranks == sorted(ranks, reverse=True), ranks
 
@@ -397,9 +414,15 @@ class ApprovedRecord(RuleBasedStateMachine):
         if not items:
             return
         item = items[pick % len(items)]
-        self.step("remove_evidence", lambda: evidence_remove(evidence=item, user=self.users[role], reason="ভুল"))
+        self.step(
+            "remove_evidence", lambda: evidence_remove(evidence=item, user=self.users[role], reason="ভুল")
+        )
 
-    @rule(pick=st.integers(0, 5), quarter=st.one_of(st.none(), st.integers(1, 4)), title=st.sampled_from(["নতুন", "প্রমাণক"]))
+    @rule(
+        pick=st.integers(0, 5),
+        quarter=st.one_of(st.none(), st.integers(1, 4)),
+        title=st.sampled_from(["নতুন", "প্রমাণক"]),
+    )
     def correct_evidence(self, pick, quarter, title):
         items = list(Evidence.objects.filter(indicator__plan=self.plan).order_by("pk"))
         if not items:
@@ -430,7 +453,9 @@ class ApprovedRecord(RuleBasedStateMachine):
         )
         self.step(
             "edit_indicator",
-            lambda: structure.indicator_update(indicator=indicator, changes=changes, user=self.users["admin"]),
+            lambda: structure.indicator_update(
+                indicator=indicator, changes=changes, user=self.users["admin"]
+            ),
         )
 
     @rule(area=st.sampled_from(["1", "2"]), title=st.sampled_from(["ক্ষেত্র", "নতুন ক্ষেত্র"]))
@@ -438,7 +463,9 @@ class ApprovedRecord(RuleBasedStateMachine):
         item = PerformanceArea.objects.get(plan=self.plan, code=area)
         self.step(
             "edit_area",
-            lambda: structure.area_update(area=item, title=title, position=item.position, user=self.users["admin"]),
+            lambda: structure.area_update(
+                area=item, title=title, position=item.position, user=self.users["admin"]
+            ),
         )
 
     @rule(delta=st.integers(-2, 2))
@@ -497,7 +524,12 @@ class ApprovedRecord(RuleBasedStateMachine):
 
     @rule(choice=st.integers(0, 2), then_worker=st.booleans())
     def advance_the_earliest_open_quarter(self, choice, then_worker):
-        period = ReportingPeriod.objects.filter(plan=self.plan).exclude(state="accepted").order_by("quarter").first()
+        period = (
+            ReportingPeriod.objects.filter(plan=self.plan)
+            .exclude(state="accepted")
+            .order_by("quarter")
+            .first()
+        )
         if period is not None:
             self.advance(period.quarter, choice)
         if then_worker:
@@ -505,7 +537,9 @@ class ApprovedRecord(RuleBasedStateMachine):
 
     @rule(choice=st.integers(0, 2))
     def advance_the_latest_moved_quarter(self, choice):
-        period = ReportingPeriod.objects.filter(plan=self.plan).exclude(state="draft").order_by("quarter").last()
+        period = (
+            ReportingPeriod.objects.filter(plan=self.plan).exclude(state="draft").order_by("quarter").last()
+        )
         if period is not None:
             self.advance(period.quarter, choice)
 
@@ -519,7 +553,11 @@ class ApprovedRecord(RuleBasedStateMachine):
         self.step(
             f"transition {action}",
             lambda: workflow.period_transition(
-                period=period, action=action, user=self.users[role], comment="কারণ", expected_version=period.version
+                period=period,
+                action=action,
+                user=self.users[role],
+                comment="কারণ",
+                expected_version=period.version,
             ),
         )
 

@@ -31,6 +31,7 @@ from django.test import Client
 from evidence.models import Evidence
 from indicators.models import (
     ActionPlan,
+    Approval,
     HistoryEntry,
     HistoryKind,
     Indicator,
@@ -42,7 +43,7 @@ from indicators.models import (
 )
 from indicators.workflow import indicator_set_applicability, period_transition, periods_ensure
 from reports.models import CoverLetter, MemoSerial, ReportJob, ReportKind
-from reports.services import memo_number
+from reports.services import cover_letter_for, memo_number, memo_serial_take
 from tests.factories import (
     ActivityFactory,
     AreaFactory,
@@ -51,6 +52,7 @@ from tests.factories import (
     OfficeFactory,
     PlanFactory,
     UserFactory,
+    accept_earlier_quarters,
 )
 from tests.files import pdf_bytes
 
@@ -415,6 +417,7 @@ def test_ten_simultaneous_submits_make_one_transition(demo):
 def test_ten_simultaneous_approvals_make_one_transition_one_set_of_jobs_and_one_memo_serial(demo):
     """10 requests of the CIO approve the submitted Q4 at once: one approval, one snapshot, one queued
     report job per kind of Q4 (quarterly, annual, cover letter) and the memo serial 69 taken once."""
+    accept_earlier_quarters(demo, 4)
     period = period_of(demo, 4)
     act(period, "submit", "mofa.officer")
     period.refresh_from_db()
@@ -439,12 +442,13 @@ def test_ten_simultaneous_approvals_make_one_transition_one_set_of_jobs_and_one_
     assert MemoSerial.objects.get(office=demo.office, fiscal_year=demo.fiscal_year).last == 69
 
 
-def test_simultaneous_approvals_across_quarters_and_offices_never_share_a_memo_number(demo):
-    """The four quarters of the demo plan and two quarters each of two other offices are approved at the
-    same moment: every approval happens once, each office's serials run on without a gap or a repeat
-    (mofa 69–72 after its last 68, the others 1–2), and no two letters carry the same memo number."""
+def test_simultaneous_approvals_across_offices_never_share_a_memo_number(demo):
+    """MoFA's Q1 and Q1 of four other offices are approved at the same moment (quarters of one plan go
+    forward in order, so only different offices' approvals can meet): every approval happens once, each
+    office's serial runs on from its last (mofa 69 after its 68, the others 1), and no two letters carry the
+    same memo number."""
     plans = [demo]
-    for n in (1, 2):
+    for n in (1, 2, 3, 4):
         office = OfficeFactory(code=f"other{n}", memo_prefix=f"০{n}.০০.০০০০")
         plan = PlanFactory(office=office, fiscal_year=demo.fiscal_year)
         IndicatorFactory(
@@ -452,61 +456,50 @@ def test_simultaneous_approvals_across_quarters_and_offices_never_share_a_memo_n
         )
         MembershipFactory(office=office, role=Role.CIO, user=UserFactory(username=f"other{n}.cio"))
         plans.append(plan)
-    jobs: list[tuple[ActionPlan, int, str]] = [(demo, q, "mofa.cio") for q in (1, 2, 3, 4)]
-    jobs += [(plan, q, f"{plan.office.code}.cio") for plan in plans[1:] for q in (1, 2)]
-    loaded = {}
-    for plan, quarter, cio in jobs:
-        period = act(period_of(plan, quarter), "submit", cio)
-        loaded[(plan.pk, quarter)] = period.version
-    clients = [client_for(user(cio)) for _, _, cio in jobs]
+    jobs: list[tuple[ActionPlan, str]] = [(demo, "mofa.cio")] + [
+        (p, f"{p.office.code}.cio") for p in plans[1:]
+    ]
+    loaded = {plan.pk: act(period_of(plan, 1), "submit", cio).version for plan, cio in jobs}
+    clients = [client_for(user(cio)) for _, cio in jobs]
 
     def approve(i: int) -> Answer:
-        plan, quarter, _ = jobs[i]
-        url = f"/plans/{plan.office.code}/2022-23/periods/{quarter}/approve/"
-        return answer(clients[i].post(url, {"version": str(loaded[(plan.pk, quarter)])}))
+        plan, _ = jobs[i]
+        url = f"/plans/{plan.office.code}/2022-23/periods/1/approve/"
+        return answer(clients[i].post(url, {"version": str(loaded[plan.pk])}))
 
     answers = run_together(len(jobs), approve)
 
     assert all(a.status == 302 and not any(PERIOD_CONFLICT in m for m in a.messages) for a in answers)
-    letters = CoverLetter.objects.filter(period__plan__in=plans).select_related("period__plan__office")
+    letters = CoverLetter.objects.filter(period__plan__in=plans, period__quarter=1).select_related(
+        "period__plan__office"
+    )
     assert letters.count() == len(jobs)
-    serials = {
-        plan.office.code: sorted(letter.memo_serial for letter in letters if letter.period.plan == plan)
-        for plan in plans
-    }
-    assert serials == {"mofa": [69, 70, 71, 72], "other1": [1, 2], "other2": [1, 2]}
+    serials = {letter.period.plan.office.code: letter.memo_serial for letter in letters}
+    assert serials == {"mofa": 69, "other1": 1, "other2": 1, "other3": 1, "other4": 1}
     numbers = [memo_number(letter) for letter in letters]
     assert len(set(numbers)) == len(numbers)
-    for plan in plans:
-        assert MemoSerial.objects.get(office=plan.office, fiscal_year=plan.fiscal_year).last == max(
-            serials[plan.office.code]
-        )
     assert PeriodTransition.objects.filter(to_state=PeriodState.APPROVED).count() == len(jobs)
 
 
-def test_approvals_reaching_the_memo_counter_together_take_one_serial_each(demo):
-    """MoFA's memo counter is held locked (as by another approval still being written) while the CIO
-    approves Q1–Q4 at once; when all four wait for it, it is released. Each approval must then take the
-    counter in turn — reading it without its lock would give all four the serial 69 — so the letters get
-    69, 70, 71 and 72."""
-    for quarter in (1, 2, 3, 4):
-        act(period_of(demo, quarter), "submit", "mofa.officer")
-    versions = {q: period_of(demo, q).version for q in (1, 2, 3, 4)}
-    clients = [client_for(user("mofa.cio")) for _ in range(4)]
+def test_letters_reaching_the_memo_counter_together_take_one_serial_each(demo):
+    """MoFA's memo counter is held locked (as by another approval still being written) while four letters
+    of the office take their serial at once; when all four wait for it, it is released. Each must then take
+    the counter in turn — reading it without its lock would give all four the serial 69 — so the letters get
+    69, 70, 71 and 72. (Approvals of one plan go in quarter order; letters of other documents of the office
+    share its counter.)"""
+    letters = [cover_letter_for(period_of(demo, quarter)) for quarter in (1, 2, 3, 4)]
 
     def lock_counter() -> None:
+        MemoSerial.objects.get_or_create(office=demo.office, fiscal_year=demo.fiscal_year)
         MemoSerial.objects.select_for_update().get(office=demo.office, fiscal_year=demo.fiscal_year)
 
-    def approve(i: int) -> Answer:
-        quarter = i + 1
-        return answer(
-            clients[i].post(f"{DEMO}periods/{quarter}/approve/", {"version": str(versions[quarter])})
-        )
+    def take(i: int) -> int:
+        return memo_serial_take(letters[i])
 
-    answers, waited = held_open(lock_counter, lambda: run_together(4, approve), waiters=4)
+    taken, waited = held_open(lock_counter, lambda: run_together(4, take), waiters=4)
 
     assert waited
-    assert all(a.status == 302 and not any(PERIOD_CONFLICT in m for m in a.messages) for a in answers)
+    assert sorted(taken) == [69, 70, 71, 72]
     serials = sorted(CoverLetter.objects.filter(period__plan=demo).values_list("memo_serial", flat=True))
     assert serials == [69, 70, 71, 72]
     assert MemoSerial.objects.get(office=demo.office, fiscal_year=demo.fiscal_year).last == 72
@@ -639,17 +632,16 @@ def test_marking_not_applicable_racing_value_saves_never_leaves_a_value_on_a_not
         )
 
 
-def test_applicability_changes_racing_the_last_submit_land_before_it_or_are_refused(crowd):
-    """With Q1–Q3 submitted, rounds of: an officer changes an indicator's applicability while the CIO
-    submits Q4, the last open period. The change either lands before the submit (its history entry precedes
-    the state change) or is refused because no period is open; it never lands on a fully locked plan."""
-    for quarter in (1, 2, 3):
-        act(period_of(crowd.plan, quarter), "submit", "crowd.cio")
+def test_applicability_changes_racing_the_first_submit_land_before_it_or_are_refused(crowd):
+    """Rounds of: an officer changes an indicator's applicability while the CIO submits Q1 (applicability
+    decides every quarter's marks, so it is frozen once any quarter is submitted). The change either lands
+    before the submit (its history entry precedes the state change) or is refused; it never lands on a
+    plan with a submitted quarter."""
     indicator = crowd.indicators[-1]
     officer, cio = client_for(crowd.officers[0]), client_for(crowd.cio)
     url = f"{CROWD}indicators/1.1.{CROWD_SIZE}/applicability/"
     for round_ in range(8):
-        period = period_of(crowd.plan, 4)
+        period = period_of(crowd.plan, 1)
         applicable = round_ % 2 == 1  # not applicable first, then back, …
         before = set(HistoryEntry.objects.filter(kind=HistoryKind.APPLICABILITY).values_list("pk", flat=True))
 
@@ -657,26 +649,26 @@ def test_applicability_changes_racing_the_last_submit_land_before_it_or_are_refu
             if i == 0:
                 form = {"applicable": "1" if applicable else "0", "reason": "" if applicable else "প্রযোজ্য নয়"}
                 return answer(officer.post(url, form))
-            return answer(cio.post(f"{CROWD}periods/4/submit/", {"version": str(version)}))
+            return answer(cio.post(f"{CROWD}periods/1/submit/", {"version": str(version)}))
 
         changed, submitted = run_together(2, work)
 
         assert not any(PERIOD_CONFLICT in m for m in submitted.messages)
-        state_entry = state_entries(crowd.plan, 4, PeriodState.SUBMITTED).order_by("-pk").first()
+        state_entry = state_entries(crowd.plan, 1, PeriodState.SUBMITTED).order_by("-pk").first()
         entries = HistoryEntry.objects.filter(kind=HistoryKind.APPLICABILITY).exclude(pk__in=before)
         indicator.refresh_from_db()
         if entries:
             [entry] = entries
-            assert entry.pk < state_entry.pk, f"round {round_}: applicability changed after the last submit"
+            assert entry.pk < state_entry.pk, f"round {round_}: applicability changed after the submit"
             assert indicator.applicable is applicable
         else:
-            assert any("সব প্রতিবেদনকাল" in m for m in changed.messages), changed.messages
+            assert any("প্রযোজ্যতা এখন বদলানো যাবে না" in m for m in changed.messages), changed.messages
             assert indicator.applicable is not applicable
             # Keep the rounds alternating from a known state.
             Indicator.objects.filter(pk=indicator.pk).update(
                 applicable=applicable, not_applicable_reason="" if applicable else "প্রযোজ্য নয়"
             )
-        period = period_of(crowd.plan, 4)
+        period = period_of(crowd.plan, 1)
         period_transition(
             period=period,
             action="return",
@@ -710,14 +702,12 @@ def test_a_value_saved_while_the_indicator_is_being_marked_not_applicable_is_ref
     assert not Progress.objects.filter(indicator=indicator).exists()
 
 
-def test_the_last_submit_waits_for_an_applicability_change_in_progress(crowd):
-    """Q1–Q3 are submitted; an officer's applicability change is still open when the CIO submits Q4, the
-    last open period. The submit waits until the change is committed, so the change lands before the plan
-    is locked (its history entry precedes the state change), never after it."""
-    for quarter in (1, 2, 3):
-        act(period_of(crowd.plan, quarter), "submit", "crowd.cio")
+def test_the_first_submit_waits_for_an_applicability_change_in_progress(crowd):
+    """An officer's applicability change is still open when the CIO submits Q1. The submit waits until the
+    change is committed, so the change lands before the plan is locked (its history entry precedes the
+    state change), never after it."""
     indicator = crowd.indicators[-1]
-    q4 = period_of(crowd.plan, 4)
+    q1 = period_of(crowd.plan, 1)
     cio = client_for(crowd.cio)
 
     def mark_not_applicable() -> None:
@@ -726,15 +716,15 @@ def test_the_last_submit_waits_for_an_applicability_change_in_progress(crowd):
         )
 
     def submit() -> Answer:
-        return answer(cio.post(f"{CROWD}periods/4/submit/", {"version": str(q4.version)}))
+        return answer(cio.post(f"{CROWD}periods/1/submit/", {"version": str(q1.version)}))
 
     submitted, waited = held_open(mark_not_applicable, submit)
 
     assert waited
     assert not any(PERIOD_CONFLICT in m for m in submitted.messages)
-    assert period_of(crowd.plan, 4).state == PeriodState.SUBMITTED
+    assert period_of(crowd.plan, 1).state == PeriodState.SUBMITTED
     [changed] = HistoryEntry.objects.filter(plan=crowd.plan, kind=HistoryKind.APPLICABILITY)
-    [state_entry] = state_entries(crowd.plan, 4, PeriodState.SUBMITTED)
+    [state_entry] = state_entries(crowd.plan, 1, PeriodState.SUBMITTED)
     assert changed.pk < state_entry.pk
 
 
@@ -761,3 +751,38 @@ def test_a_progress_import_waits_for_a_submit_in_progress_and_then_refuses_the_l
     assert outcome != "stored"
     assert period_of(crowd.plan, 1).state == PeriodState.SUBMITTED
     assert not Progress.objects.filter(indicator__plan=crowd.plan, quarter=1).exists()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The approved record under races (DESIGN.md §4): a return and a later quarter's approval
+
+
+def test_a_return_racing_the_next_quarters_approval_never_leaves_that_approval_standing(demo):
+    """Rounds of: the reviewer returns sent Q1 while the CIO approves submitted Q2. Whichever comes first,
+    Q2 never ends approved on top of a returned Q1: either its approval lands first and the return takes it
+    back (superseded), or the approval finds Q1 returned and is refused."""
+    reviewer, cio = client_for(user("cabinet.reviewer")), client_for(user("mofa.cio"))
+    for round_ in range(5):
+        act(period_of(demo, 1), "submit", "mofa.officer")
+        act(period_of(demo, 1), "approve", "mofa.cio")
+        act(period_of(demo, 1), "send", "mofa.cio")
+        act(period_of(demo, 2), "submit", "mofa.officer")
+        q1, q2 = period_of(demo, 1), period_of(demo, 2)
+
+        def work(i: int, q1_version=q1.version, q2_version=q2.version, round_=round_) -> Answer:
+            if i == 0:
+                form = {"version": str(q1_version), "comment": f"ফেরত {round_}"}
+                return answer(reviewer.post(f"{DEMO}periods/1/review_return/", form))
+            return answer(cio.post(f"{DEMO}periods/2/approve/", {"version": str(q2_version)}))
+
+        run_together(2, work)
+
+        q1, q2 = period_of(demo, 1), period_of(demo, 2)
+        assert q1.state == PeriodState.RETURNED
+        assert q2.state in (PeriodState.SUBMITTED, PeriodState.RETURNED), q2.state
+        assert q2.score_snapshot is None
+        assert not Approval.objects.standing().filter(period__plan=demo).exists()
+        if q2.state == PeriodState.SUBMITTED:  # the approval was refused: take Q2 back for the next round
+            period_transition(
+                period=q2, action="return", user=user("mofa.cio"), comment="আবার", expected_version=q2.version
+            )
