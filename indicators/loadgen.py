@@ -45,8 +45,9 @@ Decisions:
   bulk_create against about 20 s with COPY, on the same loaded machine).
 - No ``--replace``: a second run is refused while generated offices exist. The history is append-only, so
   generated data cannot be deleted through the application; start from a fresh database instead.
-- Approved periods get no `ApprovedReport` (rendering tens of thousands of PDFs is not load data): their
-  report download answers "being prepared".
+- Approved periods get their approvals (versions, with marks, sent and superseded times) but no
+  `ApprovedReport` (rendering tens of thousands of PDFs is not load data): their report download answers
+  "being prepared". Quarters go forward in order, as the workflow allows.
 - Deterministic: the same ``--seed`` and year give the same offices, plans, values, states and times (each
   office draws from its own generator seeded with the seed and its code). Only a year still running
   depends on the clock, through ``as_of``.
@@ -83,6 +84,7 @@ from indicators.models import (
     TARGET_COLUMNS,
     ActionPlan,
     Activity,
+    Approval,
     FiscalYear,
     HistoryEntry,
     HistoryKind,
@@ -101,7 +103,7 @@ from indicators.models import (
 from indicators.selectors import fiscal_year_start, plan_score_json
 from indicators.services import ParsedIndicator, fiscal_year_get_or_create, plan_sheet_parse
 from indicators.sheets import read_sheet
-from indicators.workflow import TRANSITIONS, history_text
+from indicators.workflow import STATE_RANK, TRANSITIONS, history_text
 from reports.bangla import fiscal_year_label, to_bangla_digits
 from reports.models import ReportKind
 from reports.services import report_span
@@ -641,7 +643,9 @@ def period_timeline(
     ``closing``: the deadline is the one the data set is taken at (more offices have not submitted yet).
     Steps after ``as_of`` have not happened; the period's state is where the last one left it.
     """
-    if rng.random() < 0.04:
+    # A quarter whose deadline is long past is mostly done: it had to be, for the next ones to go forward
+    # (quarters go in order, DESIGN.md §4). On the closing deadline many are still on their way.
+    if rng.random() < (0.04 if closing else 0.01):
         return []  # never submitted
     late = rng.random() < (0.30 if closing else 0.12)
     day = deadline + datetime.timedelta(days=rng.randint(1, 25) if late else -rng.randint(0, 13))
@@ -649,7 +653,8 @@ def period_timeline(
     submitter = officer if rng.random() < 0.85 else cio
     steps = [Step("submit", t, submitter)]
 
-    stop = rng.choices(["submitted", "approved", "sent", "accepted"], [0.03, 0.04, 0.13, 0.80])[0]
+    weights = [0.03, 0.04, 0.13, 0.80] if closing else [0.005, 0.005, 0.02, 0.97]
+    stop = rng.choices(["submitted", "approved", "sent", "accepted"], weights)[0]
     if rng.random() < 0.08:  # the CIO sends it back first
         t += _gap(rng, 3, 72)
         steps.append(Step("return", t, cio, rng.choice(RETURN_COMMENTS)))
@@ -883,6 +888,21 @@ class _Chunk:
             PeriodTransition, ["period_id", "from_state", "to_state", "user_id", "at", "comment"]
         )
     )
+    approvals: _Table = field(
+        default_factory=lambda: _Table(
+            Approval,
+            [
+                "period_id",
+                "number",
+                "approved_by_id",
+                "approved_at",
+                "score_snapshot",
+                "source_sha256",
+                "sent_at",
+                "superseded_at",
+            ],
+        )
+    )
     evidence: _Table = field(
         default_factory=lambda: _Table(
             Evidence,
@@ -927,6 +947,7 @@ class _Chunk:
             self.activities,
             self.indicators,
             self.periods,
+            self.approvals,
             self.progress,
             self.transitions,
             self.evidence,
@@ -1220,6 +1241,18 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
             if quarter in reached
             else []
         )
+    # Quarters go forward in order (DESIGN.md §4): no quarter ends further on than the one before it, so a
+    # quarter's timeline stops at the first step that would take it past the earlier quarter's end.
+    cap = 4
+    for quarter in (1, 2, 3, 4):
+        kept = []
+        for step in timelines[quarter]:
+            if STATE_RANK[TRANSITIONS[step.action].to_state] > cap:
+                break
+            kept.append(step)
+        timelines[quarter] = kept
+        end = TRANSITIONS[kept[-1].action].to_state if kept else PeriodState.DRAFT
+        cap = STATE_RANK[end]
 
     def written_at(quarter: int) -> datetime.datetime:
         """A moment when a value of ``quarter`` was written: late in the quarter or soon after, before the
@@ -1400,11 +1433,27 @@ def _office_plan(context: _Context, office: Office, out: _Chunk, ids: dict[str, 
             state = after
         snapshot = None
         if any(step.action == "approve" for step in steps):
-            # What indicators.workflow.score_snapshot stores at approval (the values do not change after it).
+            # What reports.approvals.score_snapshot stores at each approval (the values do not change after
+            # it). Each approval is a version: superseded by the next return, sent by the next sending. No
+            # source digest: the generated approvals have no stored copies (checked by their marks only).
             result = scoring.score_plan(area_inputs, score_inputs, up_to_quarter=quarter)
             snapshot = plan_score_json(plan, result)
+            versions: list[list] = []
+            for step in steps:
+                if step.action == "approve":
+                    versions.append(
+                        [period_id, len(versions) + 1, step.user_id, step.at, snapshot, "", None, None]
+                    )
+                elif step.action == "send":
+                    versions[-1][6] = step.at
+                elif step.action in ("return", "review_return") and versions and versions[-1][7] is None:
+                    versions[-1][7] = step.at
+            out.approvals.rows.extend(tuple(version) for version in versions)
+        standing = (
+            snapshot if state in (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED) else None
+        )
         out.periods.rows.append(
-            (period_id, plan_id, quarter, state, default_deadline(start_year, quarter), len(steps), snapshot)
+            (period_id, plan_id, quarter, state, default_deadline(start_year, quarter), len(steps), standing)
         )
         context.states[(quarter, state)] += 1
     # The annual percent from everything entered so far (reported at the end: the spread of the data set).

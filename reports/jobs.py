@@ -149,6 +149,11 @@ def job_run(job_id: int) -> ReportJob | None:
                 approval = Approval.objects.select_for_update(of=("self",)).get(pk=job.approval.pk)
                 _approval_still_stands(approval)
                 approved_report_keep(approval, job.kind, rendered.pdf, rendered.pages)
+    except DomainError as refused:
+        # Not an error of the system: the approval was returned before its copy was made.
+        logger.info("report job %s not kept: %s", job_id, refused.message_en)
+        _update(job, status=JobStatus.FAILED, error=str(refused)[:2000], finished_at=timezone.now())
+        return job
     except Exception as exc:
         # The job records why (a broken evidence file, the storage unreachable …); the job page shows it.
         logger.exception("report job %s failed", job_id)

@@ -26,6 +26,7 @@ from evidence.models import Evidence
 from indicators import loadgen, scoring
 from indicators.models import (
     ActionPlan,
+    Approval,
     HistoryEntry,
     HistoryKind,
     Indicator,
@@ -39,8 +40,8 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.selectors import plan_scores
-from indicators.workflow import TRANSITIONS, history_text
-from reports.approvals import score_snapshot
+from indicators.workflow import STATE_RANK, TRANSITIONS, history_text
+from reports.approvals import score_snapshot, standing_approvals_verify
 
 OFFICES = 120
 YEAR = "2023-24"
@@ -305,17 +306,25 @@ def test_the_year_closes_with_a_realistic_mix_of_states(generated, db):
 
 
 def test_snapshots_are_the_scoring_services_result(generated, db):
-    """A period that was approved carries the score snapshot the workflow would have stored (recomputed here
-    from the stored rows for a sample of periods); a period never approved has none."""
-    approved = set(
+    """Every approval is a version with the score snapshot the workflow would have stored (recomputed here
+    from the stored rows for a sample); a period holds its standing approval's snapshot exactly when it is
+    approved, sent or accepted; the quarters are in order."""
+    approvals = Counter(
         PeriodTransition.objects.filter(to_state=PeriodState.APPROVED).values_list("period_id", flat=True)
     )
+    assert Counter(Approval.objects.values_list("period_id", flat=True)) == approvals
     periods = list(ReportingPeriod.objects.filter(plan__office__code__startswith=loadgen.PREFIX))
+    final = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
+    standing = {a.period_id: a for a in Approval.objects.standing()}
     for period in periods:
-        assert (period.score_snapshot is not None) == (period.pk in approved)
-    sample = random.Random(1).sample([p for p in periods if p.pk in approved], 25)
+        assert (period.score_snapshot is not None) == (period.state in final) == (period.pk in standing)
+    sample = random.Random(1).sample([p for p in periods if p.pk in standing], 25)
     for period in sample:
-        assert period.score_snapshot == score_snapshot(period), period
+        assert period.score_snapshot == score_snapshot(period) == standing[period.pk].score_snapshot, period
+    ranks: dict[int, list[int]] = {}
+    for period in sorted(periods, key=lambda p: (p.plan_id, p.quarter)):
+        ranks.setdefault(period.plan_id, []).append(STATE_RANK[period.state])
+    assert all(r == sorted(r, reverse=True) for r in ranks.values())
 
 
 # --- evidence and history -------------------------------------------------------------------------------
@@ -449,3 +458,11 @@ def test_removing_one_generated_evidence_row_keeps_the_file_the_others_share(
     assert not Evidence.objects.filter(pk=evidence.pk).exists()
     assert Evidence.objects.filter(file=name).exists()
     assert FileSystemStorage(location=generated["folder"]).exists(name)
+
+
+def test_generated_approvals_agree_with_the_generated_data(generated, db):
+    """verify_reports' check of standing approvals passes on the generated data: every approval's marks are
+    those recomputed from the rows (the data set is what the workflow would have produced)."""
+    result = standing_approvals_verify()
+    assert result.checked > OFFICES
+    assert result.problems == []
