@@ -357,7 +357,10 @@ class PlanSheetResource(SheetResource):
         before = _plan_rows_by_code(existing)
         before_indicators = {i.code: i for i in existing.indicators.all()} if existing else {}
 
-        outcome = plan_import(office=office, fiscal_year=fiscal_year, sheet=sheet, replace=replace)
+        # The admin's user, so that the history names who imported (django-import-export passes it).
+        outcome = plan_import(
+            office=office, fiscal_year=fiscal_year, sheet=sheet, replace=replace, user=kwargs.get("user")
+        )
 
         after = _plan_rows_by_code(outcome.plan)
         indicators = {i.code: i for i in outcome.plan.indicators.all()}

@@ -667,7 +667,7 @@ def plan_import(
 
     reason = "কর্মপরিকল্পনা আমদানি / plan import"
     # Every change to a plan that existed is in the history (DESIGN.md §4): what each area, activity and
-    # indicator was and became; a new plan is one import entry.
+    # indicator was and became.
     lines_before = {} if created else _structure_lines(plan)
     areas = {a.code: a for a in plan.areas.all()}
     for position, parsed_area in enumerate(parsed.areas):
@@ -747,15 +747,7 @@ def plan_import(
     plan.activities.exclude(code__in=keep_activities).delete()
     plan.areas.exclude(code__in=keep_areas).delete()
     plan.save(update_fields=["updated_at"])
-    if created:
-        history_record(
-            plan=plan,
-            kind=HistoryKind.IMPORT,
-            after=f"{len(parsed.areas)} areas, {len(parsed.activities)} activities, {len(parsed.indicators)} indicators",
-            user=user,
-            reason=reason,
-        )
-    else:
+    if not created:  # a new plan has no history yet: an import to the wrong office can still be deleted
         lines_after = _structure_lines(plan)
         by_code = {i.code: i for i in plan.indicators.all()}
         for key in sorted(lines_before.keys() | lines_after.keys()):

@@ -25,6 +25,7 @@ from indicators.models import (
     Activity,
     FiscalYear,
     HistoryEntry,
+    HistoryKind,
     Indicator,
     Office,
     OfficeMembership,
@@ -700,6 +701,9 @@ def test_plan_import_with_replace_previews_and_logs_changed_and_removed_indicato
     assert confirm(admin_browser, checked, "indicator").status_code == 302
     assert demo.indicators.get(code="1.3.1").title == "ই-নথিতে নোট নিষ্পত্তিকৃত"
     assert not demo.indicators.filter(code="2.2.5").exists()
+    # The history names the rename and who made it through the admin (DESIGN.md §4).
+    renamed = HistoryEntry.objects.get(kind=HistoryKind.PLAN, indicator_code="1.3.1")
+    assert "ই-নথিতে" in renamed.after and renamed.user.username == "admin"
     assert Progress.objects.filter(indicator__plan=demo).count() == progress_before
     assert LogEntry.objects.filter(
         object_id=str(removed.pk), change_message="ছক আমদানিতে মুছে ফেলা হয়েছে"
