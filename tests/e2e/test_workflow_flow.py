@@ -146,3 +146,57 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     assert response.ok and response.headers["x-report-sha256"] == approved.sha256
     assert hashlib.sha256(response.body()).hexdigest() == approved.sha256
     shots(reviewer, "reviewer-inbox-with-pdf")
+
+
+def test_a_return_and_a_new_approval_make_a_second_version(demo_live, new_page, shots):
+    """Q1 approved and sent; the reviewer returns it; the officer corrects a value on the editor's own page
+    (the page that a new tab or a browser without scripts opens) and the CIO approves and sends again: the
+    period's timeline lists both versions, the first marked superseded; the reviewer downloads the new copy
+    and can still open the first (DESIGN.md §4)."""
+    officer, cio, reviewer = new_page(), new_page(), new_page()
+    sign_in(officer, "mofa.officer")
+    sign_in(cio, "mofa.cio")
+    sign_in(reviewer, "cabinet.reviewer")
+
+    def period_step(page, action: str, comment: str = "") -> None:
+        page.goto(PLAN)
+        form = page.locator(f"#period-1 form.action-{action}")
+        if comment:
+            form.locator("textarea").fill(comment)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+
+    period_step(officer, "submit")
+    period_step(cio, "approve")
+    period_step(cio, "send")
+    wait_for_approved_report(demo_live, 1)
+    first = ApprovedReport.objects.get(approval__period__plan=demo_live, approval__number=1, kind="quarterly")
+    period_step(reviewer, "review_return", "১.৩.১-এর মান আবার দেখুন")
+    assert q1_state() == PeriodState.RETURNED
+
+    officer.goto(f"{PLAN}indicators/1.3.1/q1/")
+    officer.fill("input[name=value]", "৭০")
+    officer.get_by_role("button", name="সংরক্ষণ").click()
+    officer.wait_for_url(re.compile(rf"{PLAN}#ind-1-3-1$"))
+    assert "৭০%" in officer.inner_text("#ind-1-3-1")
+    period_step(officer, "submit")
+    period_step(cio, "approve")
+    period_step(cio, "send")
+    deadline = time.monotonic() + 60
+    while not ApprovedReport.objects.filter(approval__period__plan=demo_live, approval__number=2).exists():
+        assert time.monotonic() < deadline, "the second approval's copy was not rendered in time"
+        time.sleep(0.5)
+    second = ApprovedReport.objects.get(
+        approval__period__plan=demo_live, approval__number=2, kind="quarterly"
+    )
+    assert second.sha256 != first.sha256
+
+    cio.goto(PLAN)
+    cio.locator("#period-1 details.versions").evaluate("details => details.open = true")
+    versions = cio.inner_text("#period-1 details.versions")
+    assert "সংস্করণ ১" in versions and "সংস্করণ ২" in versions and "বাতিল" in versions
+    cio.locator("#period-1").screenshot(path=str(shots.folder / "versions.png"))
+    response = reviewer.request.get(f"{PLAN}reports/quarterly-1.pdf")
+    assert response.headers["x-report-sha256"] == second.sha256
+    old = reviewer.request.get(f"{PLAN}reports/quarterly-1/versions/1.pdf")
+    assert old.ok and hashlib.sha256(old.body()).hexdigest() == first.sha256
