@@ -702,16 +702,9 @@ def plan_import(
         indicator.position = position
         indicator.full_clean(validate_constraints=False)
         indicator.save()
-        before = settings_before.get(indicator.code)
-        if before is not None and before != indicator_settings(indicator):
-            history_record(
-                plan=plan,
-                kind=HistoryKind.TARGETS,
-                before=before,
-                after=indicator_settings(indicator),
-                user=user,
-                indicator=indicator,
-                reason=reason,
+        if indicator.code in settings_before:
+            history_indicator_settings(
+                indicator, before=settings_before[indicator.code], user=user, reason=reason
             )
 
     # Constraints were checked by the parser; the database enforces them once more on save.
@@ -796,6 +789,21 @@ def indicator_settings(indicator: Indicator) -> str:
         f"unit={indicator.unit}; weight={history_text(indicator.weight)}; calc={indicator.calc_method}; "
         f"scoring={indicator.scoring_method}; direction={indicator.direction}; targets={targets}"
     )
+
+
+def history_indicator_settings(indicator: Indicator, *, before: str, user, reason: str) -> None:
+    """Record a change of what decides an indicator's marks (``indicator_settings`` before and after)."""
+    after = indicator_settings(indicator)
+    if after != before:
+        history_record(
+            plan=indicator.plan,
+            kind=HistoryKind.TARGETS,
+            before=before,
+            after=after,
+            user=user,
+            indicator=indicator,
+            reason=reason,
+        )
 
 
 def _plan_check_replace(plan: ActionPlan, parsed: ParsedPlan) -> int:

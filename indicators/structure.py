@@ -28,7 +28,7 @@ from indicators.models import (
     PerformanceArea,
 )
 from indicators.parsing import plain_number
-from indicators.services import indicator_settings
+from indicators.services import history_indicator_settings, indicator_settings
 from indicators.workflow import (
     PermissionDeniedError,
     administers,
@@ -56,9 +56,10 @@ def _lock(plan: ActionPlan) -> None:
 
 
 def _title(text: str, what_bn: str, what_en: str) -> str:
+    """A title with its spaces tidied; ``what_bn`` is the genitive (কার্যক্রমের), ``what_en`` the noun."""
     text = " ".join(text.split())
     if not text:
-        raise DomainError(f"{what_bn}র নাম আবশ্যক।", f"The {what_en} title is required.")
+        raise DomainError(f"{what_bn} নাম আবশ্যক।", f"The {what_en} title is required.")
     if len(text) > TITLE_MAX_CHARS:
         raise DomainError(
             f"নামটি অনেক লম্বা: সর্বোচ্চ {to_bangla_digits(TITLE_MAX_CHARS)} অক্ষর।",
@@ -81,24 +82,48 @@ def _structure_history(
     )
 
 
+def _retitle(
+    item: PerformanceArea | Activity,
+    *,
+    title: str,
+    position: int,
+    user: AbstractBaseUser | None,
+    reason: str,
+    permission: str,
+    what_bn: str,
+    what_en: str,
+) -> PerformanceArea | Activity:
+    """Correct an area's or an activity's title or place, under the plan's lock, with its history entry."""
+    plan = item.plan
+    _ensure_may_change(user, plan, permission)
+    title = _title(title, what_bn, what_en)
+    _lock(plan)
+    item = type(item).objects.get(pk=item.pk)
+    if (item.title, item.position) == (title, position):
+        return item
+    before = f"[{item.code}] {item.title} #{item.position}"
+    item.title, item.position = title, position
+    item.full_clean(validate_constraints=False)
+    item.save(update_fields=["title", "position"])
+    _structure_history(plan, user, before, f"[{item.code}] {item.title} #{item.position}", reason)
+    return item
+
+
 @transaction.atomic
 def area_update(
     *, area: PerformanceArea, title: str, position: int, user: AbstractBaseUser | None, reason: str = ""
 ) -> PerformanceArea:
     """Correct an area's title or its place in the plan."""
-    plan = area.plan
-    _ensure_may_change(user, plan, "indicators.change_performancearea")
-    title = _title(title, "কর্মসম্পাদন ক্ষেত্রে", "area")
-    _lock(plan)
-    area = PerformanceArea.objects.get(pk=area.pk)
-    before = f"[{area.code}] {area.title} #{area.position}"
-    if (area.title, area.position) == (title, position):
-        return area
-    area.title, area.position = title, position
-    area.full_clean(validate_constraints=False)
-    area.save(update_fields=["title", "position"])
-    _structure_history(plan, user, before, f"[{area.code}] {area.title} #{area.position}", reason)
-    return area
+    return _retitle(
+        area,
+        title=title,
+        position=position,
+        user=user,
+        reason=reason,
+        permission="indicators.change_performancearea",
+        what_bn="কর্মসম্পাদন ক্ষেত্রের",
+        what_en="area",
+    )
 
 
 @transaction.atomic
@@ -106,19 +131,16 @@ def activity_update(
     *, activity: Activity, title: str, position: int, user: AbstractBaseUser | None, reason: str = ""
 ) -> Activity:
     """Correct an activity's title or its place in the plan."""
-    plan = activity.plan
-    _ensure_may_change(user, plan, "indicators.change_activity")
-    title = _title(title, "কার্যক্রমে", "activity")
-    _lock(plan)
-    activity = Activity.objects.get(pk=activity.pk)
-    before = f"[{activity.code}] {activity.title} #{activity.position}"
-    if (activity.title, activity.position) == (title, position):
-        return activity
-    activity.title, activity.position = title, position
-    activity.full_clean(validate_constraints=False)
-    activity.save(update_fields=["title", "position"])
-    _structure_history(plan, user, before, f"[{activity.code}] {activity.title} #{activity.position}", reason)
-    return activity
+    return _retitle(
+        activity,
+        title=title,
+        position=position,
+        user=user,
+        reason=reason,
+        permission="indicators.change_activity",
+        what_bn="কার্যক্রমের",
+        what_en="activity",
+    )
 
 
 @dataclass(frozen=True)
@@ -173,7 +195,7 @@ def indicator_update(
     """Change an indicator's title, order, methods and targets; returns the warnings of the check."""
     plan = indicator.plan
     _ensure_may_change(user, plan, "indicators.change_indicator")
-    title = _title(changes.title, "সূচকে", "indicator")
+    title = _title(changes.title, "সূচকের", "indicator")
     check = indicator_changes_check(indicator, changes)
     if check.errors:
         first = next(iter(check.errors.values()))[0]
@@ -190,16 +212,7 @@ def indicator_update(
         indicator.set_target(level, changes.targets.get(level))
     indicator.full_clean(validate_constraints=False)
     indicator.save()
-    if indicator_settings(indicator) != settings_before:
-        history_record(
-            plan=plan,
-            kind=HistoryKind.TARGETS,
-            before=settings_before,
-            after=indicator_settings(indicator),
-            user=user,
-            indicator=indicator,
-            reason=reason,
-        )
+    history_indicator_settings(indicator, before=settings_before, user=user, reason=reason)
     if (indicator.title, indicator.position) != title_before:
         _structure_history(
             plan,
@@ -261,14 +274,6 @@ def plan_weights_update(
         indicator.weight = weights[indicator.pk]
         indicator.full_clean(validate_constraints=False)
         indicator.save(update_fields=["weight"])
-        history_record(
-            plan=plan,
-            kind=HistoryKind.TARGETS,
-            before=before,
-            after=indicator_settings(indicator),
-            user=user,
-            indicator=indicator,
-            reason=reason,
-        )
+        history_indicator_settings(indicator, before=before, user=user, reason=reason)
         changed += 1
     return changed
