@@ -68,10 +68,6 @@ def approval_mark_sent(period: ReportingPeriod) -> None:
     Approval.objects.standing().filter(period=period).update(sent_at=timezone.now())
 
 
-def standing_approval(period: ReportingPeriod) -> Approval | None:
-    return Approval.objects.standing().filter(period=period).first()
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Checking: does each standing approval still agree with the data?
 
