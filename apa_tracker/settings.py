@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "storages",
     "django_tasks",
     "django_tasks_db",
+    "base",
     "indicators",
     "evidence",
     "reports",
@@ -160,7 +161,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "bn"
 LANGUAGES = [("bn", _("বাংলা")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["apa_tracker.formats"]  # d/m/Y dates, 12,34,567.50 grouping (apa_tracker/formats/)
+FORMAT_MODULE_PATH = ["base.formats"]  # d/m/Y dates, 12,34,567.50 grouping (base/formats/)
 TIME_ZONE = "Asia/Dhaka"
 USE_I18N = True
 USE_TZ = True

@@ -8,13 +8,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-from apa_tracker.errors import DomainError
+from base.bangla import format_number, quarter_label, to_bangla_digits
+from base.errors import DomainError
 from evidence.models import EXTENSIONS, ContentType, Evidence
 from indicators import permissions
 from indicators.models import ActionPlan
 from indicators.selectors import PlanPage, indicator_evidence, visible_quarters
 from indicators.workflow import periods_ensure
-from reports.bangla import format_number, quarter_label, to_bangla_digits
 
 # Names a browser or an operating system commonly uses for each stored type.
 ACCEPTED_SUFFIXES = {

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.selectors import file_size_bn, first_open_quarter
 from evidence.validators import EvidenceRejected, check_evidence_bytes, clean_text, sanitize_filename

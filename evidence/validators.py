@@ -35,7 +35,7 @@ from pypdf import PdfReader
 from pypdf.errors import LimitReachedError, ParseError, PdfReadError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import ContentType
 
 PDF_MAGIC = b"%PDF-"

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence import selectors, services
 from evidence.models import Evidence
 from evidence.uploadhandlers import UploadLimit, declared_too_large

@@ -37,7 +37,8 @@ from import_export.admin import ExportMixin, ImportMixin
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 from import_export.results import RowResult
 
-from apa_tracker.errors import DomainError, localized
+from base.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
+from base.errors import DomainError, localized
 from evidence.uploadhandlers import UploadLimit, declared_too_large
 from indicators import parsing, structure, workflow
 from indicators.models import (
@@ -62,7 +63,6 @@ from indicators.resources import (
     progress_value_text,
 )
 from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
-from reports.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 
 logger = logging.getLogger(__name__)
 

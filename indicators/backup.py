@@ -40,7 +40,7 @@ from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from reports.integrity import CHUNK_BYTES, FileDigest, Problem, file_sha256, stored_files_verify
 
 FORMAT = 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from base.bangla import format_date_short, format_percent, to_bangla_digits
 from indicators import scoring
 from indicators.parsing import plain_number
 from indicators.scoring import LEVEL_NAMES_BN, ExplanationKind
-from reports.bangla import format_date_short, format_percent, to_bangla_digits
 
 
 def value_bn(value: Decimal | datetime.date | None, unit: str) -> str:

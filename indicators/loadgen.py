@@ -77,7 +77,8 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.bangla import fiscal_year_label, to_bangla_digits
+from base.errors import DomainError
 from evidence.models import ContentType, Evidence
 from indicators import scoring
 from indicators.models import (
@@ -104,7 +105,6 @@ from indicators.selectors import fiscal_year_start, plan_score_json
 from indicators.services import ParsedIndicator, fiscal_year_get_or_create, plan_sheet_parse
 from indicators.sheets import read_sheet
 from indicators.workflow import STATE_RANK, TRANSITIONS, history_text
-from reports.bangla import fiscal_year_label, to_bangla_digits
 from reports.models import ReportKind
 from reports.services import report_span
 

@@ -18,8 +18,8 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from base.bangla import fiscal_year_label, format_code
 from indicators import scoring
-from reports.bangla import fiscal_year_label, format_code
 
 
 class OfficeKind(models.TextChoices):

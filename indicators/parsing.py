@@ -24,8 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
+from base.bangla import to_ascii_digits, to_bangla_digits
 from indicators.scoring import CalcMethod, Direction, ScoringMethod, Unit
-from reports.bangla import to_ascii_digits, to_bangla_digits
 
 __all__ = [
     "HEADER_ALIASES",

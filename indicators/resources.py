@@ -29,7 +29,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.resources import Resource
 from import_export.results import Error, InvalidRow, Result, RowResult
 
-from apa_tracker.errors import DomainError
+from base.bangla import format_code, to_bangla_digits
+from base.errors import DomainError
 from indicators import parsing
 from indicators.models import ActionPlan, Indicator, Office, Progress
 from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows, sheet_value
@@ -41,7 +42,6 @@ from indicators.services import (
     progress_import,
 )
 from indicators.sheets import Sheet, SheetUnreadable, csv_bytes, read_sheet_bytes, xlsx_bytes
-from reports.bangla import format_code, to_bangla_digits
 
 logger = logging.getLogger(__name__)
 

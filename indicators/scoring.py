@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from itertools import pairwise
 
-from reports.bangla import to_bangla_digits
+from base.bangla import to_bangla_digits
 
 __all__ = [
     "LEVEL_PERCENTS",

@@ -10,7 +10,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.bangla import fiscal_year_label, format_code, format_date_short, to_bangla_digits
+from base.errors import DomainError
 from evidence.models import Evidence
 from indicators import parsing, permissions, scoring
 from indicators.models import (
@@ -28,7 +29,6 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from reports.bangla import fiscal_year_label, format_code, format_date_short, to_bangla_digits
 
 
 def office_get(*, code: str) -> Office:

@@ -16,7 +16,8 @@ from typing import TypeVar
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
 
-from apa_tracker.errors import DomainError
+from base.bangla import format_code, to_bangla_digits
+from base.errors import DomainError
 from indicators import parsing, scoring
 from indicators.models import (
     EDITABLE_STATES,
@@ -43,7 +44,6 @@ from indicators.workflow import (
     quarter_locked_message,
     text_within,
 )
-from reports.bangla import format_code, to_bangla_digits
 
 T = TypeVar("T")
 

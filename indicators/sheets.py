@@ -23,7 +23,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators.parsing import plain_number
 from indicators.uploads import (
     SheetUnreadable,

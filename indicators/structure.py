@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from apa_tracker.errors import DomainError
+from base.bangla import format_code, to_bangla_digits
+from base.errors import DomainError
 from indicators import permissions, scoring
 from indicators.models import (
     TARGET_LEVELS,
@@ -35,7 +36,6 @@ from indicators.workflow import (
     ensure_plan_unlocked,
     history_record,
 )
-from reports.bangla import format_code, to_bangla_digits
 
 #: Longest title accepted for an area, an activity or an indicator.
 TITLE_MAX_CHARS = 2000

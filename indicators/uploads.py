@@ -20,7 +20,7 @@ import zlib
 
 from django.conf import settings
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, and password-protected .xlsx

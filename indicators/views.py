@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apa_tracker.errors import DomainError, localized
+from base.errors import DomainError, localized
 from indicators import parsing, permissions, scoring, selectors, workflow
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number

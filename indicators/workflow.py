@@ -27,7 +27,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from apa_tracker.errors import DomainError
+from base.bangla import QUARTER_ORDINALS_BN, to_bangla_digits
+from base.errors import DomainError
 from indicators import permissions, scoring
 from indicators.models import (
     EDITABLE_STATES,
@@ -43,7 +44,6 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.parsing import CellError, check_fits, plain_number
-from reports.bangla import QUARTER_ORDINALS_BN, to_bangla_digits
 
 
 class PermissionDeniedError(DomainError):

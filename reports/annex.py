@@ -43,8 +43,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
+from base.bangla import format_code, to_bangla_digits
 from evidence.models import ContentType
-from reports.bangla import format_code, to_bangla_digits
 from reports.evidence_pdf import append_evidence_pdf
 from reports.pdf_drawing import content_stream, draw_on_top, normalised, pdf_numbers
 

@@ -28,7 +28,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from apa_tracker.errors import DomainError
+from base.bangla import QUARTER_ORDINALS_BN
+from base.errors import DomainError
 from indicators import permissions
 from indicators.models import (
     EDITABLE_STATES,
@@ -46,7 +47,6 @@ from indicators.workflow import (
     history_text,
     period_for,
 )
-from reports.bangla import QUARTER_ORDINALS_BN
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
 from reports.services import cover_letter_for
 

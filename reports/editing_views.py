@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators import permissions
 from indicators.models import ActionPlan
 from indicators.views import plan_or_404

@@ -1,7 +1,7 @@
 """Forms of the report texts the team edits in the browser: cover letter, introduction, initiatives.
 
 They only read and check what was typed; ``reports.editing`` saves it (permission and locks checked there).
-Dates read Bangla or ASCII digits (``apa_tracker.forms``) and are shown in Bangla digits in the Bangla UI.
+Dates read Bangla or ASCII digits (``base.forms``) and are shown in Bangla digits in the Bangla UI.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apa_tracker.forms import BanglaDateField, BanglaDigitsFormMixin
-from reports.bangla import to_bangla_digits
+from base.bangla import to_bangla_digits
+from base.forms import BanglaDateField, BanglaDigitsFormMixin
 from reports.models import InitiativeKind
 
 DATE_HELP = _("দিন/মাস/বছর, বাংলা বা ইংরেজি অঙ্কে: যেমন ০৫/০৭/২০২৩ বা 05/07/2023।")

@@ -32,11 +32,11 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.bangla import to_bangla_digits
+from base.errors import DomainError
 from indicators.models import ActionPlan, Approval
 from reports import services
 from reports.approval_source import source_digest
-from reports.bangla import to_bangla_digits
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
 
 logger = logging.getLogger(__name__)

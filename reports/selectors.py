@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber, TruncDate
 
+from base.bangla import QUARTER_ORDINALS_BN
 from indicators import permissions
 from indicators.models import (
     EDITABLE_STATES,
@@ -53,7 +54,6 @@ from indicators.models import (
     Role,
 )
 from indicators.workflow import STATE_RANK, allowed_actions
-from reports.bangla import QUARTER_ORDINALS_BN
 from reports.jobs import REPORT_NAMES
 from reports.models import ApprovedReport, ReportJob, ReportKind
 from reports.summary import (

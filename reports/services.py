@@ -30,22 +30,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
-from evidence.models import Evidence
-from indicators import scoring
-from indicators.models import (
-    ActionPlan,
-    Indicator,
-    Office,
-    OfficeKind,
-    OfficeMembership,
-    PeriodState,
-    ReportingPeriod,
-    Role,
-)
-from indicators.selectors import indicator_scoring_input, plan_indicators
-from indicators.workflow import period_for
-from reports.bangla import (
+from base.bangla import (
     BANGABDA,
     GREGORIAN_MONTHS_BN,
     KHRISTABDA,
@@ -61,6 +46,21 @@ from reports.bangla import (
     to_bangla_date,
     to_bangla_digits,
 )
+from base.errors import DomainError
+from evidence.models import Evidence
+from indicators import scoring
+from indicators.models import (
+    ActionPlan,
+    Indicator,
+    Office,
+    OfficeKind,
+    OfficeMembership,
+    PeriodState,
+    ReportingPeriod,
+    Role,
+)
+from indicators.selectors import indicator_scoring_input, plan_indicators
+from indicators.workflow import period_for
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, MemoSerial, ReportKind
 
 logger = logging.getLogger(__name__)

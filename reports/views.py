@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from base.bangla import fiscal_year_label
 from indicators.models import OfficeKind, PeriodState
 from indicators.selectors import fiscal_year_start
 from indicators.sheets import csv_bytes
 from reports import selectors, summary
-from reports.bangla import fiscal_year_label
 
 ALL = ("", _("সব"))
 

@@ -33,7 +33,8 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from apa_tracker.forms import (
+from base import bangla
+from base.forms import (
     BanglaDateField,
     BanglaDateTimeField,
     BanglaDecimalField,
@@ -41,7 +42,6 @@ from apa_tracker.forms import (
     BanglaIntegerField,
 )
 from indicators.models import FiscalYear
-from reports import bangla
 
 BASE_DIR = Path(settings.BASE_DIR)
 LOCALE = BASE_DIR / "locale"

@@ -3,8 +3,8 @@
 from django import template
 from django.utils.translation import get_language
 
+from base.bangla import QUARTER_ORDINALS_BN
 from indicators.explain import value_bn as _value_bn
-from reports.bangla import QUARTER_ORDINALS_BN
 from reports.jobs import report_name as _report_name
 
 register = template.Library()

@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from evidence.validators import EvidenceRejected, check_evidence_bytes

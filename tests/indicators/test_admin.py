@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import Evidence
 from indicators.models import (
     ActionPlan,

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from base.bangla import to_ascii_digits, to_bangla_digits
 from indicators.parsing import (
     HEADER_ALIASES,
     REQUIRED_FIELDS,
@@ -37,7 +38,6 @@ from indicators.parsing import (
     parse_weight,
 )
 from indicators.scoring import CalcMethod, Direction, ScoringMethod, Unit
-from reports.bangla import to_ascii_digits, to_bangla_digits
 
 # The two ways of typing ড় and য়: precomposed, and base letter + nukta (U+09BC).
 GOR_PRECOMPOSED = "\u0997\u09dc"  # গড় with U+09DC

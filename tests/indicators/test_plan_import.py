@@ -23,6 +23,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
+from base.bangla import to_bangla_digits
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from indicators.models import (
@@ -38,7 +39,6 @@ from indicators.models import (
 from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows
 from indicators.services import ImportFailed, ImportProblem, plan_import
 from indicators.sheets import Sheet, read_sheet, read_sheet_bytes, write_sheet
-from reports.bangla import to_bangla_digits
 from tests.factories import DEMO_DIR, FiscalYearFactory, OfficeFactory
 from tests.files import pdf_bytes
 

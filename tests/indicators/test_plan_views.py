@@ -15,11 +15,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from base.bangla import format_marks, format_percent
 from evidence.services import evidence_attach
 from indicators.models import HistoryEntry, PeriodState, Progress, ReportingPeriod, Role
 from indicators.selectors import plan_score
 from indicators.workflow import period_transition, periods_ensure
-from reports.bangla import format_marks, format_percent
 from tests.factories import (
     ActivityFactory,
     AreaFactory,

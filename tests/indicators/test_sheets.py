@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators.sheets import (
     SheetUnreadable,
     csv_bytes,

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from indicators.models import (

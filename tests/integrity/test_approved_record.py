@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach, evidence_remove, evidence_update
 from indicators import structure, workflow

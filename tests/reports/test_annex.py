@@ -16,11 +16,11 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject, NameObject
 
+from base.bangla import to_bangla_digits
 from evidence.models import ContentType, Evidence
 from evidence.services import evidence_attach
 from reports import annex
 from reports.annex import annex_pdf, evidence_page_count, stamp_label, stamp_pages
-from reports.bangla import to_bangla_digits
 from tests.files import text_pdf
 
 A4 = (595.276, 841.89)

@@ -18,7 +18,7 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
 from indicators.selectors import plan_score

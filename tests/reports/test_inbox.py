@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from base.bangla import format_date_short, to_bangla_digits
 from indicators.models import (
     Office,
     OfficeKind,
@@ -21,7 +22,6 @@ from indicators.models import (
     Role,
 )
 from indicators.workflow import period_transition, periods_ensure
-from reports.bangla import format_date_short, to_bangla_digits
 from tests.factories import FiscalYearFactory, MembershipFactory, OfficeFactory, PlanFactory, UserFactory
 
 INBOX = "/review/"

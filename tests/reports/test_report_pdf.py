@@ -20,10 +20,10 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from PIL import Image
 
+from base.bangla import to_bangla_digits
 from evidence.services import evidence_attach
 from indicators.models import ActionPlan
 from reports import services
-from reports.bangla import to_bangla_digits
 from reports.models import CoverLetter, MemoSerial
 from reports.pdf import write_pdf
 from tests.files import image_bytes

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.services import evidence_attach
 from indicators.models import ActionPlan, Office, OfficeKind, Role
 from indicators.workflow import period_for

@@ -26,7 +26,8 @@ import weasyprint
 from django.conf import settings
 from PIL import Image, ImageChops
 
-from reports import bangla, pdf, textlayer
+from base import bangla
+from reports import pdf, textlayer
 
 DEMO_DIR = Path(settings.BASE_DIR) / "indicators" / "demo" / "mofa-2022-23"
 BANGLA_LETTER = re.compile("[\u0980-\u09ff]")

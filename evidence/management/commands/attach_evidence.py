@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from evidence.services import evidence_attach, upload_too_large
 from indicators import parsing
 from indicators.management.commands._base import APACommand

@@ -8,7 +8,7 @@ from typing import TypeVar
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators.services import ImportFailed, ImportProblem
 
 T = TypeVar("T")

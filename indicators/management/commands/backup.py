@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators.backup import backup_write
 from indicators.management.commands._base import APACommand
 from reports.integrity import PROBLEM_TEXT

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators.management.commands._base import APACommand
 from indicators.selectors import plan_get, plan_sheet_rows
 from indicators.sheets import write_sheet

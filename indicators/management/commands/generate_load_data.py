@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators import loadgen
 from indicators.management.commands._base import APACommand
 

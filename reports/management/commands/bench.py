@@ -66,7 +66,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apa_tracker.errors import DomainError
+from base.errors import DomainError
 from indicators import permissions, scoring
 from indicators.models import (
     EDITABLE_STATES,

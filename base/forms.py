@@ -24,7 +24,7 @@ from typing import Any
 from django import forms
 from django.forms.fields import BaseTemporalField
 
-from reports.bangla import to_ascii_digits
+from base.bangla import to_ascii_digits
 
 __all__ = [
     "BanglaDateField",

@@ -1,4 +1,4 @@
-"""Tests for ``reports.bangla``: number/percent/date formatting and the Bangla (Bangla Academy) calendar.
+"""Tests for ``base.bangla``: number/percent/date formatting and the Bangla (Bangla Academy) calendar.
 
 Pure-Python module: runs without Django (``pytest -p no:django``).
 """
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports import bangla
-from reports.bangla import (
+from base import bangla
+from base.bangla import (
     ASCII_DIGITS,
     BANGLA_DIGITS,
     BANGLA_MONTHS,

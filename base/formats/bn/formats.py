@@ -17,7 +17,7 @@ FIRST_DAY_OF_WEEK = 6  # Saturday, as on Bangladeshi calendars (and Django's bn)
 
 # Input (Python strptime syntax), tried in order; the first one is also how date inputs show a value
 # (and what the admin calendar writes). Bangla digits are turned into ASCII before these are tried
-# (apa_tracker.forms).
+# (base.forms).
 DATE_INPUT_FORMATS = [
     "%d/%m/%Y",  # 05/07/2023
     "%d-%m-%Y",  # 05-07-2023

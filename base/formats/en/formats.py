@@ -2,10 +2,10 @@
 
 Django's ``en`` formats read "05/07/2023" as 7 May and group numbers in threes; an officer who switches
 the interface to English still means 5 July and writes 12,34,567.50. So every format is the Bangla one
-(``apa_tracker.formats.bn.formats``) except the long date, written without a leading zero; digits stay ASCII.
+(``base.formats.bn.formats``) except the long date, written without a leading zero; digits stay ASCII.
 """
 
-from apa_tracker.formats.bn.formats import (  # noqa: F401  (Django reads them from this module)
+from base.formats.bn.formats import (  # noqa: F401  (Django reads them from this module)
     DATE_INPUT_FORMATS,
     DATETIME_INPUT_FORMATS,
     DECIMAL_SEPARATOR,

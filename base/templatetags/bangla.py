@@ -2,7 +2,7 @@
 
 from django import template
 
-from reports import bangla
+from base import bangla
 
 register = template.Library()
 

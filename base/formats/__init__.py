@@ -5,6 +5,6 @@ and group numbers in threes; its ``en`` formats read "05/07/2023" as 7 May.  Thi
 ``০৫/০৭/২০২৩`` in tables and groups numbers the South-Asian way (``১২,৩৪,৫৬৭.৫০``), in both languages.
 
 Django localizes separators and grouping but never digits: Bangla digits come from
-``reports.bangla.to_bangla_digits`` (template filters ``bn_digits``, ``bn_number``...), and form fields read
-Bangla digits through ``apa_tracker.forms``.
+``base.bangla.to_bangla_digits`` (template filters ``bn_digits``, ``bn_number``...), and form fields read
+Bangla digits through ``base.forms``.
 """
