@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "indicators",
     "evidence",
     "reports",
+    "workflow",
 ]
 
 MIDDLEWARE = [

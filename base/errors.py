@@ -19,6 +19,18 @@ class DomainError(Exception):
         return localized(self.message_bn, self.message_en)
 
 
+class PermissionDeniedError(DomainError):
+    """The user may not do this (a view answers 404 to someone who may not even see the thing)."""
+
+
+class LockedError(DomainError):
+    """The period is submitted or approved: its data is read-only until it is returned."""
+
+
+class ConflictError(DomainError):
+    """Someone else changed the same thing since this user loaded it."""
+
+
 def localized(message_bn: str, message_en: str) -> str:
     """Pick the Bangla or the English text for the current request; Bangla when no English exists."""
     from django.utils.translation import get_language

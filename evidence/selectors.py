@@ -13,8 +13,8 @@ from base.errors import DomainError
 from evidence.models import EXTENSIONS, ContentType, Evidence
 from indicators import permissions
 from indicators.models import ActionPlan
+from indicators.periods import periods_ensure
 from indicators.selectors import PlanPage, indicator_evidence, visible_quarters
-from indicators.workflow import periods_ensure
 
 # Names a browser or an operating system commonly uses for each stored type.
 ACCEPTED_SUFFIXES = {

@@ -11,19 +11,16 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 
-from base.errors import DomainError
+from base.errors import DomainError, PermissionDeniedError
+from base.text import text_within
 from evidence.models import Evidence
 from evidence.selectors import file_size_bn, first_open_quarter
 from evidence.validators import EvidenceRejected, check_evidence_bytes, clean_text, sanitize_filename
 from indicators import permissions
+from indicators.history import history_record
 from indicators.models import ActionPlan, HistoryKind, Indicator
-from indicators.workflow import (
-    PermissionDeniedError,
-    administers,
-    ensure_quarter_editable,
-    history_record,
-    text_within,
-)
+from indicators.periods import ensure_quarter_editable
+from indicators.permissions import administers
 
 #: Undated evidence is printed only in the annual report, which Q4 carries: it changes with Q4's lock.
 UNDATED_QUARTER = 4

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
-from base.errors import DomainError
+from base.errors import DomainError, PermissionDeniedError
 from evidence import selectors, services
 from evidence.models import Evidence
 from evidence.uploadhandlers import UploadLimit, declared_too_large
@@ -29,7 +29,6 @@ from indicators import permissions
 from indicators import selectors as plan_selectors
 from indicators.models import ActionPlan, Indicator
 from indicators.views import indicator_or_404, plan_or_404
-from indicators.workflow import PermissionDeniedError
 
 logger = logging.getLogger(__name__)
 

@@ -40,7 +40,7 @@ from import_export.results import RowResult
 from base.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 from base.errors import DomainError, localized
 from evidence.uploadhandlers import UploadLimit, declared_too_large
-from indicators import parsing, structure, workflow
+from indicators import parsing
 from indicators.models import (
     EDITABLE_STATES,
     TARGET_LEVELS,
@@ -61,6 +61,13 @@ from indicators.resources import (
     SheetImportResult,
     SheetXLSX,
     progress_value_text,
+)
+from indicators.services import structure
+from indicators.services.progress import (
+    applicability_check,
+    indicator_set_applicability,
+    progress_check,
+    progress_record,
 )
 from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
 
@@ -285,13 +292,13 @@ class FiscalYearAdmin(admin.ModelAdmin):
 
 
 def _check_applicability(form: forms.ModelForm, cleaned: dict[str, Any]) -> None:
-    """The checks of ``workflow.indicator_set_applicability`` that a form can say beside its field: a reason
+    """The checks of ``indicator_set_applicability`` that a form can say beside its field: a reason
     (within its limit) when not applicable, and no achievements."""
     applicable = cleaned.get("applicable")
     if applicable is None:
         return
     try:
-        cleaned["not_applicable_reason"] = workflow.applicability_check(
+        cleaned["not_applicable_reason"] = applicability_check(
             applicable=applicable, reason=cleaned.get("not_applicable_reason") or ""
         )
     except DomainError as error:
@@ -473,7 +480,7 @@ class ActionPlanAdmin(ThroughServices, admin.ModelAdmin):
         """The inlines' changes go through the services (DESIGN.md §4 "One write path"): area titles through
         ``structure.area_update``, indicator titles through ``structure.indicator_update``, the weights
         together through ``structure.plan_weights_update``, applicability through
-        ``workflow.indicator_set_applicability``."""
+        ``indicator_set_applicability``."""
         plan = form.instance
         reason = str(ADMIN_REASON)
         # What the admin's change message reports (formset.save() would set these).
@@ -506,7 +513,7 @@ class ActionPlanAdmin(ThroughServices, admin.ModelAdmin):
             if {"applicable", "not_applicable_reason"} & set(inline_form.changed_data):
                 self.through_service(
                     request,
-                    lambda obj=obj, data=data: workflow.indicator_set_applicability(
+                    lambda obj=obj, data=data: indicator_set_applicability(
                         indicator=obj,
                         applicable=data["applicable"],
                         reason=data.get("not_applicable_reason") or "",
@@ -1104,7 +1111,7 @@ class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixi
         if {"applicable", "not_applicable_reason"} & set(form.changed_data):
             self.through_service(
                 request,
-                lambda: workflow.indicator_set_applicability(
+                lambda: indicator_set_applicability(
                     indicator=stored,
                     applicable=data["applicable"],
                     reason=data.get("not_applicable_reason") or "",
@@ -1170,7 +1177,7 @@ class ProgressAdminForm(forms.ModelForm):
             self.add_error("quarter", _("এই ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে; এর তথ্য বদলানো যাবে না।"))
         # The service's own checks (value type and size, applicability, the remark's length).
         try:
-            cleaned["remark"] = workflow.progress_check(
+            cleaned["remark"] = progress_check(
                 indicator=indicator,
                 quarter=quarter,
                 value=date if date is not None else number,
@@ -1261,7 +1268,7 @@ class ProgressAdmin(ThroughServices, CodeSearchMixin, SheetImportExportMixin, ad
         indicator = Indicator.objects.select_related("plan").get(pk=indicator.pk)
         saved = self.through_service(
             request,
-            lambda: workflow.progress_record(
+            lambda: progress_record(
                 indicator=indicator,
                 quarter=obj.quarter,
                 value=obj.value,

@@ -81,6 +81,7 @@ from base.bangla import fiscal_year_label, to_bangla_digits
 from base.errors import DomainError
 from evidence.models import ContentType, Evidence
 from indicators import scoring
+from indicators.history import history_text
 from indicators.models import (
     TARGET_COLUMNS,
     ActionPlan,
@@ -101,12 +102,13 @@ from indicators.models import (
     Role,
     default_deadline,
 )
+from indicators.plan_sheet import ParsedIndicator, plan_sheet_parse
 from indicators.selectors import fiscal_year_start, plan_score_json
-from indicators.services import ParsedIndicator, fiscal_year_get_or_create, plan_sheet_parse
+from indicators.services.offices import fiscal_year_get_or_create
 from indicators.sheets import read_sheet
-from indicators.workflow import STATE_RANK, TRANSITIONS, history_text
 from reports.models import ReportKind
 from reports.services import report_span
+from workflow.transitions import STATE_RANK, TRANSITIONS
 
 PREFIX = "lg-"
 ROOT_CODE = "cabinet"
@@ -610,7 +612,7 @@ def _quarterly(rng: random.Random, indicator: ParsedIndicator, achievement: Valu
 
 @dataclass(frozen=True)
 class Step:
-    action: str  # a key of indicators.workflow.TRANSITIONS
+    action: str  # a key of workflow.transitions.TRANSITIONS
     at: datetime.datetime
     user_id: int
     comment: str = ""

@@ -60,3 +60,8 @@ def can_edit_progress(user: User, plan: ActionPlan) -> bool:
 
 def is_cio(user: User, plan: ActionPlan) -> bool:
     return Role.CIO in roles_in(user, plan.office_id)
+
+
+def administers(user: AbstractBaseUser | None, permission: str) -> bool:
+    """An administrator acting through /admin/ with the model permission for the change."""
+    return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission))

@@ -33,14 +33,11 @@ from base.bangla import format_code, to_bangla_digits
 from base.errors import DomainError
 from indicators import parsing
 from indicators.models import ActionPlan, Indicator, Office, Progress
+from indicators.problems import ImportFailed, ImportProblem
 from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows, sheet_value
-from indicators.services import (
-    ImportFailed,
-    ImportProblem,
-    fiscal_year_get_or_create,
-    plan_import,
-    progress_import,
-)
+from indicators.services.offices import fiscal_year_get_or_create
+from indicators.services.plans import plan_import
+from indicators.services.progress import progress_import
 from indicators.sheets import Sheet, SheetUnreadable, csv_bytes, read_sheet_bytes, xlsx_bytes
 
 logger = logging.getLogger(__name__)

@@ -336,7 +336,8 @@ def visible_quarters(plan: ActionPlan, user, *, periods: list[ReportingPeriod] |
 def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> PlanPage:
     """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
     from indicators.explain import score_reason_bn
-    from indicators.workflow import STATE_RANK, allowed_actions, earliest_rank, periods_ensure
+    from indicators.periods import periods_ensure
+    from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
 
     today = today or timezone.localdate()
     is_member = permissions.is_member(user, plan)

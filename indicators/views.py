@@ -15,11 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from base.errors import DomainError, localized
-from indicators import parsing, permissions, scoring, selectors, workflow
+from base.errors import ConflictError, DomainError, PermissionDeniedError, localized
+from indicators import parsing, permissions, scoring, selectors
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
+from indicators.services.progress import indicator_set_applicability, progress_record
 from reports.selectors import plan_reports
+from workflow import transitions
 
 
 def plan_or_404(request: HttpRequest, office: str, year: str) -> ActionPlan:
@@ -130,7 +132,7 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
         form = ProgressForm(request.POST, indicator=indicator)
         if form.is_valid():
             try:
-                workflow.progress_record(
+                progress_record(
                     indicator=indicator,
                     quarter=quarter,
                     value=form.cleaned_data["value"],
@@ -140,7 +142,7 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
                 )
             except DomainError as failure:
                 error = failure.user_message
-                conflict = isinstance(failure, workflow.ConflictError)
+                conflict = isinstance(failure, ConflictError)
             else:
                 if _is_htmx(request):
                     return _row_response(request, plan, indicator.code)
@@ -202,13 +204,13 @@ def indicator_applicability(request: HttpRequest, office: str, year: str, code: 
     indicator = indicator_or_404(plan, code)
     applicable = request.POST.get("applicable") == "1"
     try:
-        workflow.indicator_set_applicability(
+        indicator_set_applicability(
             indicator=indicator,
             applicable=applicable,
             reason=request.POST.get("reason", ""),
             user=request.user,
         )
-    except workflow.PermissionDeniedError as denied:
+    except PermissionDeniedError as denied:
         raise Http404(denied.user_message) from denied
     except DomainError as failure:
         messages.error(request, failure.user_message)
@@ -252,25 +254,25 @@ def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> H
 def period_action(request: HttpRequest, office: str, year: str, quarter: int, action: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     period = plan.periods.filter(quarter=quarter).first()
-    if period is None or action not in workflow.TRANSITIONS:
+    if period is None or action not in transitions.TRANSITIONS:
         raise Http404
     version = request.POST.get("version", "")
     try:
-        workflow.period_transition(
+        transitions.period_transition(
             period=period,
             action=action,
             user=request.user,
             comment=request.POST.get("comment", ""),
             expected_version=int(version) if version.isdigit() else -1,
         )
-    except workflow.PermissionDeniedError as denied:
+    except PermissionDeniedError as denied:
         if not permissions.is_member(request.user, plan):
             raise Http404(denied.user_message) from denied
         messages.error(request, denied.user_message)  # a member is told why, e.g. only the CIO approves
     except DomainError as failure:
         messages.error(request, failure.user_message)
     else:
-        messages.success(request, workflow.ACTION_DONE[action])
+        messages.success(request, transitions.ACTION_DONE[action])
     if action in ("accept", "review_return") and not permissions.is_member(request.user, plan):
         return redirect("reports:inbox")
     return redirect(f"{plan_url(plan)}#periods")

@@ -29,8 +29,9 @@ from django.db import transaction
 from django.db.models import Max
 
 from base.bangla import QUARTER_ORDINALS_BN
-from base.errors import DomainError
+from base.errors import ConflictError, DomainError, LockedError, PermissionDeniedError
 from indicators import permissions
+from indicators.history import history_record, history_text
 from indicators.models import (
     EDITABLE_STATES,
     VISIBLE_TO_REVIEWER_STATES,
@@ -39,14 +40,7 @@ from indicators.models import (
     PeriodState,
     ReportingPeriod,
 )
-from indicators.workflow import (
-    ConflictError,
-    LockedError,
-    PermissionDeniedError,
-    history_record,
-    history_text,
-    period_for,
-)
+from indicators.periods import period_for
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
 from reports.services import cover_letter_for
 

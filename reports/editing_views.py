@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from base.errors import DomainError
+from base.errors import ConflictError, DomainError, LockedError, PermissionDeniedError
 from indicators import permissions
 from indicators.models import ActionPlan
 from indicators.views import plan_or_404
-from indicators.workflow import ConflictError, LockedError, PermissionDeniedError
 from reports import editing
 from reports.forms import CoverLetterForm, InitiativeForm, IntroductionForm
 from reports.models import Initiative

@@ -53,7 +53,6 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from indicators.workflow import STATE_RANK, allowed_actions
 from reports.jobs import REPORT_NAMES
 from reports.models import ApprovedReport, ReportJob, ReportKind
 from reports.summary import (
@@ -64,6 +63,7 @@ from reports.summary import (
     late_condition,
     with_submitted_on,
 )
+from workflow.transitions import STATE_RANK, allowed_actions
 
 #: Rows of the inbox table per page.
 PAGE_SIZE = 50

@@ -59,8 +59,8 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
+from indicators.periods import period_for
 from indicators.selectors import indicator_scoring_input, plan_indicators
-from indicators.workflow import period_for
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, MemoSerial, ReportKind
 
 logger = logging.getLogger(__name__)

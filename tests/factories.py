@@ -23,7 +23,7 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from indicators.workflow import periods_ensure
+from indicators.periods import periods_ensure
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "indicators" / "demo" / "mofa-2022-23"
 

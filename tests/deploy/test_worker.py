@@ -21,12 +21,13 @@ from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from indicators.workflow import period_transition, periods_ensure
+from indicators.periods import periods_ensure
 from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob
 from reports.services import RenderedReport
 from reports.tasks import report_job_run
 from tests.factories import PlanFactory, accept_earlier_quarters
+from workflow.transitions import period_transition
 
 
 def approve(plan, quarter: int) -> None:

@@ -22,9 +22,10 @@ from evidence.selectors import file_size_bn
 from evidence.services import evidence_attach, evidence_upload
 from evidence.validators import EvidenceRejected
 from indicators.models import HistoryEntry, HistoryKind
-from indicators.workflow import period_transition, periods_ensure
+from indicators.periods import periods_ensure
 from tests.files import image_bytes as _image
 from tests.files import pdf_bytes as _pdf
+from workflow.transitions import period_transition
 
 OFFICE, YEAR, CODE = "mofa", "2022-23", "1.2.2"
 UPLOAD_URL = f"/plans/{OFFICE}/{YEAR}/indicators/{CODE}/evidence/"

@@ -32,15 +32,13 @@ from indicators.models import (
     PerformanceArea,
     Progress,
 )
+from indicators.plan_sheet import plan_sheet_parse
+from indicators.problems import ImportFailed
 from indicators.resources import PlanSheetResource, SheetCSV
 from indicators.selectors import plan_sheet_rows
-from indicators.services import (
-    ImportFailed,
-    fiscal_year_get_or_create,
-    plan_import,
-    plan_sheet_parse,
-    progress_import,
-)
+from indicators.services.offices import fiscal_year_get_or_create
+from indicators.services.plans import plan_import
+from indicators.services.progress import progress_import
 from indicators.sheets import read_sheet, read_sheet_bytes
 from tests.factories import DEMO_DIR, IndicatorFactory, MembershipFactory, OfficeFactory, UserFactory
 

@@ -20,16 +20,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from evidence.services import evidence_attach
 from indicators.models import AppendOnlyError, HistoryEntry, HistoryKind, PeriodTransition
-from indicators.services import progress_import
+from indicators.periods import periods_ensure
+from indicators.services.progress import indicator_set_applicability, progress_import, progress_record
 from indicators.sheets import read_sheet
-from indicators.workflow import (
-    indicator_set_applicability,
-    period_transition,
-    periods_ensure,
-    progress_record,
-)
 from tests.factories import DEMO_DIR
 from tests.files import pdf_bytes
+from workflow.transitions import period_transition
 
 PLAN = "/plans/mofa/2022-23/"
 IMPORT_REASON = "অগ্রগতি আমদানি / progress import"

@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import Office
-from indicators.services import ImportFailed, ImportProblem, offices_import
+from indicators.problems import ImportFailed, ImportProblem
+from indicators.services.offices import offices_import
 from indicators.sheets import Sheet, read_sheet, read_sheet_bytes
 from tests.factories import DEMO_DIR
 

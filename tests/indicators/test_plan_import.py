@@ -36,8 +36,9 @@ from indicators.models import (
     PerformanceArea,
     Progress,
 )
+from indicators.problems import ImportFailed, ImportProblem
 from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows
-from indicators.services import ImportFailed, ImportProblem, plan_import
+from indicators.services.plans import plan_import
 from indicators.sheets import Sheet, read_sheet, read_sheet_bytes, write_sheet
 from tests.factories import DEMO_DIR, FiscalYearFactory, OfficeFactory
 from tests.files import pdf_bytes

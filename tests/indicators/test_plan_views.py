@@ -18,8 +18,8 @@ from django.utils import timezone
 from base.bangla import format_marks, format_percent
 from evidence.services import evidence_attach
 from indicators.models import HistoryEntry, PeriodState, Progress, ReportingPeriod, Role
+from indicators.periods import periods_ensure
 from indicators.selectors import plan_score
-from indicators.workflow import period_transition, periods_ensure
 from tests.factories import (
     ActivityFactory,
     AreaFactory,
@@ -31,6 +31,7 @@ from tests.factories import (
     ProgressFactory,
 )
 from tests.files import pdf_bytes
+from workflow.transitions import period_transition
 
 PLAN = "/plans/mofa/2022-23/"
 LOGIN = "/accounts/login/"

@@ -13,7 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import ActionPlan, FiscalYear, Indicator, Office, Progress
-from indicators.services import ImportFailed, ImportProblem, progress_import
+from indicators.problems import ImportFailed, ImportProblem
+from indicators.services.progress import progress_import
 from indicators.sheets import Sheet, read_sheet_bytes
 from tests.factories import UserFactory
 

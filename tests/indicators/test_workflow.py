@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from base.errors import DomainError
+from base.errors import ConflictError, DomainError, LockedError, PermissionDeniedError
 from evidence.models import Evidence
 from evidence.services import evidence_attach
 from indicators.models import (
@@ -33,18 +33,11 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from indicators.workflow import (
-    ConflictError,
-    LockedError,
-    PermissionDeniedError,
-    allowed_actions,
-    indicator_set_applicability,
-    period_transition,
-    periods_ensure,
-    progress_record,
-)
+from indicators.periods import periods_ensure
+from indicators.services.progress import indicator_set_applicability, progress_record
 from tests.factories import DEMO_DIR, IndicatorFactory, MembershipFactory, accept_earlier_quarters
 from tests.files import pdf_bytes
+from workflow.transitions import allowed_actions, period_transition
 
 OFFICE, YEAR = "mofa", "2022-23"
 LOCKED_STATES = [PeriodState.SUBMITTED, PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED]

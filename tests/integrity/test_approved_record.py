@@ -40,7 +40,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach, evidence_remove, evidence_update
-from indicators import structure, workflow
+from indicators import periods
 from indicators.models import (
     EDITABLE_STATES,
     TARGET_LEVELS,
@@ -60,13 +60,17 @@ from indicators.models import (
     Role,
 )
 from indicators.selectors import plan_sheet_rows
-from indicators.services import indicator_settings, plan_import, progress_import
+from indicators.services import progress as progress_services
+from indicators.services import structure
+from indicators.services.plans import indicator_settings, plan_import
+from indicators.services.progress import progress_import
 from indicators.sheets import csv_bytes, read_sheet_bytes
 from reports import jobs, services
 from reports.approval_source import source_digest
 from reports.approvals import approval_problems
 from reports.models import ApprovedReport, JobStatus, ReportJob
 from tests.files import pdf_bytes
+from workflow import transitions
 
 EXAMPLES = int(os.environ.get("APA_STATEFUL_EXAMPLES", "12"))
 STEPS = int(os.environ.get("APA_STATEFUL_STEPS", "30"))
@@ -85,7 +89,7 @@ def fake_render(plan, kind, quarter, *, draft, on_progress=None):
 
 
 def _rank(state: str) -> int:
-    return workflow.STATE_RANK[state]
+    return transitions.STATE_RANK[state]
 
 
 class ApprovedRecord(RuleBasedStateMachine):
@@ -132,7 +136,7 @@ class ApprovedRecord(RuleBasedStateMachine):
             **common, activity=act2, code="2.1.2", title="প্রশিক্ষণ", unit="number", calc_method="cumulative",
             position=3, target_100_number=40, target_90_number=30, target_80_number=20,
         )  # fmt: skip
-        workflow.periods_ensure(self.plan)
+        periods.periods_ensure(self.plan)
         User = get_user_model()
         self.users = {
             "officer": User.objects.create(username=f"m{n}-officer"),
@@ -327,7 +331,7 @@ class ApprovedRecord(RuleBasedStateMachine):
             version -= 1
         self.step(
             "progress",
-            lambda: workflow.progress_record(
+            lambda: progress_services.progress_record(
                 indicator=indicator,
                 quarter=quarter,
                 value=value,
@@ -377,7 +381,7 @@ class ApprovedRecord(RuleBasedStateMachine):
             for progress in Progress.objects.filter(indicator=indicator).with_value():
                 self.step(
                     "clear_for_applicability",
-                    lambda p=progress: workflow.progress_record(
+                    lambda p=progress: progress_services.progress_record(
                         indicator=indicator,
                         quarter=p.quarter,
                         value=None,
@@ -388,7 +392,7 @@ class ApprovedRecord(RuleBasedStateMachine):
                 )
         self.step(
             "applicability",
-            lambda: workflow.indicator_set_applicability(
+            lambda: progress_services.indicator_set_applicability(
                 indicator=indicator, applicable=applicable, reason="প্রকল্প বন্ধ", user=self.users[role]
             ),
         )
@@ -495,7 +499,7 @@ class ApprovedRecord(RuleBasedStateMachine):
 
     @rule(
         quarter=st.integers(1, 4),
-        action=st.sampled_from(list(workflow.TRANSITIONS)),
+        action=st.sampled_from(list(transitions.TRANSITIONS)),
         role=st.sampled_from(ROLES),
         stale=st.booleans(),
     )
@@ -503,7 +507,7 @@ class ApprovedRecord(RuleBasedStateMachine):
         period = ReportingPeriod.objects.get(plan=self.plan, quarter=quarter)
         self.step(
             f"transition {action}",
-            lambda: workflow.period_transition(
+            lambda: transitions.period_transition(
                 period=period,
                 action=action,
                 user=self.users[role],
@@ -552,7 +556,7 @@ class ApprovedRecord(RuleBasedStateMachine):
         action, role = options[choice % len(options)]
         self.step(
             f"transition {action}",
-            lambda: workflow.period_transition(
+            lambda: transitions.period_transition(
                 period=period,
                 action=action,
                 user=self.users[role],

@@ -18,10 +18,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from base import errors
 from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach, evidence_remove
-from indicators import workflow
+from indicators import periods
 from indicators.models import (
     Activity,
     Approval,
@@ -33,10 +34,12 @@ from indicators.models import (
     Progress,
     ReportingPeriod,
 )
-from indicators.services import progress_import
+from indicators.services import progress as progress_services
+from indicators.services.progress import progress_import
 from indicators.sheets import csv_bytes, read_sheet_bytes
 from reports.models import ApprovedReport
 from tests.files import pdf_bytes
+from workflow import transitions
 
 PLAN_URL = "/plans/mofa/2022-23/"
 Q1_REPORT = "/plans/mofa/2022-23/reports/quarterly-1.pdf"
@@ -56,8 +59,8 @@ def user(name: str):
 
 def act(plan, quarter: int, *actions: str, comment: str = "কারণ") -> ReportingPeriod:
     for action in actions:
-        period = workflow.periods_ensure(plan)[quarter - 1]
-        workflow.period_transition(
+        period = periods.periods_ensure(plan)[quarter - 1]
+        transitions.period_transition(
             period=period,
             action=action,
             user=user(ACTORS[action]),
@@ -102,7 +105,7 @@ def test_a_new_approval_serves_its_own_pdf_and_keeps_the_first_as_superseded(cli
     act(demo, 1, "review_return", comment="মান ঠিক করুন")
     evidence_remove(evidence=evidence, user=user("mofa.officer"), reason="ভুল ফাইল")
     stored = indicator.progress.get(quarter=1)
-    workflow.progress_record(
+    progress_services.progress_record(
         indicator=indicator,
         quarter=1,
         value=Decimal("70"),
@@ -151,9 +154,9 @@ def test_verify_reports_names_a_standing_approval_whose_data_changed(demo):
 
 def test_a_quarter_cannot_be_submitted_before_the_earlier_ones(client, demo):
     """Q3 while Q1 and Q2 are drafts: refused by the service and in the browser, with the reason in Bangla."""
-    period = workflow.periods_ensure(demo)[2]
+    period = periods.periods_ensure(demo)[2]
     with pytest.raises(DomainError, match="ক্রমানুসারে"):
-        workflow.period_transition(
+        transitions.period_transition(
             period=period, action="submit", user=user("mofa.officer"), expected_version=0
         )
     client.force_login(user("mofa.officer"))
@@ -191,8 +194,8 @@ def test_applicability_cannot_change_while_a_quarter_is_approved(client, demo):
     the progress sheet; Q1's live marks stay those approved."""
     act(demo, 1, "submit", "approve", "send")
     indicator = demo.indicators.get(code="2.2.4")  # not applicable in the demo
-    with pytest.raises(workflow.LockedError, match="ফেরত পাঠাতে হবে"):
-        workflow.indicator_set_applicability(
+    with pytest.raises(errors.LockedError, match="ফেরত পাঠাতে হবে"):
+        progress_services.indicator_set_applicability(
             indicator=indicator, applicable=True, reason="", user=user("mofa.officer")
         )
     client.force_login(user("mofa.officer"))
@@ -295,7 +298,7 @@ def test_admin_progress_save_over_a_newer_value_is_refused(admin_client, demo):
     indicator = demo.indicators.get(code="1.3.1")
     progress = indicator.progress.get(quarter=4)
     loaded = progress.version
-    workflow.progress_record(
+    progress_services.progress_record(
         indicator=indicator,
         quarter=4,
         value=Decimal("84"),
@@ -331,9 +334,9 @@ def test_a_value_too_large_for_the_column_is_refused_in_bangla_in_the_browser(cl
 
 @pytest.mark.parametrize(("action", "length"), [("submit", 2001)])
 def test_a_comment_over_its_limit_is_refused(demo, action, length):
-    period = workflow.periods_ensure(demo)[0]
+    period = periods.periods_ensure(demo)[0]
     with pytest.raises(DomainError, match="অনেক লম্বা"):
-        workflow.period_transition(
+        transitions.period_transition(
             period=period, action=action, user=user("mofa.officer"), comment="ক" * length, expected_version=0
         )
     assert state(demo, 1) == PeriodState.DRAFT
@@ -342,7 +345,7 @@ def test_a_comment_over_its_limit_is_refused(demo, action, length):
 def test_a_not_applicable_reason_over_its_limit_is_refused(demo):
     indicator = demo.indicators.get(code="1.3.1")
     with pytest.raises(DomainError, match="অনেক লম্বা"):
-        workflow.indicator_set_applicability(
+        progress_services.indicator_set_applicability(
             indicator=indicator, applicable=False, reason="ক" * 1001, user=user("mofa.officer")
         )
 

@@ -21,12 +21,13 @@ from django_tasks_db.models import DBTaskResult
 from base.errors import DomainError
 from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
+from indicators.periods import periods_ensure
 from indicators.selectors import plan_score
-from indicators.workflow import period_transition, periods_ensure
 from reports.management.commands import bench as bench_module
 from reports.models import CoverLetter, ReportJob
 from tests.factories import accept_earlier_quarters
 from tests.reports.test_inbox import send_mofa_quarter
+from workflow.transitions import period_transition
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 COMMON_KEYS = {"scenario", "runs", "median_ms", "p95_ms", "peak_rss_mb", "queries", "bytes", "office", "year"}

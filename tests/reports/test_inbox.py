@@ -21,8 +21,9 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from indicators.workflow import period_transition, periods_ensure
+from indicators.periods import periods_ensure
 from tests.factories import FiscalYearFactory, MembershipFactory, OfficeFactory, PlanFactory, UserFactory
+from workflow.transitions import period_transition
 
 INBOX = "/review/"
 MOFA_PLAN_URL = "/plans/mofa/2022-23/"

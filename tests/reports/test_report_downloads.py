@@ -9,9 +9,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from indicators.models import PeriodState, Progress
-from indicators.workflow import period_transition
 from reports.models import ApprovedReport, JobStatus, ReportJob
 from tests.factories import accept_earlier_quarters
+from workflow.transitions import period_transition
 
 ANNUAL = "/plans/mofa/2022-23/reports/annual.pdf"
 

@@ -14,18 +14,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from base.errors import ConflictError, LockedError, PermissionDeniedError
 from indicators.models import ActionPlan, ReportingPeriod
-from indicators.workflow import (
-    ConflictError,
-    LockedError,
-    PermissionDeniedError,
-    period_transition,
-    periods_ensure,
-)
+from indicators.periods import periods_ensure
 from reports import editing
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
 from reports.services import cover_letter_for
 from tests.factories import accept_earlier_quarters
+from workflow.transitions import period_transition
 
 BASE = "/plans/mofa/2022-23/report-text/"
 LETTER_Q1 = BASE + "letter/1/"

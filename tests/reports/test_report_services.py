@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from base.errors import DomainError
 from evidence.services import evidence_attach
 from indicators.models import ActionPlan, Office, OfficeKind, Role
-from indicators.workflow import period_for
+from indicators.periods import period_for
 from reports import services
 from reports.models import CoverLetter, Initiative, Introduction, MemoSerial, ReportKind
 from tests.factories import (

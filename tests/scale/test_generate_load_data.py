@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from evidence.models import Evidence
 from indicators import loadgen, scoring
+from indicators.history import history_text
 from indicators.models import (
     ActionPlan,
     Approval,
@@ -40,8 +41,8 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.selectors import plan_scores
-from indicators.workflow import STATE_RANK, TRANSITIONS, history_text
 from reports.approvals import score_snapshot, standing_approvals_verify
+from workflow.transitions import STATE_RANK, TRANSITIONS
 
 OFFICES = 120
 YEAR = "2023-24"

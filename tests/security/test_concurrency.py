@@ -41,7 +41,8 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
-from indicators.workflow import indicator_set_applicability, period_transition, periods_ensure
+from indicators.periods import periods_ensure
+from indicators.services.progress import indicator_set_applicability
 from reports.models import CoverLetter, MemoSerial, ReportJob, ReportKind
 from reports.services import cover_letter_for, memo_number, memo_serial_take
 from tests.factories import (
@@ -55,6 +56,7 @@ from tests.factories import (
     accept_earlier_quarters,
 )
 from tests.files import pdf_bytes
+from workflow.transitions import period_transition
 
 pytestmark = [
     pytest.mark.skipif(
@@ -732,7 +734,8 @@ def test_a_progress_import_waits_for_a_submit_in_progress_and_then_refuses_the_l
     """The CIO's submit of Q1 is still open when a progress sheet for Q1 is imported (admin or command line).
     The import waits for the period lock, then sees Q1 submitted and refuses every row: nothing is written
     after the quarter left draft. (Without the lock it read "draft" and wrote into the submitted quarter.)"""
-    from indicators.services import ImportFailed, progress_import
+    from indicators.problems import ImportFailed
+    from indicators.services.progress import progress_import
     from tests.indicators.test_progress_import import sheet_of
 
     def submit() -> None:

@@ -28,11 +28,12 @@ from storages.backends.s3 import S3Storage
 from apa_tracker.settings import private_files_storage
 from evidence.models import Evidence
 from evidence.services import evidence_attach
-from indicators.workflow import period_transition, periods_ensure
+from indicators.periods import periods_ensure
 from reports.models import ApprovedReport, ReportJob
 from reports.services import render_report
 from tests.factories import accept_earlier_quarters
 from tests.files import image_bytes, text_pdf
+from workflow.transitions import period_transition
 
 OFFICE, YEAR, CODE = "mofa", "2022-23", "1.2.2"
 UPLOAD_URL = f"/plans/{OFFICE}/{YEAR}/indicators/{CODE}/evidence/"

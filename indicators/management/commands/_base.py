@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from base.errors import DomainError
-from indicators.services import ImportFailed, ImportProblem
+from indicators.problems import ImportFailed, ImportProblem
 
 T = TypeVar("T")
 

@@ -1,5 +1,5 @@
 from indicators.management.commands._base import APACommand
-from indicators.services import offices_import
+from indicators.services.offices import offices_import
 from indicators.sheets import read_sheet
 
 

@@ -1,6 +1,7 @@
 from indicators.management.commands._base import APACommand
 from indicators.selectors import office_get
-from indicators.services import fiscal_year_get_or_create, plan_import
+from indicators.services.offices import fiscal_year_get_or_create
+from indicators.services.plans import plan_import
 from indicators.sheets import read_sheet
 
 

@@ -1,6 +1,6 @@
 from indicators.management.commands._base import APACommand
 from indicators.selectors import plan_get
-from indicators.services import progress_import
+from indicators.services.progress import progress_import
 from indicators.sheets import read_sheet
 
 

@@ -6,7 +6,9 @@ from django.db import transaction
 
 from indicators.management.commands._base import APACommand
 from indicators.models import ActionPlan, Office, OfficeMembership, Role
-from indicators.services import fiscal_year_get_or_create, offices_import, plan_import, progress_import
+from indicators.services.offices import fiscal_year_get_or_create, offices_import
+from indicators.services.plans import plan_import
+from indicators.services.progress import progress_import
 from indicators.sheets import read_sheet
 from reports.services import report_contents_load
 

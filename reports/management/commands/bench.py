@@ -78,8 +78,9 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
+from indicators.periods import periods_ensure
 from indicators.selectors import fiscal_year_start, office_get, plan_get, plan_year_code
-from indicators.workflow import periods_ensure, progress_record
+from indicators.services.progress import progress_record
 from reports import selectors as report_selectors
 from reports import services as report_services
 from reports import summary as report_summary

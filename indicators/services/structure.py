@@ -18,8 +18,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from base.bangla import format_code, to_bangla_digits
-from base.errors import DomainError
+from base.errors import DomainError, PermissionDeniedError
 from indicators import permissions, scoring
+from indicators.history import history_record
 from indicators.models import (
     TARGET_LEVELS,
     ActionPlan,
@@ -29,13 +30,9 @@ from indicators.models import (
     PerformanceArea,
 )
 from indicators.parsing import plain_number
-from indicators.services import history_indicator_settings, indicator_settings
-from indicators.workflow import (
-    PermissionDeniedError,
-    administers,
-    ensure_plan_unlocked,
-    history_record,
-)
+from indicators.periods import ensure_plan_unlocked
+from indicators.permissions import administers
+from indicators.services.plans import history_indicator_settings, indicator_settings
 
 #: Longest title accepted for an area, an activity or an indicator.
 TITLE_MAX_CHARS = 2000

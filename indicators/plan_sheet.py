@@ -1,0 +1,318 @@
+"""A plan sheet read and checked completely (DESIGN.md §7): areas, activities and indicators with their weights,
+methods and targets, every problem listed with its row; warnings for plausible mistakes. Nothing is written
+here: ``indicators.services.plans`` writes what this reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from base.bangla import format_code, to_bangla_digits
+from indicators import parsing, scoring
+from indicators.models import (
+    Activity,
+    FiscalYear,
+    Indicator,
+    PerformanceArea,
+)
+from indicators.parsing import plain_number
+from indicators.problems import (
+    ImportProblem,
+    Problems,
+    check_column_fits,
+    model_field,
+    sheet_rows,
+)
+from indicators.sheets import Sheet
+
+
+@dataclass
+class ParsedArea:
+    code: str
+    title: str
+    marks: Decimal
+    row: int
+    raw_marks: str
+
+
+@dataclass
+class ParsedActivity:
+    code: str
+    title: str
+    area_code: str
+    row: int
+
+
+@dataclass
+class ParsedIndicator:
+    code: str
+    title: str
+    activity_code: str
+    area_code: str
+    unit: scoring.Unit
+    weight: Decimal
+    calc_method: scoring.CalcMethod
+    scoring_method: scoring.ScoringMethod
+    direction: scoring.Direction
+    targets: dict[int, Decimal | datetime.date | None]
+    row: int
+
+
+@dataclass
+class ParsedPlan:
+    areas: list[ParsedArea]
+    activities: list[ParsedActivity]
+    indicators: list[ParsedIndicator]
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+
+def plan_sheet_parse(sheet: Sheet, *, fiscal_year: FiscalYear | None = None) -> ParsedPlan:
+    """Parse and check a plan sheet completely; raise ImportFailed listing every problem."""
+    data = sheet_rows("plan", sheet)
+    problems = Problems(data.column_names)
+    areas: dict[str, ParsedArea] = {}
+    activities: dict[str, ParsedActivity] = {}
+    indicators: dict[str, ParsedIndicator] = {}
+
+    # Weights are summed from every row whose weight could be read, even if the row has other problems,
+    # so that the sum reported is the one the user sees in the sheet.
+    weight_sums: dict[str, Decimal] = defaultdict(Decimal)
+    for number, cells in data.rows:
+        area = _parse_area(problems, number, cells, areas)
+        activity = _parse_activity(problems, number, cells, activities, area)
+        indicator = _parse_indicator(problems, number, cells, indicators, activity, fiscal_year)
+        if indicator is not None:
+            indicators[indicator.code] = indicator
+        if area is not None:
+            try:
+                weight_sums[area.code] += parsing.parse_weight(cells.get("weight", ""))
+            except parsing.CellError:
+                pass  # reported by _parse_indicator
+
+    if not data.rows:
+        problems.add(None, None, "", "ফাইলে কোনো সূচক নেই।", "The sheet has no indicator rows.")
+
+    # DESIGN.md §2: the indicator weights of an area sum to the area's marks.
+    for area in areas.values():
+        total = weight_sums.get(area.code, Decimal(0))
+        if total != area.marks:
+            problems.add(
+                area.row,
+                "area_marks",
+                area.raw_marks,
+                f"ক্ষেত্র {format_code(area.code)}-এর সূচকগুলোর মানের যোগফল {to_bangla_digits(plain_number(total))}, "
+                f"কিন্তু ক্ষেত্রের মান {to_bangla_digits(plain_number(area.marks))}; দুটি সমান হতে হবে।",
+                f"The indicator weights of area {area.code} add up to {plain_number(total)}, "
+                f"but the area's marks are {plain_number(area.marks)}; they must be equal.",
+            )
+    problems.raise_if_any()
+    return ParsedPlan(
+        areas=list(areas.values()),
+        activities=list(activities.values()),
+        indicators=list(indicators.values()),
+        warnings=problems.warnings,
+    )
+
+
+def _parse_area(
+    problems: Problems, number: int, cells: dict[str, str], areas: dict[str, ParsedArea]
+) -> ParsedArea | None:
+    raw_code, raw_marks = cells.get("area_code", ""), cells.get("area_marks", "")
+    code = problems.cell(number, "area_code", raw_code, parsing.parse_code, depth=1)
+    if code is not None and not check_column_fits(
+        problems, number, "area_code", raw_code, code, model_field(PerformanceArea, "code")
+    ):
+        code = None
+    title = cells.get("area_title", "")
+    marks = problems.cell(number, "area_marks", raw_marks, parsing.parse_weight)
+    if marks is not None and not check_column_fits(
+        problems, number, "area_marks", raw_marks, marks, model_field(PerformanceArea, "marks")
+    ):
+        marks = None
+    if not title:
+        problems.add(number, "area_title", "", "কর্মসম্পাদন ক্ষেত্রের নাম আবশ্যক।", "The area title is required.")
+    if code is None or marks is None or not title:
+        return areas.get(code) if code else None
+    known = areas.get(code)
+    if known is None:
+        areas[code] = ParsedArea(
+            code=code, title=title, marks=marks, row=number, raw_marks=cells.get("area_marks", "")
+        )
+        return areas[code]
+    if known.title != title or known.marks != marks:
+        problems.add(
+            number,
+            "area_title" if known.title != title else "area_marks",
+            title if known.title != title else cells.get("area_marks", ""),
+            f"ক্ষেত্র {format_code(code)}-এর নাম বা মান সারি {to_bangla_digits(known.row)}-এর সঙ্গে মেলে না।",
+            f"The title or marks of area {code} differ from row {known.row}.",
+        )
+    return known
+
+
+def _parse_activity(
+    problems: Problems,
+    number: int,
+    cells: dict[str, str],
+    activities: dict[str, ParsedActivity],
+    area: ParsedArea | None,
+) -> ParsedActivity | None:
+    raw_code = cells.get("activity_code", "")
+    code = problems.cell(number, "activity_code", raw_code, parsing.parse_code, depth=2)
+    if code is not None and not check_column_fits(
+        problems, number, "activity_code", raw_code, code, model_field(Activity, "code")
+    ):
+        code = None
+    title = cells.get("activity_title", "")
+    if not title:
+        problems.add(number, "activity_title", "", "কার্যক্রমের নাম আবশ্যক।", "The activity title is required.")
+    if code is None or area is None or not title:
+        return None
+    if not code.startswith(area.code + "."):
+        problems.add(
+            number,
+            "activity_code",
+            raw_code,
+            f"কার্যক্রম {format_code(code)} ক্ষেত্র {format_code(area.code)}-এর অধীন হতে হলে "
+            f"এর নম্বর {format_code(area.code + '.')}… দিয়ে শুরু হতে হবে।",
+            f"Activity {code} must start with its area's code {area.code}.",
+        )
+        return None
+    known = activities.get(code)
+    if known is None:
+        activities[code] = ParsedActivity(code=code, title=title, area_code=area.code, row=number)
+        return activities[code]
+    if known.title != title:
+        problems.add(
+            number,
+            "activity_title",
+            title,
+            f"কার্যক্রম {format_code(code)}-এর নাম সারি {to_bangla_digits(known.row)}-এর সঙ্গে মেলে না।",
+            f"The title of activity {code} differs from row {known.row}.",
+        )
+    return known
+
+
+def _parse_indicator(
+    problems: Problems,
+    number: int,
+    cells: dict[str, str],
+    indicators: dict[str, ParsedIndicator],
+    activity: ParsedActivity | None,
+    fiscal_year: FiscalYear | None,
+) -> ParsedIndicator | None:
+    raw_code = cells.get("indicator_code", "")
+    code = problems.cell(number, "indicator_code", raw_code, parsing.parse_code, depth=3)
+    if code is not None and not check_column_fits(
+        problems, number, "indicator_code", raw_code, code, model_field(Indicator, "code")
+    ):
+        code = None
+    title = cells.get("indicator_title", "")
+    if not title:
+        problems.add(number, "indicator_title", "", "সূচকের নাম আবশ্যক।", "The indicator title is required.")
+    unit = problems.cell(number, "unit", cells.get("unit", ""), parsing.parse_unit)
+    raw_weight = cells.get("weight", "")
+    weight = problems.cell(number, "weight", raw_weight, parsing.parse_weight)
+    if weight is not None and not check_column_fits(
+        problems, number, "weight", raw_weight, weight, model_field(Indicator, "weight")
+    ):
+        weight = None
+    raw_calc = cells.get("calc_method", "")
+    calc_method: scoring.CalcMethod | None
+    if parsing.is_blank(raw_calc) and unit == scoring.Unit.DATE:
+        calc_method = scoring.CalcMethod.DATE  # the only method a date indicator can have
+    elif parsing.is_blank(raw_calc):
+        calc_method = None
+        if unit is not None:
+            problems.add(
+                number,
+                "calc_method",
+                raw_calc,
+                "গণনা পদ্ধতি আবশ্যক (সমষ্টি, গড়, ক্রমপুঞ্জিভূত বা তারিখ)।",
+                "The calculation method is required (sum, average, cumulative or date).",
+            )
+    else:
+        calc_method = problems.cell(number, "calc_method", raw_calc, parsing.parse_calc_method)
+    scoring_method = problems.cell(number, "scoring", cells.get("scoring", ""), parsing.parse_scoring_method)
+    direction = problems.cell(number, "direction", cells.get("direction", ""), parsing.parse_direction)
+
+    targets: dict[int, Decimal | datetime.date | None] = {}
+    if unit is not None:
+        for level in scoring.LEVEL_PERCENTS:
+            column = f"target_{level}"
+            raw = cells.get(column, "")
+            targets[level] = problems.cell(number, column, raw, parsing.parse_target, unit)
+            if isinstance(targets[level], Decimal) and not check_column_fits(
+                problems, number, column, raw, targets[level], model_field(Indicator, f"{column}_number")
+            ):
+                targets[level] = None
+            if level == 100 and parsing.is_blank(raw):
+                problems.add(
+                    number,
+                    column,
+                    raw,
+                    "অসাধারণ (১০০%) লক্ষ্যমাত্রা আবশ্যক।",
+                    "The 100% (outstanding) target is required.",
+                )
+
+    if code is not None and code in indicators:
+        problems.add(
+            number,
+            "indicator_code",
+            raw_code,
+            f"সূচক নম্বরটি সারি {to_bangla_digits(indicators[code].row)}-এ আগেই আছে।",
+            f"Duplicate indicator code, first used in row {indicators[code].row}.",
+        )
+        return None
+    if code is not None and activity is not None and not code.startswith(activity.code + "."):
+        problems.add(
+            number,
+            "indicator_code",
+            raw_code,
+            f"সূচক {format_code(code)} কার্যক্রম {format_code(activity.code)}-এর অধীন হতে হলে "
+            f"এর নম্বর {format_code(activity.code + '.')}… দিয়ে শুরু হতে হবে।",
+            f"Indicator {code} must start with its activity's code {activity.code}.",
+        )
+        return None
+    if None in (code, activity, unit, weight, calc_method, scoring_method, direction) or not title:
+        return None
+    if targets.get(100) is None or any(
+        targets[level] is None and not parsing.is_blank(cells.get(f"target_{level}", ""))
+        for level in scoring.LEVEL_PERCENTS
+    ):
+        return None
+
+    target_values = scoring.Targets(
+        t100=targets[100], t90=targets[90], t80=targets[80], t70=targets[70], t60=targets[60]
+    )
+    for problem in scoring.check_targets(
+        unit=unit,
+        calc_method=calc_method,
+        scoring_method=scoring_method,
+        direction=direction,
+        targets=target_values,
+        fiscal_year_start=fiscal_year.starts_on if fiscal_year else None,
+        fiscal_year_end=fiscal_year.ends_on if fiscal_year else None,
+    ):
+        column = f"target_{problem.level}" if problem.level else problem.field
+        value = cells.get(column, "") if column else ""
+        if problem.is_error:
+            problems.add(number, column, value, problem.message_bn, problem.message_en)
+        else:
+            problems.warn(number, column, value, problem.message_bn, problem.message_en)
+    return ParsedIndicator(
+        code=code,
+        title=title,
+        activity_code=activity.code,
+        area_code=activity.area_code,
+        unit=unit,
+        weight=weight,
+        calc_method=calc_method,
+        scoring_method=scoring_method,
+        direction=direction,
+        targets=targets,
+        row=number,
+    )
