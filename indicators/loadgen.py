@@ -84,6 +84,7 @@ from indicators import scoring
 from indicators.history import history_text
 from indicators.models import (
     TARGET_COLUMNS,
+    TARGET_LEVELS,
     ActionPlan,
     Activity,
     Approval,
@@ -103,7 +104,8 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.plan_sheet import ParsedIndicator, plan_sheet_parse
-from indicators.selectors import fiscal_year_start, plan_score_json
+from indicators.scores import plan_score_json, scoring_input
+from indicators.selectors import fiscal_year_start
 from indicators.services.offices import fiscal_year_get_or_create
 from indicators.sheets import read_sheet
 from reports.models import ReportKind
@@ -1470,20 +1472,16 @@ def _score_input(
     *,
     applicable: bool,
 ) -> scoring.IndicatorInput:
-    """What `indicators.selectors.indicator_scoring_input` reads back from the stored rows."""
-    t100 = targets[100]
-    assert t100 is not None
-    return scoring.IndicatorInput(
+    """What ``indicators.scores`` builds from the stored rows, from the rows this run writes."""
+    return scoring_input(
         code=item.code,
         area_code=item.area_code,
-        unit=item.unit,
+        unit=item.unit.value,
         weight=weight,
-        calc_method=item.calc_method,
-        scoring_method=item.scoring_method,
-        direction=item.direction,
-        targets=scoring.Targets(
-            t100=t100, t90=targets.get(90), t80=targets.get(80), t70=targets.get(70), t60=targets.get(60)
-        ),
+        calc_method=item.calc_method.value,
+        scoring_method=item.scoring_method.value,
+        direction=item.direction.value,
+        targets=[targets.get(level) for level in TARGET_LEVELS],
         quarterly=quarterly,
         applicable=applicable,
     )

@@ -7,7 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from base.bangla import fiscal_year_label, format_code, format_date_short, to_bangla_digits
@@ -29,6 +29,7 @@ from indicators.models import (
     ReportingPeriod,
     Role,
 )
+from indicators.scores import indicator_scoring_input, plan_indicators, plan_scores
 
 
 def office_get(*, code: str) -> Office:
@@ -59,91 +60,6 @@ def plan_get(*, office_code: str, year_code: str) -> ActionPlan:
             f"No plan for office '{office_code}' in fiscal year {year_code}.",
         )
     return plan
-
-
-def _indicators_with_progress(queryset) -> list[Indicator]:
-    return list(
-        queryset.select_related("activity__area")
-        .prefetch_related(Prefetch("progress", queryset=Progress.objects.recorded().order_by("quarter")))
-        .order_by("plan_id", "position")
-    )
-
-
-def plan_indicators(plan: ActionPlan) -> list[Indicator]:
-    """The plan's indicators in order, each with its activity, area and progress (two queries)."""
-    return _indicators_with_progress(plan.indicators.all())
-
-
-def indicator_scoring_input(indicator: Indicator) -> scoring.IndicatorInput:
-    return scoring.IndicatorInput(
-        code=indicator.code,
-        area_code=indicator.activity.area.code,
-        unit=scoring.Unit(indicator.unit),
-        weight=indicator.weight,
-        calc_method=scoring.CalcMethod(indicator.calc_method),
-        scoring_method=scoring.ScoringMethod(indicator.scoring_method),
-        direction=scoring.Direction(indicator.direction),
-        targets=indicator.targets,
-        quarterly={p.quarter: p.value for p in indicator.progress.all()},
-        applicable=indicator.applicable,
-    )
-
-
-def plan_scores(plans: list[ActionPlan], *, up_to_quarter: int = 4) -> dict[int, scoring.PlanScore]:
-    """{plan id: marks} for several plans in three queries, computed from progress (DESIGN.md §3)."""
-    areas: dict[int, list[scoring.AreaInput]] = {plan.pk: [] for plan in plans}
-    for area in PerformanceArea.objects.filter(plan__in=plans).order_by("plan_id", "position"):
-        areas[area.plan_id].append(scoring.AreaInput(code=area.code, marks=area.marks))
-    inputs: dict[int, list[scoring.IndicatorInput]] = {plan.pk: [] for plan in plans}
-    for indicator in _indicators_with_progress(Indicator.objects.filter(plan__in=plans)):
-        inputs[indicator.plan_id].append(indicator_scoring_input(indicator))
-    return {pk: scoring.score_plan(areas[pk], inputs[pk], up_to_quarter=up_to_quarter) for pk in areas}
-
-
-def plan_score(plan: ActionPlan, *, up_to_quarter: int = 4) -> scoring.PlanScore:
-    """The plan's marks computed from its progress (never stored: DESIGN.md §3)."""
-    return plan_scores([plan], up_to_quarter=up_to_quarter)[plan.pk]
-
-
-def _number(value: Decimal | None) -> str | None:
-    return None if value is None else str(scoring.round2(value))
-
-
-def _achievement(value: Decimal | datetime.date | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return _number(value)
-
-
-def plan_score_json(plan: ActionPlan, result: scoring.PlanScore) -> dict:
-    """The stable JSON shape of DESIGN.md §8: codes in ASCII, numbers as strings with two decimals."""
-    return {
-        "office": plan.office.code,
-        "year": plan_year_code(plan),
-        "total_weight": _number(result.total_weight),
-        "applicable_weight": _number(result.applicable_weight),
-        "achieved_marks": _number(result.achieved_marks),
-        "percent": _number(result.percent),
-        "scaled_marks": _number(result.scaled_marks),
-        "areas": [
-            {"code": a.code, "marks": _number(a.marks), "achieved_marks": _number(a.achieved_marks)}
-            for a in result.areas
-        ],
-        "indicators": [
-            {
-                "code": i.code,
-                "unit": str(i.unit),
-                "weight": _number(i.weight),
-                "applicable": i.applicable,
-                "achievement": _achievement(i.achievement),
-                "raw_score": _number(i.raw_score),
-                "achieved_marks": _number(i.achieved_marks),
-            }
-            for i in result.indicators
-        ],
-    }
 
 
 def plan_year_code(plan: ActionPlan) -> str:

@@ -20,7 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from indicators.models import Approval, ReportingPeriod
-from indicators.selectors import fiscal_year_start, office_get, plan_score, plan_score_json
+from indicators.scores import plan_score, plan_score_json
+from indicators.selectors import fiscal_year_start, office_get
 from reports import jobs
 from reports.approval_source import APPROVAL_KINDS, source_digest
 from reports.services import cover_letter_for, memo_serial_take

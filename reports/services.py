@@ -60,7 +60,7 @@ from indicators.models import (
     Role,
 )
 from indicators.periods import period_for
-from indicators.selectors import indicator_scoring_input, plan_indicators
+from indicators.scores import indicator_scoring_input, plan_indicators
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, MemoSerial, ReportKind
 
 logger = logging.getLogger(__name__)

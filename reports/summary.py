@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,18 +46,13 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators import permissions, scoring
 from indicators.models import (
-    TARGET_COLUMNS,
     VISIBLE_TO_REVIEWER_STATES,
     ActionPlan,
-    Activity,
     FiscalYear,
-    Indicator,
     Office,
     OfficeKind,
-    PerformanceArea,
     PeriodState,
     PeriodTransition,
-    Progress,
     ReportingPeriod,
     Role,
     default_deadline,
@@ -354,125 +348,3 @@ def _tier(kind: str, label: str, quarters: int, values: dict) -> TierRow:
         percent_sum=Decimal(values["percent_sum"]),
         bands=band_counts(values, scored),
     )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Scoring every plan of a year in bulk (bench score-all)
-
-
-@dataclass
-class BulkScoreFigures:
-    plans: int = 0
-    indicators: int = 0
-    progress_rows: int = 0
-    percent_sum: Decimal = Decimal(0)
-
-    @property
-    def mean_percent(self) -> Decimal | None:
-        return scoring.round2(self.percent_sum / self.plans) if self.plans else None
-
-
-_INDICATOR_COLUMNS = (
-    "pk",
-    "plan_id",
-    "code",
-    "activity_id",
-    "unit",
-    "weight",
-    "calc_method",
-    "scoring_method",
-    "direction",
-    "applicable",
-    *TARGET_COLUMNS,
-)
-
-
-#: Plans read and scored together by ``year_plan_scores``: big enough that the queries are few (four per
-#: chunk), small enough that a chunk's rows stay a few megabytes.
-SCORE_CHUNK_PLANS = 1000
-
-
-def _in_slices(ids: list[int]) -> Iterator[list[int]]:
-    """``ids`` in slices the backend takes as query parameters at once (all of them on PostgreSQL)."""
-    size = connection.features.max_query_params or len(ids) or 1
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
-def year_plan_scores(
-    start_year: int, *, chunk_size: int = SCORE_CHUNK_PLANS, figures: BulkScoreFigures | None = None
-) -> Iterator[tuple[int, scoring.PlanScore]]:
-    """``(plan id, marks)`` for every plan of the fiscal year, computed from progress by the scoring service
-    exactly as ``indicators.selectors.plan_scores`` does, without model instances: the plan ids are read
-    once, then per chunk of ``chunk_size`` plans four queries read plain tuples — areas, activities,
-    indicators, and the progress values of those indicators. Each is a lookup by plan or by indicator in its
-    own index, with no join: joined, PostgreSQL chose to scan the whole progress and activity tables for
-    every chunk. Memory stays at one chunk whatever the number of plans. ``figures``, if given, counts what
-    was read (``progress_rows``: the progress rows that hold a value; a remark alone does not score)."""
-    figures = figures if figures is not None else BulkScoreFigures()
-    plan_ids = list(
-        ActionPlan.objects.filter(fiscal_year__start_year=start_year)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    units = {unit.value: unit for unit in scoring.Unit}
-    calc_methods = {method.value: method for method in scoring.CalcMethod}
-    scoring_methods = {method.value: method for method in scoring.ScoringMethod}
-    directions = {direction.value: direction for direction in scoring.Direction}
-
-    for start in range(0, len(plan_ids), chunk_size):
-        chunk = plan_ids[start : start + chunk_size]
-        areas: dict[int, list[scoring.AreaInput]] = {pk: [] for pk in chunk}
-        area_codes: dict[int, str] = {}
-        for pk, plan_id, code, marks in (
-            PerformanceArea.objects.filter(plan_id__in=chunk)
-            .order_by("plan_id", "position", "pk")
-            .values_list("pk", "plan_id", "code", "marks")
-        ):
-            areas[plan_id].append(scoring.AreaInput(code=code, marks=marks))
-            area_codes[pk] = code
-        activity_areas = dict(Activity.objects.filter(plan_id__in=chunk).values_list("pk", "area_id"))
-        indicators = list(
-            Indicator.objects.filter(plan_id__in=chunk)
-            .order_by("plan_id", "position", "pk")
-            .values_list(*_INDICATOR_COLUMNS)
-        )
-
-        quarterly: dict[int, dict[int, scoring.Value]] = defaultdict(dict)
-        for ids in _in_slices([row[0] for row in indicators]):
-            for indicator_id, quarter, number, day in (
-                Progress.objects.filter(indicator_id__in=ids)
-                .filter(Q(value_number__isnull=False) | Q(value_date__isnull=False))
-                .order_by()
-                .values_list("indicator_id", "quarter", "value_number", "value_date")
-            ):
-                quarterly[indicator_id][quarter] = day if day is not None else number
-                figures.progress_rows += 1
-
-        inputs: dict[int, list[scoring.IndicatorInput]] = {pk: [] for pk in chunk}
-        for row in indicators:
-            (pk, plan_id, code, activity_id, unit, weight, calc, method, direction, applicable, *targets) = (
-                row
-            )
-            levels = targets[1::2] if unit == scoring.Unit.DATE else targets[0::2]
-            inputs[plan_id].append(
-                scoring.IndicatorInput(
-                    code=code,
-                    area_code=area_codes[activity_areas[activity_id]],
-                    unit=units[unit],
-                    weight=weight,
-                    calc_method=calc_methods[calc],
-                    scoring_method=scoring_methods[method],
-                    direction=directions[direction],
-                    targets=scoring.Targets(*levels),
-                    quarterly=quarterly.get(pk, {}),
-                    applicable=applicable,
-                )
-            )
-        figures.indicators += len(indicators)
-
-        for plan_id in chunk:
-            result = scoring.score_plan(areas[plan_id], inputs[plan_id])
-            figures.plans += 1
-            figures.percent_sum += result.percent
-            yield plan_id, result

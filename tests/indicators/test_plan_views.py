@@ -19,7 +19,7 @@ from base.bangla import format_marks, format_percent
 from evidence.services import evidence_attach
 from indicators.models import HistoryEntry, PeriodState, Progress, ReportingPeriod, Role
 from indicators.periods import periods_ensure
-from indicators.selectors import plan_score
+from indicators.scores import plan_score
 from tests.factories import (
     ActivityFactory,
     AreaFactory,

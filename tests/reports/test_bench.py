@@ -22,7 +22,7 @@ from base.errors import DomainError
 from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
 from indicators.periods import periods_ensure
-from indicators.selectors import plan_score
+from indicators.scores import plan_score
 from reports.management.commands import bench as bench_module
 from reports.models import CoverLetter, ReportJob
 from tests.factories import accept_earlier_quarters

@@ -457,8 +457,7 @@ def test_bulk_scores_equal_the_plan_pages_scores(db):
     same rows (areas, indicators, achievements, raw scores, marks, totals), in chunks of any size, and
     leaves out the plans of other years."""
     from indicators.models import ActionPlan
-    from indicators.selectors import plan_scores
-    from reports.summary import BulkScoreFigures, year_plan_scores
+    from indicators.scores import BulkScoreFigures, plan_scores, year_plan_scores
 
     for code in ("p1", "p2", "p3"):
         _scored_plan(code)
@@ -480,8 +479,7 @@ def test_bulk_scores_read_progress_in_slices_the_backend_accepts(db, monkeypatch
     from django.db import connection
 
     from indicators.models import ActionPlan
-    from indicators.selectors import plan_scores
-    from reports.summary import year_plan_scores
+    from indicators.scores import plan_scores, year_plan_scores
 
     for code in ("p1", "p2"):
         _scored_plan(code)

@@ -40,7 +40,7 @@ from indicators.models import (
     ReportingPeriod,
     default_deadline,
 )
-from indicators.selectors import plan_scores
+from indicators.scores import plan_scores
 from reports.approvals import score_snapshot, standing_approvals_verify
 from workflow.transitions import STATE_RANK, TRANSITIONS
 

@@ -1,7 +1,8 @@
 import json
 
 from indicators.management.commands._base import APACommand
-from indicators.selectors import plan_get, plan_score, plan_score_json
+from indicators.scores import plan_score, plan_score_json
+from indicators.selectors import plan_get
 
 
 class Command(APACommand):

@@ -67,7 +67,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from base.errors import DomainError
-from indicators import permissions, scoring
+from indicators import permissions, scores, scoring
 from indicators.models import (
     EDITABLE_STATES,
     ActionPlan,
@@ -320,7 +320,7 @@ def summary(target: Target) -> Scenario:
 
 @dataclass
 class _ScoreAllRun:
-    figures: report_summary.BulkScoreFigures
+    figures: scores.BulkScoreFigures
     snapshots_compared: int = 0
     snapshots_differing: int = 0
 
@@ -334,7 +334,7 @@ def score_all(target: Target) -> Scenario:
     start_year = fiscal_year_start(target.year)
 
     def run() -> _ScoreAllRun:
-        result = _ScoreAllRun(figures=report_summary.BulkScoreFigures())
+        result = _ScoreAllRun(figures=scores.BulkScoreFigures())
         approved = dict(
             ReportingPeriod.objects.filter(
                 plan__fiscal_year__start_year=start_year,
@@ -343,7 +343,7 @@ def score_all(target: Target) -> Scenario:
                 snapshot_percent__isnull=False,
             ).values_list("plan_id", "snapshot_percent")
         )
-        for plan_id, score in report_summary.year_plan_scores(start_year, figures=result.figures):
+        for plan_id, score in scores.year_plan_scores(start_year, figures=result.figures):
             snapshot = approved.get(plan_id)
             if snapshot is not None:
                 result.snapshots_compared += 1
@@ -367,7 +367,7 @@ def score_all(target: Target) -> Scenario:
         describe=describe,
         warm_up=False,
         per_second=("plans", "indicators", "progress_rows"),
-        figures={"office": None, "year": target.year, "chunk_plans": report_summary.SCORE_CHUNK_PLANS},
+        figures={"office": None, "year": target.year, "chunk_plans": scores.SCORE_CHUNK_PLANS},
     )
 
 
