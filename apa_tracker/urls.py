@@ -16,5 +16,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reports.pdf_urls")),
     path("", include("evidence.urls")),
-    path("", include("indicators.urls")),
+    path("", include("workflow.urls")),
 ]

@@ -7,14 +7,18 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
 
 from base.bangla import format_number, quarter_label, to_bangla_digits
 from base.errors import DomainError
 from evidence.models import EXTENSIONS, ContentType, Evidence
 from indicators import permissions
-from indicators.models import ActionPlan
+from indicators.models import ActionPlan, Indicator, ReportingPeriod
 from indicators.periods import periods_ensure
-from indicators.selectors import PlanPage, indicator_evidence, visible_quarters
+from indicators.selectors import visible_quarters
+
+#: Undated evidence is printed only in the annual report, which Q4 carries: it changes with Q4's lock.
+UNDATED_QUARTER = 4
 
 # Names a browser or an operating system commonly uses for each stored type.
 ACCEPTED_SUFFIXES = {
@@ -52,6 +56,21 @@ def evidence_for_user(*, user: AbstractBaseUser | AnonymousUser, pk: int) -> Evi
     raise DomainError("এই প্রমাণকটি পাওয়া যায়নি।", f"No evidence #{pk}.")
 
 
+def visible_evidence(evidence, visible_quarters: list[int]):
+    """Of ``evidence``, what a user who sees ``visible_quarters`` may see: a reviewer only evidence of quarters
+    that were sent (and undated evidence once the annual report, Q4, was sent)."""
+    if set(visible_quarters) != {1, 2, 3, 4}:
+        undated = Q(quarter__isnull=True) if 4 in visible_quarters else Q(pk__in=[])
+        evidence = evidence.filter(Q(quarter__in=visible_quarters) | undated)
+    return evidence
+
+
+def indicator_evidence(indicator: Indicator, *, visible_quarters: list[int]) -> list[Evidence]:
+    """The indicator's evidence the user may see (``_visible_evidence``)."""
+    evidence = indicator.evidence.select_related("uploaded_by").order_by("position", "uploaded_at")
+    return list(visible_evidence(evidence, visible_quarters))
+
+
 def download_filename(evidence: Evidence) -> str:
     """The uploader's file name, with the extension of what the file really is: a PNG uploaded as
     ``scan.pdf`` is accepted by its content and downloads as ``scan.png``, so that it opens."""
@@ -78,6 +97,26 @@ class EvidenceRow:
 
 
 @dataclass(frozen=True)
+class PanelAccess:
+    """What the evidence panel needs of the page around it: the periods the user sees, whether they may change
+    the office's evidence, the quarters whose evidence they see."""
+
+    periods: list[ReportingPeriod]
+    can_edit: bool
+    visible_quarters: list[int]
+
+
+def panel_access(plan: ActionPlan, user: AbstractBaseUser | AnonymousUser) -> PanelAccess:
+    """The panel's access, read on its own (the upload's htmx answer, which has no page around it)."""
+    quarters = visible_quarters(plan, user)
+    return PanelAccess(
+        periods=[p for p in periods_ensure(plan) if p.quarter in quarters],
+        can_edit=permissions.can_edit_progress(user, plan),
+        visible_quarters=quarters,
+    )
+
+
+@dataclass(frozen=True)
 class EvidencePanel:
     rows: list[EvidenceRow]
     upload_quarters: list[tuple[int, str]]  # (quarter, label) this user may upload to now; empty: no form
@@ -85,19 +124,18 @@ class EvidencePanel:
     can_edit: bool  # officer or CIO of the office, whether or not anything is open
 
 
-def evidence_panel(page: PlanPage, evidence: list[Evidence]) -> EvidencePanel:
-    """What the panel shows, from what the indicator page already loaded: no query of its own, so the page
-    costs the same whatever the number of files."""
-    open_quarters = [
-        view.period.quarter for view in page.periods if page.can_edit and view.period.is_editable
-    ]
+def evidence_panel(access: PanelAccess, evidence: list[Evidence]) -> EvidencePanel:
+    """What the panel shows, from what the page already loaded: no query of its own, so the page costs the
+    same whatever the number of files."""
+    can_edit = access.can_edit
+    open_quarters = [period.quarter for period in access.periods if can_edit and period.is_editable]
     rows = [
         EvidenceRow(
             evidence=e,
             quarter=to_bangla_digits(e.quarter) if e.quarter else "নির্দিষ্ট নয়",
             size=file_size_bn(e.size),
-            # Undated evidence belongs to the whole plan: it may change while any period is open.
-            removable=(e.quarter in open_quarters) if e.quarter else bool(open_quarters),
+            # Undated evidence is printed in the annual report only: it changes with Q4 (evidence.services).
+            removable=(e.quarter or UNDATED_QUARTER) in open_quarters,
         )
         for e in evidence
     ]
@@ -105,7 +143,7 @@ def evidence_panel(page: PlanPage, evidence: list[Evidence]) -> EvidencePanel:
         rows=rows,
         upload_quarters=[(q, quarter_label(q)) for q in open_quarters],
         max_size=file_size_bn(settings.EVIDENCE_MAX_BYTES),
-        can_edit=page.can_edit,
+        can_edit=can_edit,
     )
 
 

@@ -14,16 +14,13 @@ from django.db.models import Max
 from base.errors import DomainError, PermissionDeniedError
 from base.text import text_within
 from evidence.models import Evidence
-from evidence.selectors import file_size_bn, first_open_quarter
+from evidence.selectors import UNDATED_QUARTER, file_size_bn, first_open_quarter
 from evidence.validators import EvidenceRejected, check_evidence_bytes, clean_text, sanitize_filename
 from indicators import permissions
 from indicators.history import history_record
 from indicators.models import ActionPlan, HistoryKind, Indicator
 from indicators.periods import ensure_quarter_editable
 from indicators.permissions import administers
-
-#: Undated evidence is printed only in the annual report, which Q4 carries: it changes with Q4's lock.
-UNDATED_QUARTER = 4
 
 
 def history_label(evidence: Evidence) -> str:

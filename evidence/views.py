@@ -26,9 +26,8 @@ from evidence import selectors, services
 from evidence.models import Evidence
 from evidence.uploadhandlers import UploadLimit, declared_too_large
 from indicators import permissions
-from indicators import selectors as plan_selectors
+from indicators.http import indicator_or_404, is_htmx, plan_or_404
 from indicators.models import ActionPlan, Indicator
-from indicators.views import indicator_or_404, plan_or_404
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +39,8 @@ def _evidence_or_404(request: HttpRequest, pk: int) -> Evidence:
         raise Http404(error.user_message) from error
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def indicator_url(plan: ActionPlan, indicator: Indicator) -> str:
-    return reverse("indicators:indicator", args=[plan.office.code, plan.fiscal_year.code, indicator.code])
+    return reverse("workflow:indicator", args=[plan.office.code, plan.fiscal_year.code, indicator.code])
 
 
 def _answer(
@@ -59,13 +54,13 @@ def _answer(
 ) -> HttpResponse:
     """htmx: the panel again, with the error next to the form (status 200, so htmx swaps it in).
     Without JavaScript: back to the indicator page, the outcome as a message at its top."""
-    if _is_htmx(request):
-        page = plan_selectors.plan_page(plan, request.user)
+    if is_htmx(request):
+        access = selectors.panel_access(plan, request.user)
         context = {
             "plan": plan,
-            "page": page,
+            "evidence_access": access,
             "indicator": indicator,
-            "evidence": plan_selectors.indicator_evidence(indicator, visible_quarters=page.visible_quarters),
+            "evidence": selectors.indicator_evidence(indicator, visible_quarters=access.visible_quarters),
             "upload_error": error,
             "evidence_notice": notice,
             "upload_data": form_data or {},

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from base.errors import ConflictError, DomainError, LockedError, PermissionDeniedError
 from indicators import permissions
+from indicators.http import plan_or_404
 from indicators.models import ActionPlan
-from indicators.views import plan_or_404
 from reports import editing
 from reports.forms import CoverLetterForm, InitiativeForm, IntroductionForm
 from reports.models import Initiative

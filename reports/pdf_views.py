@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import permissions
+from indicators.http import plan_or_404
 from indicators.models import VISIBLE_TO_REVIEWER_STATES, ActionPlan, Approval, ReportingPeriod
-from indicators.views import plan_or_404
 from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
 from reports.services import FINAL_STATES, render_report

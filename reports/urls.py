@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import editing_views, views
+from reports import editing_views
 
 app_name = "reports"
 
@@ -8,9 +8,6 @@ app_name = "reports"
 text = "plans/<slug:office>/<str:year>/report-text/"
 
 urlpatterns = [
-    path("review/", views.inbox, name="inbox"),
-    path("review/summary/", views.summary_view, name="summary"),
-    path("review/summary.csv", views.summary_csv, name="summary_csv"),
     path(text + "letter/<int:quarter>/", editing_views.cover_letter_edit, name="cover_letter"),
     path(text + "introduction/", editing_views.introduction_edit, name="introduction"),
     path(text + "initiatives/", editing_views.initiatives, name="initiatives"),

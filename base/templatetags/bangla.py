@@ -1,6 +1,7 @@
 """Template filters that write numbers, marks, percents, codes and dates the Bangla way."""
 
 from django import template
+from django.utils.translation import get_language
 
 from base import bangla
 
@@ -52,3 +53,17 @@ def bn_number(value, decimals=None) -> str:
 def fiscal_year_bn(start_year) -> str:
     """``2023`` → ``২০২৩-২৪``: a fiscal year from its start year."""
     return "" if start_year in (None, "") else bangla.fiscal_year_label(int(start_year))
+
+
+@register.filter
+def dom_id(code: str) -> str:
+    """``1.2.2`` → ``1-2-2``: usable in an HTML id and a CSS selector."""
+    return str(code).replace(".", "-")
+
+
+@register.filter
+def quarter_ordinal(quarter: int) -> str:
+    """1 → ১ম, 2 → ২য়, 3 → ৩য়, 4 → ৪র্থ (in English: Q1 … Q4)."""
+    if get_language() == "en":
+        return f"Q{int(quarter)}"
+    return bangla.QUARTER_ORDINALS_BN[int(quarter) - 1]

@@ -8,5 +8,5 @@ register = template.Library()
 
 
 @register.simple_tag
-def evidence_panel(page, evidence) -> selectors.EvidencePanel:
-    return selectors.evidence_panel(page, evidence)
+def evidence_panel(access: selectors.PanelAccess, evidence) -> selectors.EvidencePanel:
+    return selectors.evidence_panel(access, evidence)

@@ -26,7 +26,7 @@ from indicators.scores import plan_score
 from reports.management.commands import bench as bench_module
 from reports.models import CoverLetter, ReportJob
 from tests.factories import accept_earlier_quarters
-from tests.reports.test_inbox import send_mofa_quarter
+from tests.workflow.test_inbox import send_mofa_quarter
 from workflow.transitions import period_transition
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -21,7 +21,7 @@ that is deleted afterwards: the project's own storage is never written to.
 The national-scale scenarios need no plan: `inbox` and `summary` are a reviewer's pages (`--user`, or by
 default the reviewer of the plan office's parent for `inbox`, and of the root office of the largest tree for
 `summary`: the Cabinet Division); `score-all` scores every plan of `--year` from its progress with the
-scoring service, reading the rows in chunks of plans (``reports.summary.year_plan_scores``), and writes
+scoring service, reading the rows in chunks of plans (``indicators.scores.year_plan_scores``), and writes
 nothing. `summary --quarter 1..4|all` asks for one quarter or all four instead of the page's default. Pages
 are requested over HTTPS, as behind the production load balancer: with ``DJANGO_DEBUG=0`` a plain-HTTP
 request would only get the redirect to HTTPS.
@@ -81,10 +81,10 @@ from indicators.models import (
 from indicators.periods import periods_ensure
 from indicators.selectors import fiscal_year_start, office_get, plan_get, plan_year_code
 from indicators.services.progress import progress_record
-from reports import selectors as report_selectors
 from reports import services as report_services
-from reports import summary as report_summary
 from reports.jobs import REPORT_NAMES, job_create
+from workflow import inbox as report_selectors
+from workflow import summary as report_summary
 
 
 def _nothing() -> None:
@@ -197,7 +197,7 @@ def _page(user, url: str, **figures) -> Scenario:
 
 def plan_page(plan: ActionPlan, username: str | None) -> Scenario:
     user = _member(plan, username, (Role.OFFICER, Role.CIO))
-    url = reverse("indicators:plan", args=[plan.office.code, plan_year_code(plan)])
+    url = reverse("workflow:plan", args=[plan.office.code, plan_year_code(plan)])
     return _page(user, url, indicators=plan.indicators.count(), offices=1)
 
 
@@ -260,7 +260,7 @@ def inbox(target: Target) -> Scenario:
     page = report_selectors.inbox_page(user, report_selectors.InboxFilters())
     return _page(
         user,
-        reverse("reports:inbox"),
+        reverse("workflow:inbox"),
         office=_codes(reviewed),
         year=None,
         offices=Office.objects.filter(parent_id__in=reviewed).count(),
@@ -308,7 +308,7 @@ def summary(target: Target) -> Scenario:
     offices = permissions.offices_with_role(user, report_summary.SUMMARY_ROLES)
     return _page(
         user,
-        reverse("reports:summary") + "?" + urlencode(query),
+        reverse("workflow:summary") + "?" + urlencode(query),
         office=_codes(offices),
         year=target.year,
         quarter=quarter,
@@ -388,9 +388,7 @@ def progress_save(plan: ActionPlan, username: str | None) -> Scenario:
             "This plan has no open quarter or no number indicator to write to.",
         )
     quarter = open_quarters[0]
-    url = reverse(
-        "indicators:progress", args=[plan.office.code, plan_year_code(plan), indicator.code, quarter]
-    )
+    url = reverse("workflow:progress", args=[plan.office.code, plan_year_code(plan), indicator.code, quarter])
     client = _signed_in(user)
     stored = Progress.objects.filter(indicator=indicator, quarter=quarter).first()
     original_value = stored.value if stored else None

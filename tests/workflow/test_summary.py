@@ -14,8 +14,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from indicators.models import Office, OfficeKind, PeriodState, PeriodTransition, ReportingPeriod, Role
-from reports.summary import GRADE_BANDS, default_quarter
 from tests.factories import FiscalYearFactory, MembershipFactory, OfficeFactory, PlanFactory, UserFactory
+from workflow.summary import GRADE_BANDS, default_quarter
 
 SUMMARY = "/review/summary/"
 SUMMARY_CSV = "/review/summary.csv"
@@ -221,7 +221,7 @@ def test_newest_year_and_latest_quarter_past_its_deadline_by_default(client, tre
     """Without a choice: the newest fiscal year (2023-24) and its latest quarter whose deadline has passed
     (Q4, the annual report, for a year that is over), shown selected in the form."""
     client.force_login(user("cab.reviewer"))
-    with patch("reports.summary.timezone.localdate", return_value=datetime.date(2025, 1, 1)):
+    with patch("workflow.summary.timezone.localdate", return_value=datetime.date(2025, 1, 1)):
         response = client.get(SUMMARY)
     assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2023, 4)
     assert tiers(response)["ministry"] == (2, 2, 0, 0, 0, 2, None)  # nothing of Q4 was sent
@@ -343,7 +343,7 @@ def test_summary_csv_writes_text_that_looks_like_a_formula_after_a_quote(client,
     """The summary CSV goes through the sheets' CSV writer (OWASP "CSV Injection"): a label beginning with
     "=" is written as '=…, while the figures stay plain numbers."""
     client.force_login(user("cab.reviewer"))
-    with patch("reports.summary.csv_row", return_value=["=1+1", 2, -3]):
+    with patch("workflow.summary.csv_row", return_value=["=1+1", 2, -3]):
         response = client.get(SUMMARY_CSV, {"year": "2023-24", "quarter": "1"})
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert table[1:] and all(row == ["'=1+1", "2", "-3"] for row in table[1:])

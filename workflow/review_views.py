@@ -18,13 +18,14 @@ from base.bangla import fiscal_year_label
 from indicators.models import OfficeKind, PeriodState
 from indicators.selectors import fiscal_year_start
 from indicators.sheets import csv_bytes
-from reports import selectors, summary
+from workflow import inbox as reads
+from workflow import summary
 
 ALL = ("", _("সব"))
 
 
 def _year_choices() -> list[tuple[str, str]]:
-    return [ALL, *((year.code, str(year)) for year in selectors.fiscal_years())]
+    return [ALL, *((year.code, str(year)) for year in reads.fiscal_years())]
 
 
 class InboxFilterForm(forms.Form):
@@ -37,7 +38,7 @@ class InboxFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[ALL, *((q, selectors.quarter_short_label(q)) for q in (1, 2, 3, 4))],
+        choices=[ALL, *((q, reads.quarter_short_label(q)) for q in (1, 2, 3, 4))],
     )
     state = forms.ChoiceField(
         label=_("অবস্থা"),
@@ -53,10 +54,10 @@ class InboxFilterForm(forms.Form):
         label=_("সাজানো"),
         required=False,
         choices=[
-            (selectors.SORT_SENT_NEWEST, _("প্রেরণের সময়: নতুন আগে")),
-            (selectors.SORT_SENT_OLDEST, _("প্রেরণের সময়: পুরোনো আগে")),
-            (selectors.SORT_SCORE_HIGHEST, _("নম্বর: বেশি আগে")),
-            (selectors.SORT_SCORE_LOWEST, _("নম্বর: কম আগে")),
+            (reads.SORT_SENT_NEWEST, _("প্রেরণের সময়: নতুন আগে")),
+            (reads.SORT_SENT_OLDEST, _("প্রেরণের সময়: পুরোনো আগে")),
+            (reads.SORT_SCORE_HIGHEST, _("নম্বর: বেশি আগে")),
+            (reads.SORT_SCORE_LOWEST, _("নম্বর: কম আগে")),
         ],
     )
 
@@ -65,16 +66,16 @@ class InboxFilterForm(forms.Form):
         # Read once here: a callable would be called again for validation and for rendering.
         self.fields["year"].choices = _year_choices()
 
-    def filters(self) -> selectors.InboxFilters:
+    def filters(self) -> reads.InboxFilters:
         self.is_valid()
         data = self.cleaned_data  # holds only the fields that validated
         year = data.get("year")
-        return selectors.InboxFilters(
+        return reads.InboxFilters(
             year=fiscal_year_start(year) if year else None,
             quarter=data.get("quarter"),
             state=data.get("state") or None,
             kind=data.get("kind") or None,
-            sort=data.get("sort") or selectors.SORT_SENT_NEWEST,
+            sort=data.get("sort") or reads.SORT_SENT_NEWEST,
         )
 
 
@@ -93,8 +94,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     """Child offices' periods for a reviewer, a page at a time; anyone else gets a page saying they review
     no office."""
     form = InboxFilterForm(request.GET)
-    page = selectors.inbox_page(request.user, form.filters(), _page_number(request))
-    return render(request, "reports/inbox.html", {"page": page, "form": form})
+    page = reads.inbox_page(request.user, form.filters(), _page_number(request))
+    return render(request, "workflow/inbox.html", {"page": page, "form": form})
 
 
 ALL_QUARTERS = "all"
@@ -109,14 +110,14 @@ class SummaryFilterForm(forms.Form):
         label=_("ত্রৈমাসিক"),
         required=False,
         choices=[
-            *((str(q), selectors.quarter_short_label(q)) for q in (1, 2, 3, 4)),
+            *((str(q), reads.quarter_short_label(q)) for q in (1, 2, 3, 4)),
             (ALL_QUARTERS, _("চার ত্রৈমাসিক একসঙ্গে")),
         ],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.years = selectors.fiscal_years()
+        self.years = reads.fiscal_years()
         self.fields["year"].choices = [(year.code, str(year)) for year in self.years]
 
     def filters(self) -> summary.SummaryFilters | None:
@@ -153,7 +154,9 @@ def summary_view(request: HttpRequest) -> HttpResponse:
     distribution, for every office below the user's reviewed offices (the whole country for the Cabinet
     Division)."""
     form, page = _summary(request)
-    return render(request, "reports/summary.html", {"page": page, "form": form, "bands": summary.GRADE_BANDS})
+    return render(
+        request, "workflow/summary.html", {"page": page, "form": form, "bands": summary.GRADE_BANDS}
+    )
 
 
 @login_required

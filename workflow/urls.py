@@ -1,8 +1,8 @@
 from django.urls import path
 
-from indicators import views
+from workflow import review_views, views
 
-app_name = "indicators"
+app_name = "workflow"
 
 plan = "plans/<slug:office>/<str:year>/"
 indicator = plan + "indicators/<str:code>/"
@@ -15,4 +15,8 @@ urlpatterns = [
     path(indicator + "q<int:quarter>/", views.progress_edit, name="progress"),
     path(indicator + "applicability/", views.indicator_applicability, name="applicability"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),
+    # The higher office's review (DESIGN.md §9)
+    path("review/", review_views.inbox, name="inbox"),
+    path("review/summary/", review_views.summary_view, name="summary"),
+    path("review/summary.csv", review_views.summary_csv, name="summary_csv"),
 ]

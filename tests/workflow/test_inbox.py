@@ -554,6 +554,6 @@ def test_inbox_links_to_the_summary(reviewer_inbox):
 )
 def test_pager_links_the_ends_and_the_pages_around_this_one(number, count, links):
     """The first and the last page, two either side of this one, and a gap (None) where pages are left out."""
-    from reports.selectors import pager
+    from workflow.inbox import pager
 
     assert pager(count, number).links == links

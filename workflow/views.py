@@ -1,4 +1,5 @@
-"""Pages of the plan: home, the plan page with in-place progress entry, applicability, period actions.
+"""The pages of the year's work: home, the plan page with in-place progress entry, the indicator page,
+applicability and period actions.
 
 Each view: check permission → validate → call one service → redirect or render (a fragment for htmx).
 Isolation: a plan the user may not see answers 404, exactly like a plan that does not exist.
@@ -16,65 +17,34 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from base.errors import ConflictError, DomainError, PermissionDeniedError, localized
-from indicators import parsing, permissions, scoring, selectors
+from evidence.selectors import PanelAccess, indicator_evidence
+from indicators import parsing, permissions, scoring
+from indicators.http import indicator_or_404, is_htmx, plan_or_404, plan_url, row_anchor
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
 from indicators.services.progress import indicator_set_applicability, progress_record
 from reports.selectors import plan_reports
-from workflow import transitions
-
-
-def plan_or_404(request: HttpRequest, office: str, year: str) -> ActionPlan:
-    try:
-        return selectors.plan_for_user(user=request.user, office_code=office, year_code=year)
-    except DomainError as error:
-        raise Http404(error.user_message) from error
-
-
-def indicator_or_404(plan: ActionPlan, code: str) -> Indicator:
-    try:
-        ascii_code = parsing.parse_code(code, depth=3)
-    except parsing.CellError as error:
-        raise Http404(error.message_bn) from error
-    indicator = (
-        plan.indicators.select_related("plan__office", "activity__area").filter(code=ascii_code).first()
-    )
-    if indicator is None:
-        raise Http404(_("এই নম্বরের কোনো সূচক নেই।"))
-    return indicator
-
-
-def row_anchor(code: str) -> str:
-    """The id of an indicator's row on the plan page (the template's ``dom_id``): ``ind-1-3-1``."""
-    return "ind-" + code.replace(".", "-")
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def plan_url(plan: ActionPlan) -> str:
-    return reverse("indicators:plan", args=[plan.office.code, selectors.plan_year_code(plan)])
+from workflow import pages, transitions
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The user's home: their plans with the marks so far, and what waits for them."""
-    context = selectors.home_page(request.user)
-    return render(request, "indicators/home.html", context)
+    context = pages.home_page(request.user)
+    return render(request, "workflow/home.html", context)
 
 
 @login_required
 def plan_page(request: HttpRequest, office: str, year: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
-    page = selectors.plan_page(plan, request.user)
+    page = pages.plan_page(plan, request.user)
     context = {
         "page": page,
         "plan": plan,
         "quarters": (1, 2, 3, 4),
         "reports": plan_reports(plan, request.user),
     }
-    return render(request, "indicators/plan.html", context)
+    return render(request, "workflow/plan.html", context)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -144,7 +114,7 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
                 error = failure.user_message
                 conflict = isinstance(failure, ConflictError)
             else:
-                if _is_htmx(request):
+                if is_htmx(request):
                     return _row_response(request, plan, indicator.code)
                 messages.success(request, _("সংরক্ষিত হয়েছে।"))
                 return redirect(f"{plan_url(plan)}#{row_anchor(indicator.code)}")
@@ -167,20 +137,20 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
         "stored": progress,
         "is_date": indicator.unit == scoring.Unit.DATE,
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         # The indicator's row with the editor open beneath it, replacing the row in place.
-        page = selectors.plan_page(plan, request.user)
+        page = pages.plan_page(plan, request.user)
         return render(
-            request, "indicators/_row.html", {**context, "row": page.row(indicator.code), "page": page}
+            request, "workflow/_row.html", {**context, "row": page.row(indicator.code), "page": page}
         )
-    return render(request, "indicators/progress_edit.html", context)
+    return render(request, "workflow/progress_edit.html", context)
 
 
 def _row_response(request: HttpRequest, plan: ActionPlan, code: str) -> HttpResponse:
     """The indicator's updated row, with the totals swapped out of band."""
-    page = selectors.plan_page(plan, request.user)
+    page = pages.plan_page(plan, request.user)
     return render(
-        request, "indicators/_row_and_totals.html", {"page": page, "row": page.row(code), "plan": plan}
+        request, "workflow/_row_and_totals.html", {"page": page, "row": page.row(code), "plan": plan}
     )
 
 
@@ -216,24 +186,24 @@ def indicator_applicability(request: HttpRequest, office: str, year: str, code: 
         messages.error(request, failure.user_message)
     else:
         messages.success(request, _("প্রযোজ্যতা বদলানো হয়েছে।"))
-    return redirect(reverse("indicators:indicator", args=[office, year, indicator.code]))
+    return redirect(reverse("workflow:indicator", args=[office, year, indicator.code]))
 
 
 @login_required
 def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
-    page = selectors.plan_page(plan, request.user)
+    page = pages.plan_page(plan, request.user)
     row = page.row(indicator.code)
     history = (
         HistoryEntry.objects.filter(indicator=indicator).select_related("user").order_by("-at", "-pk")
         if page.is_member
         else HistoryEntry.objects.none()
     )
-    evidence = selectors.indicator_evidence(indicator, visible_quarters=page.visible_quarters)
+    evidence = indicator_evidence(indicator, visible_quarters=page.visible_quarters)
     return render(
         request,
-        "indicators/indicator.html",
+        "workflow/indicator.html",
         {
             "plan": plan,
             "page": page,
@@ -241,6 +211,12 @@ def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> H
             "indicator": indicator,
             "history": history,
             "evidence": evidence,
+            # What the evidence panel needs, from what the page already read (no query of its own).
+            "evidence_access": PanelAccess(
+                periods=[view.period for view in page.periods],
+                can_edit=page.can_edit,
+                visible_quarters=page.visible_quarters,
+            ),
         },
     )
 
@@ -274,5 +250,5 @@ def period_action(request: HttpRequest, office: str, year: str, quarter: int, ac
     else:
         messages.success(request, transitions.ACTION_DONE[action])
     if action in ("accept", "review_return") and not permissions.is_member(request.user, plan):
-        return redirect("reports:inbox")
+        return redirect("workflow:inbox")
     return redirect(f"{plan_url(plan)}#periods")

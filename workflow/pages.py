@@ -1,0 +1,256 @@
+"""What the pages of the year's work show, each in a fixed number of queries whatever the plan's size: the plan
+page (indicators, progress, marks, evidence counts, periods with their actions and approvals) and the home page
+(the user's plans, what waits for them).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils import timezone
+
+from evidence.models import Evidence
+from evidence.selectors import visible_evidence
+from indicators import permissions, scoring
+from indicators.explain import score_reason_bn
+from indicators.models import (
+    EDITABLE_STATES,
+    ActionPlan,
+    Activity,
+    Approval,
+    Indicator,
+    PerformanceArea,
+    PeriodState,
+    PeriodTransition,
+    Progress,
+    ReportingPeriod,
+    Role,
+)
+from indicators.periods import periods_ensure
+from indicators.scores import indicator_scoring_input, plan_indicators, plan_scores
+from indicators.selectors import plans_for_user, visible_quarters
+from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
+
+
+@dataclass
+class QuarterCell:
+    quarter: int
+    progress: Progress | None
+    visible: bool  # a reviewer sees only quarters that were sent
+    editable: bool  # this user may write this quarter now
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    score: scoring.IndicatorScore
+    reason: str
+    cells: list[QuarterCell]
+    evidence_count: int
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def targets(self) -> list[tuple[int, Decimal | datetime.date | None]]:
+        return [(level, self.indicator.target(level)) for level in scoring.LEVEL_PERCENTS]
+
+
+@dataclass
+class ActivityBlock:
+    activity: Activity
+    rows: list[IndicatorRow]
+
+
+@dataclass
+class AreaBlock:
+    area: PerformanceArea
+    score: scoring.AreaScore
+    activities: list[ActivityBlock]
+
+
+@dataclass
+class PeriodView:
+    period: ReportingPeriod
+    actions: list[str]
+    transitions: list[PeriodTransition]
+    days_left: int
+    late: bool
+    # The period's approvals (versions) this user may see, oldest first, with their stored copies.
+    approvals: list[Approval] = dataclasses.field(default_factory=list)
+    # The earlier quarters that must move first before this one can be submitted (DESIGN.md §4).
+    waits_for: list[int] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class PlanPage:
+    plan: ActionPlan
+    areas: list[AreaBlock]
+    score: scoring.PlanScore
+    periods: list[PeriodView]
+    is_member: bool
+    can_edit: bool
+    visible_quarters: list[int]
+
+    def row(self, code: str) -> IndicatorRow | None:
+        for area in self.areas:
+            for block in area.activities:
+                for row in block.rows:
+                    if row.code == code:
+                        return row
+        return None
+
+
+def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> PlanPage:
+    """Everything the plan page shows, in a fixed number of queries whatever the plan's size."""
+
+    today = today or timezone.localdate()
+    is_member = permissions.is_member(user, plan)
+    can_edit = permissions.can_edit_progress(user, plan)
+    periods = periods_ensure(plan)
+    transitions: dict[int, list[PeriodTransition]] = {p.pk: [] for p in periods}
+    for transition in PeriodTransition.objects.filter(period__plan=plan).select_related("user"):
+        transitions[transition.period_id].append(transition)
+    visible = visible_quarters(plan, user, periods=periods)
+    editable_quarters = {p.quarter for p in periods if can_edit and p.state in EDITABLE_STATES}
+
+    indicators = plan_indicators(plan)
+    evidence_counts = dict(
+        visible_evidence(Evidence.objects.filter(indicator__plan=plan), visible)
+        .values("indicator_id")
+        .annotate(n=Count("id"))
+        .values_list("indicator_id", "n")
+    )
+    inputs = []
+    for indicator in indicators:
+        base = indicator_scoring_input(indicator)
+        quarterly = {q: v for q, v in base.quarterly.items() if q in visible}
+        inputs.append(dataclasses.replace(base, quarterly=quarterly))
+    areas = list(plan.areas.order_by("position"))
+    up_to = max(visible) if visible else 1
+    result = scoring.score_plan(
+        [scoring.AreaInput(code=a.code, marks=a.marks) for a in areas], inputs, up_to_quarter=up_to
+    )
+    scores = {s.code: s for s in result.indicators}
+    area_scores = {s.code: s for s in result.areas}
+
+    blocks: dict[int, AreaBlock] = {
+        a.pk: AreaBlock(area=a, score=area_scores[a.code], activities=[]) for a in areas
+    }
+    activity_blocks: dict[int, ActivityBlock] = {}
+    for indicator in indicators:
+        activity = indicator.activity
+        if activity.pk not in activity_blocks:
+            activity_blocks[activity.pk] = ActivityBlock(activity=activity, rows=[])
+            blocks[activity.area_id].activities.append(activity_blocks[activity.pk])
+        progress = {p.quarter: p for p in indicator.progress.all()}
+        score = scores[indicator.code]
+        activity_blocks[activity.pk].rows.append(
+            IndicatorRow(
+                indicator=indicator,
+                score=score,
+                reason=score_reason_bn(score),
+                cells=[
+                    QuarterCell(
+                        quarter=q,
+                        progress=progress.get(q) if q in visible else None,
+                        visible=q in visible,
+                        editable=q in editable_quarters and indicator.applicable,
+                    )
+                    for q in (1, 2, 3, 4)
+                ],
+                evidence_count=evidence_counts.get(indicator.pk, 0),
+            )
+        )
+
+    approvals: dict[int, list[Approval]] = {p.pk: [] for p in periods}
+    shown_approvals = Approval.objects.filter(period__plan=plan).prefetch_related("reports")
+    if not is_member:  # a reviewer sees the versions that were sent to them
+        shown_approvals = shown_approvals.filter(sent_at__isnull=False)
+    for approval in shown_approvals.order_by("period_id", "number"):
+        approvals[approval.period_id].append(approval)
+    period_views = [
+        PeriodView(
+            period=p,
+            actions=allowed_actions(user, p, earlier_rank=earliest_rank(periods, p.quarter)),
+            transitions=transitions[p.pk],
+            days_left=(p.deadline - today).days,
+            late=_is_late(p, transitions[p.pk], today),
+            approvals=approvals[p.pk],
+            waits_for=[
+                q.quarter
+                for q in periods
+                if q.quarter < p.quarter
+                and p.is_editable
+                and STATE_RANK[q.state] < STATE_RANK[PeriodState.SUBMITTED]
+            ],
+        )
+        for p in periods
+        if p.quarter in visible  # every quarter for members
+    ]
+    return PlanPage(
+        plan=plan,
+        areas=list(blocks.values()),
+        score=result,
+        periods=period_views,
+        is_member=is_member,
+        can_edit=can_edit,
+        visible_quarters=visible,
+    )
+
+
+def _is_late(period: ReportingPeriod, transitions: list[PeriodTransition], today: datetime.date) -> bool:
+    """Late: submitted after the deadline, or not submitted and the deadline has passed (flagged, not blocked)."""
+    first_submit = next((t for t in transitions if t.to_state == PeriodState.SUBMITTED), None)
+    if first_submit is not None:
+        return timezone.localdate(first_submit.at) > period.deadline
+    return today > period.deadline
+
+
+@dataclass
+class WaitingPeriod:
+    period: ReportingPeriod
+    days_left: int
+    late: bool
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left)
+
+
+def home_page(user, *, today: datetime.date | None = None) -> dict:
+    """The user's plans with their marks, and what waits for them: open periods with their deadlines,
+    periods to review as CIO, periods sent by child offices to a reviewer."""
+    today = today or timezone.localdate()
+    plans = plans_for_user(user)
+    scores = plan_scores(plans)
+    scored = [(plan, scores[plan.pk]) for plan in plans]
+    member_offices = set(permissions.roles_by_office(user))
+    cio_offices = permissions.offices_with_role(user, [Role.CIO])
+    reviewer_offices = permissions.offices_with_role(user, [Role.REVIEWER])
+    periods = ReportingPeriod.objects.select_related("plan__office", "plan__fiscal_year").order_by(
+        "deadline", "plan__office__code"
+    )
+    open_periods = [
+        WaitingPeriod(p, (p.deadline - today).days, today > p.deadline)
+        for p in periods.filter(plan__office_id__in=member_offices, state__in=EDITABLE_STATES)
+    ]
+    to_approve = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.SUBMITTED))
+    to_send = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.APPROVED))
+    sent_to_me = list(periods.filter(plan__office__parent_id__in=reviewer_offices, state=PeriodState.SENT))
+    memberships = user.office_memberships.select_related("office").order_by("office__code")
+    return {
+        "plans": scored,
+        "memberships": memberships,
+        # Officers and CIOs expect a plan of their own office; a reviewer only reviews others'.
+        "expects_own_plan": bool(permissions.offices_with_role(user, [Role.OFFICER, Role.CIO])),
+        "open_periods": open_periods,
+        "to_approve": to_approve,
+        "to_send": to_send,
+        "sent_to_me": sent_to_me,
+    }
