@@ -65,11 +65,12 @@ INSTALLED_APPS = [
     "evidence",
     "reports",
     "workflow",
+    "apa_tracker",
 ]
 
 MIDDLEWARE = [
     # First, so that it sees every request end: deletes temporary upload files a failed request left behind.
-    "evidence.uploadhandlers.AbandonedUploadsMiddleware",
+    "base.uploadhandlers.AbandonedUploadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -217,10 +218,10 @@ X_FRAME_OPTIONS = "DENY"
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Uploads larger than this are streamed to a temporary file instead of memory; no file larger than the
-# largest accepted upload is kept at all, on any address (evidence/uploadhandlers.py).
+# largest accepted upload is kept at all, on any address (base/uploadhandlers.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    "evidence.uploadhandlers.SiteUploadLimit",
+    "base.uploadhandlers.SiteUploadLimit",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

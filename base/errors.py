@@ -14,6 +14,11 @@ class DomainError(Exception):
         return str(self)
 
     @property
+    def details(self) -> list[str]:
+        """Each problem the error lists, one line each (an import's problems with their rows); none here."""
+        return []
+
+    @property
     def user_message(self) -> str:
         """The message in the language of the current request (Bangla unless English was chosen)."""
         return localized(self.message_bn, self.message_en)

@@ -22,9 +22,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST, require_safe
 
 from base.errors import DomainError, PermissionDeniedError
+from base.uploadhandlers import UploadLimit, declared_too_large
 from evidence import selectors, services
 from evidence.models import Evidence
-from evidence.uploadhandlers import UploadLimit, declared_too_large
 from indicators import permissions
 from indicators.http import indicator_or_404, is_htmx, plan_or_404
 from indicators.models import ActionPlan, Indicator

@@ -39,7 +39,7 @@ from import_export.results import RowResult
 
 from base.bangla import fiscal_year_label, format_code, to_ascii_digits, to_bangla_digits
 from base.errors import DomainError, localized
-from evidence.uploadhandlers import UploadLimit, declared_too_large
+from base.uploadhandlers import UploadLimit, declared_too_large
 from indicators import parsing
 from indicators.models import (
     EDITABLE_STATES,

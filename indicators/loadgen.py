@@ -10,7 +10,7 @@ What it builds, for one fiscal year:
   the proportions are the national ones (55 ministries/divisions besides the demo's three, 400
   departments), and they shrink with the square root of N, so that a test with 120 offices still has every
   level. Every generated office's code starts with ``lg-`` (the marker: no model change needed);
-- one plan per office, copied from the demo plan (``indicators/demo/mofa-2022-23/plan.csv``) with the
+- one plan per office, copied from the demo plan (``apa_tracker/demo/mofa-2022-23/plan.csv``) with the
   weights moved between the indicators of an area and the targets varied inside the rules of DESIGN.md §3.5;
 - progress for the quarters that have been reached, drawn so that offices spread over the whole range
   (some excellent, some below 60 %), not-applicable indicators (the "reports of subordinate offices"
@@ -70,6 +70,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -123,7 +124,7 @@ MAX_OFFICES = 100_000
 NATIONAL_OFFICES = 24_000
 NATIONAL_MINISTRIES = 58
 NATIONAL_DEPARTMENTS = 400
-TEMPLATE_DIR = Path(__file__).resolve().parent / "demo" / "mofa-2022-23"
+TEMPLATE_DIR = Path(settings.BASE_DIR) / "apa_tracker" / "demo" / "mofa-2022-23"
 TEMPLATE_START_YEAR = 2022
 # The template's "half-yearly reports of subordinate offices sent" indicator: not applicable to an office
 # without subordinate offices, as in the demo plan (আওতাধীন কোনো দপ্তর/সংস্থা নেই).

@@ -64,6 +64,10 @@ class ImportFailed(DomainError):
         )
         self.problems = problems
 
+    @property
+    def details(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
+
 
 class Problems:
     """Collects problems while a sheet is parsed, so that every one is reported, not just the first."""

@@ -1041,7 +1041,7 @@ def period_is_final(plan: ActionPlan, quarter: int) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Report contents from a file (the demo: indicators/demo/mofa-2022-23/report.json)
+# Report contents from a file (the demo: apa_tracker/demo/mofa-2022-23/report.json)
 
 
 @transaction.atomic

@@ -25,7 +25,7 @@ from indicators.models import (
 )
 from indicators.periods import periods_ensure
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "indicators" / "demo" / "mofa-2022-23"
+DEMO_DIR = Path(__file__).resolve().parent.parent / "apa_tracker" / "demo" / "mofa-2022-23"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -138,7 +138,7 @@ def test_office_without_parent_or_cio_gets_blank_recipient_and_signatory():
 
 
 def test_demo_annual_letter_is_the_submitted_one(demo):
-    """indicators/demo/mofa-2022-23/report.json: the letter of seed 000, dated 5 July 2023."""
+    """apa_tracker/demo/mofa-2022-23/report.json: the letter of seed 000, dated 5 July 2023."""
     letter = services.cover_letter_for(period_for(demo, 4))
     assert letter.letter_date == datetime.date(2023, 7, 5)
     assert letter.signatory_name == "ড. মৈয়দ মুন্তাসির মামুন"

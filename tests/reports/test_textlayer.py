@@ -29,7 +29,7 @@ from PIL import Image, ImageChops
 from base import bangla
 from reports import pdf, textlayer
 
-DEMO_DIR = Path(settings.BASE_DIR) / "indicators" / "demo" / "mofa-2022-23"
+DEMO_DIR = Path(settings.BASE_DIR) / "apa_tracker" / "demo" / "mofa-2022-23"
 BANGLA_LETTER = re.compile("[\u0980-\u09ff]")
 
 #: Hard cases for shaping and extraction, one line each (short enough not to wrap).

@@ -3,10 +3,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import CommandError
 
+from base.commands import APACommand
 from base.errors import DomainError
 from evidence.services import evidence_attach, upload_too_large
 from indicators import parsing
-from indicators.management.commands._base import APACommand
 from indicators.selectors import plan_get
 
 

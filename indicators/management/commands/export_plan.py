@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from base.commands import APACommand
 from base.errors import DomainError
-from indicators.management.commands._base import APACommand
 from indicators.selectors import plan_get, plan_sheet_rows
 from indicators.sheets import write_sheet
 

@@ -10,9 +10,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from base.commands import APACommand
 from base.errors import DomainError
 from indicators import loadgen
-from indicators.management.commands._base import APACommand
 
 
 class Command(APACommand):

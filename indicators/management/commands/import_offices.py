@@ -1,4 +1,4 @@
-from indicators.management.commands._base import APACommand
+from base.commands import APACommand
 from indicators.services.offices import offices_import
 from indicators.sheets import read_sheet
 

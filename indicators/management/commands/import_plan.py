@@ -1,4 +1,4 @@
-from indicators.management.commands._base import APACommand
+from base.commands import APACommand
 from indicators.selectors import office_get
 from indicators.services.offices import fiscal_year_get_or_create
 from indicators.services.plans import plan_import

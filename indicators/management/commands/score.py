@@ -1,6 +1,6 @@
 import json
 
-from indicators.management.commands._base import APACommand
+from base.commands import APACommand
 from indicators.scores import plan_score, plan_score_json
 from indicators.selectors import plan_get
 

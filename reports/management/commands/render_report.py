@@ -15,8 +15,8 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from base.bangla import to_ascii_digits, to_bangla_digits
+from base.commands import APACommand
 from base.errors import DomainError
-from indicators.management.commands._base import APACommand
 from indicators.selectors import office_get, plan_get
 from reports.services import period_is_final, render_report, report_kind, report_quarter
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from indicators.management.commands._base import APACommand
+from base.commands import APACommand
 from reports.approvals import standing_approvals_verify
 from reports.integrity import PROBLEM_TEXT, stored_files_verify
 

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from apa_tracker.backup import backup_write
+from base.commands import APACommand
 from base.errors import DomainError
-from indicators.backup import backup_write
-from indicators.management.commands._base import APACommand
 from reports.integrity import PROBLEM_TEXT
 
 
@@ -18,7 +18,7 @@ class Command(APACommand):
         parser.add_argument("--out", required=True, help="the archive to write, e.g. apa-2024-07-15.tar.gz")
 
     def handle(self, *args, **options):
-        # Not run_service: the backup opens its own read-only snapshot transaction (indicators/backup.py).
+        # Not run_service: the backup opens its own read-only snapshot transaction (apa_tracker/backup.py).
         try:
             summary = backup_write(out=Path(options["out"]))
         except DomainError as error:

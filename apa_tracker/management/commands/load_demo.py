@@ -4,7 +4,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from indicators.management.commands._base import APACommand
+from base.commands import APACommand
 from indicators.models import ActionPlan, Office, OfficeMembership, Role
 from indicators.services.offices import fiscal_year_get_or_create, offices_import
 from indicators.services.plans import plan_import

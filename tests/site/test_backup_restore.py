@@ -29,9 +29,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from apa_tracker.backup import backup_models, referenced_files
 from evidence.models import Evidence
 from evidence.services import evidence_attach
-from indicators.backup import backup_models, referenced_files
 from indicators.models import HistoryEntry
 from reports.models import ApprovedReport
 from tests.files import pdf_bytes

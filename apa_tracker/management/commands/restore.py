@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from indicators.backup import backup_restore
-from indicators.management.commands._base import APACommand
+from apa_tracker.backup import backup_restore
+from base.commands import APACommand
 
 
 class Command(APACommand):
