@@ -109,8 +109,8 @@ from indicators.scores import plan_score_json, scoring_input
 from indicators.selectors import fiscal_year_start
 from indicators.services.offices import fiscal_year_get_or_create
 from indicators.sheets import read_sheet
+from reports.letter import report_span
 from reports.models import ReportKind
-from reports.services import report_span
 from workflow.transitions import STATE_RANK, TRANSITIONS
 
 PREFIX = "lg-"

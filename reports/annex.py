@@ -1,5 +1,5 @@
 """The evidence annex of a report (DESIGN.md §6): the annual report's, and the quarters so far of a
-half-yearly or quarterly one (``reports.services.report_evidence``).
+half-yearly or quarterly one (``reports.table.report_evidence``).
 
 Every evidence file, in index order, becomes part of one PDF:
 
@@ -27,7 +27,6 @@ import logging
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter
@@ -44,12 +43,10 @@ from pypdf.generic import (
 )
 
 from base.bangla import format_code, to_bangla_digits
-from evidence.models import ContentType
+from evidence.models import ContentType, Evidence
 from reports.evidence_pdf import append_evidence_pdf
+from reports.pdf import html_to_pdf
 from reports.pdf_drawing import content_stream, draw_on_top, normalised, pdf_numbers
-
-if TYPE_CHECKING:
-    from evidence.models import Evidence
 
 MM = 72 / 25.4
 A4_PORTRAIT = (210 * MM, 297 * MM)
@@ -193,7 +190,6 @@ def render_stamp_labels(labels: Sequence[str]) -> bytes:
 
 
 def _html_to_pdf(document: str) -> bytes:
-    from reports.pdf import html_to_pdf  # WeasyPrint is imported only when a report is made
 
     return html_to_pdf(document)
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 from indicators.models import TARGET_LEVELS, ActionPlan, Indicator, PerformanceArea, Progress
 from indicators.parsing import plain_number
 from reports.models import CoverLetter, Initiative, Introduction, ReportKind
-from reports.services import report_evidence
+from reports.table import report_evidence
 
 # Which reports an approval keeps, by quarter (DESIGN.md §4, §6): every quarter its quarterly report;
 # Q2 also the half-yearly self-assessment; Q4 also the annual report and its cover letter.

@@ -24,7 +24,7 @@ from indicators.scores import plan_score, plan_score_json
 from indicators.selectors import fiscal_year_start, office_get
 from reports import jobs
 from reports.approval_source import APPROVAL_KINDS, source_digest
-from reports.services import cover_letter_for, memo_serial_take
+from reports.letter import cover_letter_for, memo_serial_take
 
 
 def score_snapshot(period: ReportingPeriod) -> dict:

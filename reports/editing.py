@@ -7,7 +7,7 @@ Every write checks, on the server: the user is an officer or the CIO of the plan
 - a cover letter belongs to its own period, which must be draft or returned;
 - the introduction and the initiatives belong to the annual report, i.e. to Q4's period.
 
-Initiative positions are plan-wide (as ``reports.services.report_contents_load`` writes them and as the
+Initiative positions are plan-wide (as ``report_contents_load`` below writes them and as the
 annual report orders its tables): a new initiative goes after every other; reordering one kind's table
 hands that kind's own position values out again in the new order, so the other kinds keep theirs.
 
@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -41,8 +43,8 @@ from indicators.models import (
     ReportingPeriod,
 )
 from indicators.periods import period_for
-from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
-from reports.services import cover_letter_for
+from reports.letter import cover_letter_for
+from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, MemoSerial
 
 # The cover letter's fields the team edits; the memo serial is taken at approval and never typed.
 COVER_LETTER_FIELDS = (
@@ -373,3 +375,59 @@ def initiative_move(*, initiative: Initiative, step: int, user: User) -> list[In
     ordered.insert(min(max(index + step, 0), len(ordered) - 1), ordered.pop(index))
     _renumber(plan, current, ordered, user)
     return ordered
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Report contents from a file (the demo: apa_tracker/demo/mofa-2022-23/report.json)
+
+
+@transaction.atomic
+def report_contents_load(*, plan: ActionPlan, path: Path) -> None:
+    """Cover letters, introduction, initiatives and the memo counter of a plan from a JSON file.
+
+    Keys: ``memo_serial_last`` (the office's last memo serial of the year), ``cover_letters`` (per quarter;
+    fields not given keep the defaults of ``cover_letter_for``), ``introduction`` (a list of lines) and
+    ``initiatives`` (kind, title, details, completion_text, completion_date). Loading again overwrites the
+    letters' given fields and the introduction, and replaces the initiatives.
+    """
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if "memo_serial_last" in data:
+        MemoSerial.objects.update_or_create(
+            office_id=plan.office_id,
+            fiscal_year_id=plan.fiscal_year_id,
+            defaults={"last": int(data["memo_serial_last"])},
+        )
+    for item in data.get("cover_letters", []):
+        item = dict(item)
+        letter = cover_letter_for(period_for(plan, int(item.pop("quarter"))))
+        for name, value in item.items():
+            if name == "letter_date":
+                value = datetime.date.fromisoformat(value) if value else None
+            elif isinstance(value, list):
+                value = "\n".join(value)
+            setattr(letter, name, value)
+        letter.full_clean()
+        letter.save()
+    if "introduction" in data:
+        text = data["introduction"]
+        Introduction.objects.update_or_create(
+            plan=plan, defaults={"text": "\n".join(text) if isinstance(text, list) else text}
+        )
+    if "initiatives" in data:
+        Initiative.objects.filter(plan=plan).delete()
+        for position, item in enumerate(data["initiatives"], start=1):
+            initiative = Initiative(
+                plan=plan,
+                kind=item["kind"],
+                title=item["title"],
+                details=item.get("details", ""),
+                completion_text=item.get("completion_text", ""),
+                completion_date=(
+                    datetime.date.fromisoformat(item["completion_date"])
+                    if item.get("completion_date")
+                    else None
+                ),
+                position=position,
+            )
+            initiative.full_clean()
+            initiative.save()

@@ -23,9 +23,10 @@ from indicators import permissions
 from indicators.http import plan_or_404
 from indicators.models import ActionPlan
 from reports import editing
+from reports.document import introduction_blocks
 from reports.forms import CoverLetterForm, InitiativeForm, IntroductionForm
+from reports.letter import cover_letter_for, memo_number
 from reports.models import Initiative
-from reports.services import cover_letter_for, introduction_blocks, memo_number
 
 
 def _access_or_404(request: HttpRequest, plan: ActionPlan, quarter: int) -> editing.TextAccess:
@@ -183,7 +184,7 @@ def introduction_edit(request: HttpRequest, office: str, year: str) -> HttpRespo
             "form": form if access.editable else None,
             "error": error,
             "conflict": conflict,
-            # The same reading of the light markup as the annual report's (reports.services).
+            # The same reading of the light markup as the annual report's (reports.document).
             "blocks": introduction_blocks(stored),
         },
     )

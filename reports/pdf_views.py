@@ -25,18 +25,19 @@ from django.views.decorators.http import require_POST
 from indicators import permissions
 from indicators.http import plan_or_404
 from indicators.models import VISIBLE_TO_REVIEWER_STATES, ActionPlan, Approval, ReportingPeriod
-from reports import jobs
+from reports import jobs, naming
+from reports.letter import FINAL_STATES
 from reports.models import ApprovedReport, JobStatus, ReportJob, ReportKind
-from reports.services import FINAL_STATES, render_report
+from reports.rendering import render_report
 from reports.xlsx import assessment_table_xlsx as assessment_table_xlsx_bytes
 
 logger = logging.getLogger(__name__)
 
 
 def _report_or_404(name: str) -> tuple[str, int]:
-    if name not in jobs.REPORT_NAMES:
+    if name not in naming.REPORT_NAMES:
         raise Http404(_("এই নামের কোনো প্রতিবেদন নেই।"))
-    return jobs.REPORT_NAMES[name]
+    return naming.REPORT_NAMES[name]
 
 
 def _visible_period_or_404(request: HttpRequest, plan: ActionPlan, quarter: int) -> ReportingPeriod:
@@ -64,7 +65,7 @@ def report_pdf(request: HttpRequest, office: str, year: str, name: str) -> HttpR
     plan = plan_or_404(request, office, year)
     kind, quarter = _report_or_404(name)
     period = _visible_period_or_404(request, plan, quarter)
-    filename = jobs.report_filename(plan, kind, quarter)
+    filename = naming.report_filename(plan, kind, quarter)
     if period.state in FINAL_STATES:
         approved = ApprovedReport.objects.filter(
             approval__period=period, approval__superseded_at__isnull=True, kind=kind
@@ -103,7 +104,7 @@ def report_version_pdf(request: HttpRequest, office: str, year: str, name: str, 
     report = approval.reports.filter(kind=kind).first()
     if report is None:
         raise Http404(_("এই সংস্করণের কপি নেই।"))
-    stem = jobs.report_filename(plan, kind, quarter).removesuffix(".pdf")
+    stem = naming.report_filename(plan, kind, quarter).removesuffix(".pdf")
     return _pdf_response(
         _stored(report.file), filename=f"{stem}-v{number}.pdf", sha256=report.sha256, draft=False
     )
@@ -143,7 +144,7 @@ def report_job_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for_user(request, pk)
     if job.status != JobStatus.DONE or not job.file:
         raise Http404(_("প্রতিবেদন এখনো তৈরি হয়নি।"))
-    filename = f"draft-{jobs.report_filename(job.plan, job.kind, job.quarter)}"
+    filename = f"draft-{naming.report_filename(job.plan, job.kind, job.quarter)}"
     return _pdf_response(_stored(job.file), filename=filename, sha256=job.sha256, draft=True)
 
 
@@ -166,7 +167,7 @@ def assessment_table_xlsx(request: HttpRequest, office: str, year: str, name: st
         raise Http404
     _visible_period_or_404(request, plan, quarter)
     data = assessment_table_xlsx_bytes(plan, kind, quarter)
-    filename = jobs.report_filename(plan, kind, quarter).removesuffix(".pdf") + "-table.xlsx"
+    filename = naming.report_filename(plan, kind, quarter).removesuffix(".pdf") + "-table.xlsx"
     response = HttpResponse(
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

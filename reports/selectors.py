@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from indicators import permissions
 from indicators.models import EDITABLE_STATES, VISIBLE_TO_REVIEWER_STATES, ActionPlan, PeriodState
-from reports.jobs import REPORT_NAMES
 from reports.models import ApprovedReport, ReportJob, ReportKind
+from reports.naming import REPORT_NAMES
 
 
 def plan_reports(plan: ActionPlan, user) -> list[dict]:

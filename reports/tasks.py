@@ -14,7 +14,7 @@ import time
 
 from django_tasks import task
 
-from reports import jobs
+from reports.job_run import job_run
 from reports.models import JobStatus
 
 logger = logging.getLogger("reports.worker")
@@ -27,7 +27,7 @@ def report_job_run(job_id: int) -> dict:
     queue row only says that the job was handled."""
     started = time.monotonic()
     logger.info("picked job %s", job_id)
-    job = jobs.job_run(job_id)
+    job = job_run(job_id)
     seconds = round(time.monotonic() - started, 2)
     if job is None:
         logger.info("job %s skipped: it was no longer queued", job_id)

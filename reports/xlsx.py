@@ -1,12 +1,13 @@
 """The self-assessment table as an Excel workbook: the same rows and columns as the PDF's table (one builder,
-`reports.services.assessment_table`), area and activity cells merged over their rows, totals below."""
+`reports.table.assessment_table`), area and activity cells merged over their rows, totals below."""
 
 from __future__ import annotations
 
 from indicators import scoring
 from indicators.models import ActionPlan
 from indicators.sheets import xlsx_workbook_bytes
-from reports.services import NOT_APPLICABLE_BN, assessment_table, report_title_bn
+from reports.letter import NOT_APPLICABLE_BN, report_title_bn
+from reports.table import assessment_table
 
 
 def assessment_table_xlsx(plan: ActionPlan, kind: str, quarter: int) -> bytes:

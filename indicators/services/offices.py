@@ -19,12 +19,11 @@ from indicators.problems import (
     model_field,
     sheet_rows,
 )
+from indicators.selectors import fiscal_year_start
 from indicators.sheets import Sheet
 
 
 def fiscal_year_get_or_create(*, code: str) -> FiscalYear:
-    from indicators.selectors import fiscal_year_start
-
     fiscal_year, _created = FiscalYear.objects.get_or_create(start_year=fiscal_year_start(code))
     return fiscal_year
 

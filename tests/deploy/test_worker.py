@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from indicators.periods import periods_ensure
 from reports import jobs
 from reports.models import ApprovedReport, JobStatus, ReportJob
-from reports.services import RenderedReport
+from reports.rendering import RenderedReport
 from reports.tasks import report_job_run
 from tests.factories import PlanFactory, accept_earlier_quarters
 from workflow.transitions import period_transition
@@ -48,7 +48,7 @@ def run_worker(*args: str) -> str:
 
 
 class FakeRender:
-    """Stands in for reports.services.render_report: records each call, fails for the kinds in `fail`."""
+    """Stands in for reports.rendering.render_report: records each call, fails for the kinds in `fail`."""
 
     def __init__(self):
         self.calls: list[tuple[int, str, int]] = []
@@ -80,7 +80,7 @@ def _keep_the_test_connection(monkeypatch):
 @pytest.fixture
 def fake_render(monkeypatch) -> FakeRender:
     fake = FakeRender()
-    monkeypatch.setattr("reports.services.render_report", fake)
+    monkeypatch.setattr("reports.rendering.render_report", fake)
     return fake
 
 

@@ -65,9 +65,10 @@ from indicators.services import structure
 from indicators.services.plans import indicator_settings, plan_import
 from indicators.services.progress import progress_import
 from indicators.sheets import csv_bytes, read_sheet_bytes
-from reports import jobs, services
+from reports import rendering
 from reports.approval_source import source_digest
 from reports.approvals import approval_problems
+from reports.job_run import job_run
 from reports.models import ApprovedReport, JobStatus, ReportJob
 from tests.files import pdf_bytes
 from workflow import transitions
@@ -85,7 +86,7 @@ def fake_render(plan, kind, quarter, *, draft, on_progress=None):
     """The renderer's stand-in: a "PDF" that carries the digest of the data it was made from."""
     digest = source_digest(plan, quarter)
     pdf = FAKE_PDF + digest.encode()
-    return services.RenderedReport(pdf=pdf, pages=1, sha256=hashlib.sha256(pdf).hexdigest())
+    return rendering.RenderedReport(pdf=pdf, pages=1, sha256=hashlib.sha256(pdf).hexdigest())
 
 
 def _rank(state: str) -> int:
@@ -568,7 +569,7 @@ class ApprovedRecord(RuleBasedStateMachine):
     @rule()
     def worker_runs_the_queued_jobs(self):
         for job in ReportJob.objects.filter(plan=self.plan, status=JobStatus.QUEUED).order_by("pk"):
-            done = jobs.job_run(job.pk)
+            done = job_run(job.pk)
             TALLY[f"job {done.status if done else 'not claimed'}"] += 1
 
 
@@ -576,7 +577,7 @@ class ApprovedRecord(RuleBasedStateMachine):
 def test_the_approved_record_never_disagrees_with_the_data(monkeypatch):
     """Random sequences of every action of every role: the invariants of the module docstring hold after
     every step."""
-    monkeypatch.setattr(services, "render_report", fake_render)
+    monkeypatch.setattr(rendering, "render_report", fake_render)
     run_state_machine_as_test(
         ApprovedRecord,
         settings=settings(

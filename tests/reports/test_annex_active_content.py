@@ -21,7 +21,7 @@ from pypdf.generic import ArrayObject
 
 from evidence.models import ContentType, Evidence
 from evidence.validators import WEB_ADDRESS, pdf_findings
-from reports import services
+from reports import rendering
 from reports.annex import annex_pdf
 from tests import files
 from tests.files import handmade_pdf
@@ -215,7 +215,7 @@ def test_annual_report_with_hostile_evidence_in_the_database_carries_no_attachme
         evidence.file.save("upload.pdf", ContentFile(data), save=False)
         evidence.save()
 
-    rendered = services.render_report(demo, "annual", 4, draft=True)
+    rendered = rendering.render_report(demo, "annual", 4, draft=True)
 
     assert _attached_files(rendered.pdf, tmp_path) == 0
     reader = PdfReader(io.BytesIO(rendered.pdf))

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import PeriodState
-from reports import services
+from reports import letter as report_letter
 from reports.management.commands import render_report as command_module
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_draft_mark_follows_the_period_state(demo, tmp_path):
     assert "খসড়া" in printed and "খসড়া" in pdftotext(out)
 
     period = demo.periods.get(quarter=4)
-    services.memo_serial_take(services.cover_letter_for(period))
+    report_letter.memo_serial_take(report_letter.cover_letter_for(period))
     period.state = PeriodState.APPROVED
     period.save(update_fields=["state"])
     printed = run(*BASE, "--kind", "cover-letter", "--out", str(out))

@@ -18,8 +18,8 @@ from base.errors import ConflictError, LockedError, PermissionDeniedError
 from indicators.models import ActionPlan, ReportingPeriod
 from indicators.periods import periods_ensure
 from reports import editing
+from reports.letter import cover_letter_for
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction
-from reports.services import cover_letter_for
 from tests.factories import accept_earlier_quarters
 from workflow.transitions import period_transition
 

@@ -23,7 +23,8 @@ from PIL import Image
 from base.bangla import to_bangla_digits
 from evidence.services import evidence_attach
 from indicators.models import ActionPlan
-from reports import services
+from reports import letter as report_letter
+from reports import rendering
 from reports.models import CoverLetter, MemoSerial
 from reports.pdf import write_pdf
 from tests.files import image_bytes
@@ -45,7 +46,7 @@ def squash(text: str) -> str:
 class Rendered:
     """One rendered report with what pdfinfo and pdftotext say about it."""
 
-    report: services.RenderedReport
+    report: rendering.RenderedReport
     path: Path
     generated_pages: int  # pages before the annex
     page_texts: list[str] = field(default_factory=list)  # pdftotext -layout, one per page
@@ -81,7 +82,7 @@ class Rendered:
         return sum(1 for r, g, b in image.get_flattened_data() if r > 200 and r - g > 12 and r - b > 12)
 
 
-def read_back(report: services.RenderedReport, path: Path, generated_pages: int) -> Rendered:
+def read_back(report: rendering.RenderedReport, path: Path, generated_pages: int) -> Rendered:
     path.write_bytes(report.pdf)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True).stdout
     raw = subprocess.run(["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True).stdout
@@ -128,7 +129,7 @@ class Demo:
     progress: list[tuple[int, str]]
 
 
-def _generated_pages(report: services.RenderedReport, annex_pages: int) -> int:
+def _generated_pages(report: rendering.RenderedReport, annex_pages: int) -> int:
     return report.pages - annex_pages
 
 
@@ -165,17 +166,19 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
             files[code] = (title, marker, pages)
 
         progress: list[tuple[int, str]] = []
-        annual = services.render_report(
+        annual = rendering.render_report(
             plan, "annual", 4, draft=True, on_progress=lambda p, s: progress.append((p, s))
         )
-        half = services.render_report(plan, "half-yearly", 2, draft=True)
-        quarterly = services.render_report(plan, "quarterly", 1, draft=True)
-        letter_draft = services.render_report(plan, "cover-letter", 4, draft=True)
-        # What approval does (reports.jobs.approval_reports_start): take the serial, render without the mark.
-        serial = services.memo_serial_take(CoverLetter.objects.get(period__plan=plan, period__quarter=4))
-        letter_final = services.render_report(plan, "cover-letter", 4, draft=False)
-        serial_q1 = services.memo_serial_take(services.cover_letter_for(plan.periods.get(quarter=1)))
-        quarterly_final = services.render_report(plan, "quarterly", 1, draft=False)
+        half = rendering.render_report(plan, "half-yearly", 2, draft=True)
+        quarterly = rendering.render_report(plan, "quarterly", 1, draft=True)
+        letter_draft = rendering.render_report(plan, "cover-letter", 4, draft=True)
+        # What approval does (reports.approvals.approval_record): take the serial, render without the mark.
+        serial = report_letter.memo_serial_take(CoverLetter.objects.get(period__plan=plan, period__quarter=4))
+        letter_final = rendering.render_report(plan, "cover-letter", 4, draft=False)
+        serial_q1 = report_letter.memo_serial_take(
+            report_letter.cover_letter_for(plan.periods.get(quarter=1))
+        )
+        quarterly_final = rendering.render_report(plan, "quarterly", 1, draft=False)
         assert serial_q1 == serial + 1
         assert MemoSerial.objects.get(office=plan.office).last == serial_q1
         transaction.set_rollback(True)

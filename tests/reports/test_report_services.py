@@ -1,4 +1,4 @@
-"""What goes into a report (reports.services): cover-letter defaults, memo numbers, evidence order, the
+"""What goes into a report (reports.letter, reports.table, reports.document): cover-letter defaults, memo numbers, evidence order, the
 generated HTML's page numbers and the introduction's light markup. No PDF is rendered here."""
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ from base.errors import DomainError
 from evidence.services import evidence_attach
 from indicators.models import ActionPlan, Office, OfficeKind, Role
 from indicators.periods import period_for
-from reports import services
+from reports import document as report_document
+from reports import letter as report_letter
+from reports import rendering
+from reports import table as report_table
 from reports.models import CoverLetter, Initiative, Introduction, MemoSerial, ReportKind
 from tests.factories import (
     ActivityFactory,
@@ -64,7 +67,7 @@ def child_plan(child_office) -> ActionPlan:
 
 
 def test_annual_letter_defaults_are_worded_as_seed_000(child_plan):
-    letter = services.cover_letter_for(period_for(child_plan, 4))
+    letter = report_letter.cover_letter_for(period_for(child_plan, 4))
     assert letter.subject == (
         "২০২২-২৩ অর্থবছরের ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনার বার্ষিক স্ব-মূল্যায়ন প্রতিবেদন দাখিল সংক্রান্ত।"
     )
@@ -79,7 +82,7 @@ def test_annual_letter_defaults_are_worded_as_seed_000(child_plan):
 
 def test_letter_is_addressed_to_the_head_of_the_parent_office(child_plan):
     """Recipient: head of the parent office, its wing, name and address lines (seed 000's block)."""
-    letter = services.cover_letter_for(period_for(child_plan, 4))
+    letter = report_letter.cover_letter_for(period_for(child_plan, 4))
     assert letter.recipient.splitlines() == [
         "সচিব",
         "আইসিটি ও ইনোভেশন শাখা",
@@ -90,15 +93,15 @@ def test_letter_is_addressed_to_the_head_of_the_parent_office(child_plan):
 
 
 def test_letter_is_signed_by_the_offices_cio(child_plan):
-    letter = services.cover_letter_for(period_for(child_plan, 4))
+    letter = report_letter.cover_letter_for(period_for(child_plan, 4))
     assert letter.signatory_name == "মোঃ আব্দুল করিম"
     assert letter.signatory_designation == "চিফ ইনোভেশন অফিসার"
 
 
 def test_half_yearly_and_quarterly_letters_say_which_assessment(child_plan):
-    half = services.cover_letter_for(period_for(child_plan, 2))
-    first = services.cover_letter_for(period_for(child_plan, 1))
-    third = services.cover_letter_for(period_for(child_plan, 3))
+    half = report_letter.cover_letter_for(period_for(child_plan, 2))
+    first = report_letter.cover_letter_for(period_for(child_plan, 1))
+    third = report_letter.cover_letter_for(period_for(child_plan, 3))
     assert "কর্মপরিকল্পনার অর্ধবার্ষিক স্ব-মূল্যায়ন প্রতিবেদন দাখিল সংক্রান্ত।" in half.subject
     assert "কর্মপরিকল্পনার ১ম ত্রৈমাসিক স্ব-মূল্যায়ন প্রতিবেদন দাখিল সংক্রান্ত।" in first.subject
     assert "৩য় ত্রৈমাসিক স্ব-মূল্যায়ন প্রতিবেদন প্রমাণকসহ দাখিল করা হল।" in third.body
@@ -106,22 +109,22 @@ def test_half_yearly_and_quarterly_letters_say_which_assessment(child_plan):
 
 def test_cover_letter_for_returns_the_same_letter_and_keeps_edits(child_plan):
     period = period_for(child_plan, 4)
-    letter = services.cover_letter_for(period)
+    letter = report_letter.cover_letter_for(period)
     letter.subject = "সম্পাদিত বিষয়"
     letter.save()
-    again = services.cover_letter_for(period)
+    again = report_letter.cover_letter_for(period)
     assert again.pk == letter.pk and again.subject == "সম্পাদিত বিষয়"
     assert CoverLetter.objects.filter(period=period).count() == 1
 
 
 def test_new_letters_carry_signatory_recipient_and_copies_over_from_the_last_one(child_plan):
-    first = services.cover_letter_for(period_for(child_plan, 1))
+    first = report_letter.cover_letter_for(period_for(child_plan, 1))
     first.signatory_name = "ড. নতুন নাম"
     first.signatory_designation = "অতিরিক্ত সচিব\nও\nচিফ ইনোভেশন অফিসার"
     first.attention = "জনাব ক, উপসচিব"
     first.copies = "মহাপরিচালক (প্রশাসন)\nঅফিস কপি"
     first.save()
-    second = services.cover_letter_for(period_for(child_plan, 2))
+    second = report_letter.cover_letter_for(period_for(child_plan, 2))
     assert (second.signatory_name, second.signatory_designation, second.attention, second.copies) == (
         first.signatory_name,
         first.signatory_designation,
@@ -133,13 +136,13 @@ def test_new_letters_carry_signatory_recipient_and_copies_over_from_the_last_one
 
 def test_office_without_parent_or_cio_gets_blank_recipient_and_signatory():
     plan = PlanFactory(office=OfficeFactory(code="top", parent=None))
-    letter = services.cover_letter_for(period_for(plan, 4))
+    letter = report_letter.cover_letter_for(period_for(plan, 4))
     assert letter.recipient == "" and letter.signatory_name == ""
 
 
 def test_demo_annual_letter_is_the_submitted_one(demo):
     """apa_tracker/demo/mofa-2022-23/report.json: the letter of seed 000, dated 5 July 2023."""
-    letter = services.cover_letter_for(period_for(demo, 4))
+    letter = report_letter.cover_letter_for(period_for(demo, 4))
     assert letter.letter_date == datetime.date(2023, 7, 5)
     assert letter.signatory_name == "ড. মৈয়দ মুন্তাসির মামুন"
     assert letter.signatory_designation.splitlines() == [
@@ -151,8 +154,8 @@ def test_demo_annual_letter_is_the_submitted_one(demo):
     assert letter.attention == "জনাব মোহাম্মদ আশরাফুল আলম, উপসচিব, ই-গভর্নেন্স-২ অধিশাখা"
     assert len(letter.copies.splitlines()) == 3
     # The defaults computed from the demo offices give the same wording as the submitted letter.
-    assert letter.subject == services.default_subject(demo, 4)
-    assert letter.recipient == services.default_recipient(demo.office)
+    assert letter.subject == report_letter.default_subject(demo, 4)
+    assert letter.recipient == report_letter.default_recipient(demo.office)
 
 
 def test_demo_introduction_and_initiatives_are_loaded(demo):
@@ -168,10 +171,10 @@ def test_demo_introduction_and_initiatives_are_loaded(demo):
 
 
 def test_memo_number_is_prefix_and_bangla_serial(child_plan):
-    letter = services.cover_letter_for(period_for(child_plan, 4))
-    assert services.memo_number(letter) == "৪১.০১.০০০০.০৪৪-খসড়া"
-    services.memo_serial_take(letter)
-    assert services.memo_number(letter) == "৪১.০১.০০০০.০৪৪-১"
+    letter = report_letter.cover_letter_for(period_for(child_plan, 4))
+    assert report_letter.memo_number(letter) == "৪১.০১.০০০০.০৪৪-খসড়া"
+    report_letter.memo_serial_take(letter)
+    assert report_letter.memo_number(letter) == "৪১.০১.০০০০.০৪৪-১"
 
 
 def test_memo_serial_increments_per_office_and_fiscal_year(child_plan):
@@ -179,7 +182,7 @@ def test_memo_serial_increments_per_office_and_fiscal_year(child_plan):
     next_year_plan = PlanFactory(office=child_plan.office, fiscal_year=FiscalYearFactory(start_year=2023))
 
     def take(plan: ActionPlan, quarter: int) -> int:
-        return services.memo_serial_take(services.cover_letter_for(period_for(plan, quarter)))
+        return report_letter.memo_serial_take(report_letter.cover_letter_for(period_for(plan, quarter)))
 
     assert [take(child_plan, 1), take(child_plan, 2), take(child_plan, 4)] == [1, 2, 3]
     assert take(other_office_plan, 1) == 1  # another office counts on its own
@@ -189,19 +192,19 @@ def test_memo_serial_increments_per_office_and_fiscal_year(child_plan):
 
 
 def test_memo_serial_is_stable_once_taken(child_plan):
-    letter = services.cover_letter_for(period_for(child_plan, 4))
-    first = services.memo_serial_take(letter)
+    letter = report_letter.cover_letter_for(period_for(child_plan, 4))
+    first = report_letter.memo_serial_take(letter)
     stale = CoverLetter.objects.get(pk=letter.pk)
     stale.memo_serial = None  # an old copy of the row must not take a second number
-    assert services.memo_serial_take(stale) == first
+    assert report_letter.memo_serial_take(stale) == first
     assert stale.memo_serial == first
     assert MemoSerial.objects.get(office=child_plan.office).last == first
 
 
 def test_demo_annual_letter_gets_serial_69_as_in_seed_000(demo):
-    letter = services.cover_letter_for(period_for(demo, 4))
-    assert services.memo_serial_take(letter) == 69
-    assert services.memo_number(letter) == "১৯.০০.০০০০.১৭৫.৪২.০০১.২৩-৬৯"
+    letter = report_letter.cover_letter_for(period_for(demo, 4))
+    assert report_letter.memo_serial_take(letter) == 69
+    assert report_letter.memo_number(letter) == "১৯.০০.০০০০.১৭৫.৪২.০০১.২৩-৬৯"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -236,7 +239,7 @@ def test_report_evidence_is_in_index_order(two_area_plan):
     attach(two_area_plan, "1.1.2", "গ", 2)
     attach(two_area_plan, "1.1.1", "খ", 3)
     attach(two_area_plan, "1.1.1", "ক-২", 1)  # second file of the same indicator: after its first
-    titles = [e.title for e in services.report_evidence(two_area_plan, "annual", 4)]
+    titles = [e.title for e in report_table.report_evidence(two_area_plan, "annual", 4)]
     assert titles == ["খ", "ক-২", "গ", "ঘ"]
 
 
@@ -248,7 +251,7 @@ def test_report_evidence_of_a_period_is_its_quarters_so_far(two_area_plan):
     attach(two_area_plan, "1.1.1", "তারিখহীন", None)
 
     def titles(kind, quarter):
-        return [e.title for e in services.report_evidence(two_area_plan, kind, quarter)]
+        return [e.title for e in report_table.report_evidence(two_area_plan, kind, quarter)]
 
     assert titles("annual", 4) == ["প্রথম", "দ্বিতীয়", "তৃতীয়", "চতুর্থ", "তারিখহীন"]
     assert titles("half-yearly", 2) == ["প্রথম", "দ্বিতীয়"]
@@ -260,9 +263,9 @@ def test_report_evidence_of_a_period_is_its_quarters_so_far(two_area_plan):
 
 def test_start_pages_follow_the_generated_part_and_the_files_before(two_area_plan):
     evidence = [attach(two_area_plan, "1.1.1", t, 1) for t in ("ক", "খ", "গ")]
-    starts = services.evidence_start_pages(evidence, [3, 1, 2], generated_pages=10)
+    starts = rendering.evidence_start_pages(evidence, [3, 1, 2], generated_pages=10)
     assert [starts[e.pk] for e in evidence] == [11, 14, 15]
-    assert services.annex_stamps(evidence, [3, 1, 2], 10) == [
+    assert rendering.annex_stamps(evidence, [3, 1, 2], 10) == [
         "পৃষ্ঠা ১১ · [১.১.১]",
         "পৃষ্ঠা ১২ · [১.১.১]",
         "পৃষ্ঠা ১৩ · [১.১.১]",
@@ -278,17 +281,19 @@ def test_start_pages_follow_the_generated_part_and_the_files_before(two_area_pla
 
 def test_report_html_prints_evidence_pages_once_known(demo):
     evidence = attach(demo, "1.3.1", "ই-নথির প্রতিবেদন", 2)
-    first_pass = services.report_html(demo, "annual", 4, draft=True, evidence_start_pages=None)
+    first_pass = report_document.report_html(demo, "annual", 4, draft=True, evidence_start_pages=None)
     assert "ই-নথির প্রতিবেদন" in first_pass
     assert '<td class="page">—</td>' in first_pass
-    second_pass = services.report_html(demo, "annual", 4, draft=True, evidence_start_pages={evidence.pk: 123})
+    second_pass = report_document.report_html(
+        demo, "annual", 4, draft=True, evidence_start_pages={evidence.pk: 123}
+    )
     assert '<td class="page">১২৩</td>' in second_pass
     assert "প্রমাণক: পৃষ্ঠা ১২৩" in second_pass
 
 
 def test_report_html_marks_drafts_only(demo):
-    draft = services.report_html(demo, "cover-letter", 4, draft=True, evidence_start_pages=None)
-    final = services.report_html(demo, "cover-letter", 4, draft=False, evidence_start_pages=None)
+    draft = report_document.report_html(demo, "cover-letter", 4, draft=True, evidence_start_pages=None)
+    final = report_document.report_html(demo, "cover-letter", 4, draft=False, evidence_start_pages=None)
     assert "data:image/svg+xml" in draft and "খসড়া" in draft
     assert "data:image/svg+xml" not in final
     # Not even the memo number says "খসড়া" on a final copy printed before the serial was taken.
@@ -297,10 +302,10 @@ def test_report_html_marks_drafts_only(demo):
 
 
 def test_report_html_sections_by_kind(demo):
-    annual = services.report_html(demo, "annual", 4, draft=True, evidence_start_pages=None)
-    half = services.report_html(demo, "half-yearly", 2, draft=True, evidence_start_pages=None)
-    letter = services.report_html(demo, "cover-letter", 4, draft=True, evidence_start_pages=None)
-    quarterly_4 = services.report_html(demo, "quarterly", 4, draft=True, evidence_start_pages=None)
+    annual = report_document.report_html(demo, "annual", 4, draft=True, evidence_start_pages=None)
+    half = report_document.report_html(demo, "half-yearly", 2, draft=True, evidence_start_pages=None)
+    letter = report_document.report_html(demo, "cover-letter", 4, draft=True, evidence_start_pages=None)
+    quarterly_4 = report_document.report_html(demo, "quarterly", 4, draft=True, evidence_start_pages=None)
     for section in ('id="cover"', 'id="letter"', 'id="assessment"', 'id="index"', 'id="introduction"'):
         assert section in annual
     assert 'id="introduction"' not in half and 'id="letter"' in half
@@ -312,7 +317,7 @@ def test_report_html_sections_by_kind(demo):
 def test_report_html_queries_do_not_grow_with_evidence(demo):
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            services.report_html(demo, "annual", 4, draft=True, evidence_start_pages=None)
+            report_document.report_html(demo, "annual", 4, draft=True, evidence_start_pages=None)
         return len(queries)
 
     attach(demo, "1.1.1", "এক", None)
@@ -323,10 +328,10 @@ def test_report_html_queries_do_not_grow_with_evidence(demo):
 
 
 def test_numbers_are_grouped_in_bangla():
-    assert services.value_text(Decimal("1234567.5"), "number") == "১২,৩৪,৫৬৭.৫"
-    assert services.value_text(Decimal("82.00"), "percent") == "৮২%"
-    assert services.value_text(datetime.date(2023, 7, 5), "date") == "০৫/০৭/২০২৩"
-    assert services.value_text(None, "number") == "--"
+    assert report_table.value_text(Decimal("1234567.5"), "number") == "১২,৩৪,৫৬৭.৫"
+    assert report_table.value_text(Decimal("82.00"), "percent") == "৮২%"
+    assert report_table.value_text(datetime.date(2023, 7, 5), "date") == "০৫/০৭/২০২৩"
+    assert report_table.value_text(None, "number") == "--"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -343,16 +348,16 @@ def test_numbers_are_grouped_in_bangla():
     ],
 )
 def test_genitive(name, genitive):
-    assert services.genitive_bn(name) == genitive
+    assert report_letter.genitive_bn(name) == genitive
 
 
 def test_free_text_digits_become_bangla_except_in_latin_words_and_addresses():
-    assert services.bangla_text("4 টি প্রশিক্ষণ, 2023 সালে") == "৪ টি প্রশিক্ষণ, ২০২৩ সালে"
-    assert services.bangla_text("GPT-4, G2G ও www.a2i.gov.bd") == "GPT-4, G2G ও www.a2i.gov.bd"
+    assert report_table.bangla_text("4 টি প্রশিক্ষণ, 2023 সালে") == "৪ টি প্রশিক্ষণ, ২০২৩ সালে"
+    assert report_table.bangla_text("GPT-4, G2G ও www.a2i.gov.bd") == "GPT-4, G2G ও www.a2i.gov.bd"
 
 
 def test_introduction_markup():
-    blocks = services.introduction_blocks(
+    blocks = report_document.introduction_blocks(
         "## ০১। শিরোনাম\nপ্রথম লাইন\nএকই অনুচ্ছেদ\n\nনতুন অনুচ্ছেদ\n- ক. নিজস্ব চিহ্নসহ\n- সাধারণ বিন্দু\n"
         "[[চলমান উদ্যোগ]]\n[[future]]"
     )
@@ -363,11 +368,13 @@ def test_introduction_markup():
 
 
 def test_title_and_span_per_kind(demo):
-    assert services.report_title_bn(demo, ReportKind.ANNUAL, 4)[1] == "বার্ষিক প্রতিবেদন (জুলাই ২০২২ – জুন ২০২৩)"
-    assert services.report_title_bn(demo, ReportKind.HALF_YEARLY, 2)[1] == (
+    assert (
+        report_letter.report_title_bn(demo, ReportKind.ANNUAL, 4)[1] == "বার্ষিক প্রতিবেদন (জুলাই ২০২২ – জুন ২০২৩)"
+    )
+    assert report_letter.report_title_bn(demo, ReportKind.HALF_YEARLY, 2)[1] == (
         "অর্ধবার্ষিক প্রতিবেদন (জুলাই ২০২২ – ডিসেম্বর ২০২২)"
     )
-    assert services.report_title_bn(demo, ReportKind.QUARTERLY, 3)[1] == (
+    assert report_letter.report_title_bn(demo, ReportKind.QUARTERLY, 3)[1] == (
         "৩য় ত্রৈমাসিক প্রতিবেদন (জানুয়ারি ২০২৩ – মার্চ ২০২৩)"
     )
 
@@ -383,12 +390,12 @@ def test_title_and_span_per_kind(demo):
 )
 def test_report_quarter_refuses_what_does_not_exist(kind, quarter, message):
     with pytest.raises(DomainError) as raised:
-        services.report_quarter(kind, quarter)
+        report_letter.report_quarter(kind, quarter)
     assert message in raised.value.message_bn
 
 
 def test_report_quarter_defaults():
-    assert services.report_quarter("annual", None) == 4
-    assert services.report_quarter("half-yearly", None) == 2
-    assert services.report_quarter("cover-letter", None) == 4
-    assert services.report_quarter("cover-letter", 2) == 2
+    assert report_letter.report_quarter("annual", None) == 4
+    assert report_letter.report_quarter("half-yearly", None) == 2
+    assert report_letter.report_quarter("cover-letter", None) == 4
+    assert report_letter.report_quarter("cover-letter", 2) == 2

@@ -43,8 +43,8 @@ from indicators.models import (
 )
 from indicators.periods import periods_ensure
 from indicators.services.progress import indicator_set_applicability
+from reports.letter import cover_letter_for, memo_number, memo_serial_take
 from reports.models import CoverLetter, MemoSerial, ReportJob, ReportKind
-from reports.services import cover_letter_for, memo_number, memo_serial_take
 from tests.factories import (
     ActivityFactory,
     AreaFactory,

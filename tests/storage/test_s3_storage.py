@@ -30,7 +30,7 @@ from evidence.models import Evidence
 from evidence.services import evidence_attach
 from indicators.periods import periods_ensure
 from reports.models import ApprovedReport, ReportJob
-from reports.services import render_report
+from reports.rendering import render_report
 from tests.factories import accept_earlier_quarters
 from tests.files import image_bytes, text_pdf
 from workflow.transitions import period_transition

@@ -10,7 +10,7 @@ from indicators.services.offices import fiscal_year_get_or_create, offices_impor
 from indicators.services.plans import plan_import
 from indicators.services.progress import progress_import
 from indicators.sheets import read_sheet
-from reports.services import report_contents_load
+from reports.editing import report_contents_load
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "mofa-2022-23"
 DEMO_YEAR = "2022-23"

@@ -81,8 +81,11 @@ from indicators.models import (
 from indicators.periods import periods_ensure
 from indicators.selectors import fiscal_year_start, office_get, plan_get, plan_year_code
 from indicators.services.progress import progress_record
-from reports import services as report_services
-from reports.jobs import REPORT_NAMES, job_create
+from reports import letter as report_letter
+from reports import rendering
+from reports import table as report_table
+from reports.jobs import job_create
+from reports.naming import REPORT_NAMES
 from workflow import inbox as report_selectors
 from workflow import summary as report_summary
 
@@ -339,7 +342,7 @@ def score_all(target: Target) -> Scenario:
             ReportingPeriod.objects.filter(
                 plan__fiscal_year__start_year=start_year,
                 quarter=4,
-                state__in=report_services.FINAL_STATES,  # approved: the snapshot is the truth
+                state__in=report_letter.FINAL_STATES,  # approved: the snapshot is the truth
                 snapshot_percent__isnull=False,
             ).values_list("plan_id", "snapshot_percent")
         )
@@ -441,11 +444,11 @@ REPORT_200_PHOTOS = 20
 def _report_scenario(plan: ActionPlan, figures: dict | None = None, cleanup=_nothing) -> Scenario:
     from reports.annex import evidence_page_count
 
-    evidence = report_services.report_evidence(plan, REPORT_KIND, REPORT_QUARTER)
+    evidence = report_table.report_evidence(plan, REPORT_KIND, REPORT_QUARTER)
     steps: list[tuple[float, str]] = []
 
-    def run() -> report_services.RenderedReport:
-        return report_services.render_report(
+    def run() -> rendering.RenderedReport:
+        return rendering.render_report(
             plan,
             REPORT_KIND,
             REPORT_QUARTER,
@@ -552,9 +555,9 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
 # ---------------------------------------------------------------------------------------------------------
 # Report jobs per minute: the worker queue (DESIGN.md §10), with real worker processes
 
-#: Period states in which a job renders a draft (reports.jobs.job_run renders the approved copy, and keeps it
+#: Period states in which a job renders a draft (reports.job_run.job_run renders the approved copy, and keeps it
 #: for ever, in the final ones).
-DRAFT_STATES = tuple(state for state in PeriodState if state not in report_services.FINAL_STATES)
+DRAFT_STATES = tuple(state for state in PeriodState if state not in report_letter.FINAL_STATES)
 #: How long a worker process may take to start (import Django, connect) before the benchmark gives up.
 WORKER_START_SECONDS = 60
 #: How long a stopped worker may take to finish the job in hand and exit before it is killed.
@@ -693,7 +696,7 @@ def _job_plans(year: str, quarter: int, count: int) -> list[ActionPlan]:
 
 
 def report_jobs(*, jobs: int, workers: int, year: str, report: str, timeout: float) -> dict:
-    """Queue ``jobs`` draft report jobs (``report``: a name of ``reports.jobs.REPORT_NAMES``) for ``jobs``
+    """Queue ``jobs`` draft report jobs (``report``: a name of ``reports.naming.REPORT_NAMES``) for ``jobs``
     plans of ``year`` (fewer plans than jobs: the plans again, in turn) and let ``workers`` worker processes,
     started and ready before the jobs are queued, run them through the database queue.
 

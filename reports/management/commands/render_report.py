@@ -18,7 +18,8 @@ from base.bangla import to_ascii_digits, to_bangla_digits
 from base.commands import APACommand
 from base.errors import DomainError
 from indicators.selectors import office_get, plan_get
-from reports.services import period_is_final, render_report, report_kind, report_quarter
+from reports.letter import report_kind, report_quarter
+from reports.rendering import period_is_final, render_report
 
 
 def _quarter(raw: str | None) -> int | None:
