@@ -59,6 +59,7 @@ bench-deps: $(BIN)/.installed
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check-migrations: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -39,6 +39,7 @@ from indicators.periods import (
 from indicators.permissions import administers
 from indicators.problems import (
     Problems,
+    SheetRows,
     check_column_fits,
     model_field,
     sheet_rows,
@@ -243,6 +244,18 @@ class _ProgressRow:
     remark: str
 
 
+@dataclass
+class _ReadSheet:
+    """A progress sheet as read: its quarters by (indicator code, quarter) and the applicability it marks by
+    code, each with the row number it came from."""
+
+    rows: dict[tuple[str, int], tuple[int, _ProgressRow]] = field(default_factory=dict)
+    applicability: dict[str, tuple[int, bool, str]] = field(default_factory=dict)
+
+
+IMPORT_REASON = "অগ্রগতি আমদানি / progress import"
+
+
 @transaction.atomic
 def progress_import(
     *, plan: ActionPlan, sheet: Sheet, user: AbstractBaseUser | None = None
@@ -250,105 +263,119 @@ def progress_import(
     """Record the quarterly values, remarks and applicability a progress sheet lists.
 
     Quarters the sheet does not list are left as they are; a listed quarter with neither value nor remark
-    is cleared; a column the sheet does not have (value or remark) is left as it is."""
+    is cleared; a column the sheet does not have (value or remark) is left as it is. All or nothing: the
+    sheet is read and checked completely (``_read_row``, ``_check_applicability``, ``_check_locks``) before
+    anything is written (``_write_progress``, ``_write_applicability``)."""
     data = sheet_rows("progress", sheet)
     problems = Problems(data.column_names)
-    # The lock order of every progress write (workflow.progress_record): the plan's periods in quarter
-    # order, then its indicators, then the progress rows. Held to the end, so that no approval can slip in
-    # between the lock check below and the writes, and a browser save of the same value waits instead of
-    # being overwritten unseen (its version then no longer matches).
+    # The lock order of every progress write (progress_record): the plan's periods in quarter order, then
+    # its indicators, then the progress rows. Held to the end, so that no approval can slip in between the
+    # lock check below and the writes, and a browser save of the same value waits instead of being
+    # overwritten unseen (its version then no longer matches).
     periods_ensure(plan)
     # Locked, so their states below stay as read until the commit.
     states = {p.quarter: p.state for p in plan.periods.select_for_update().order_by("quarter")}
     indicators = {i.code: i for i in plan.indicators.select_for_update(no_key=True).order_by("pk")}
-    rows: dict[tuple[str, int], tuple[int, _ProgressRow]] = {}
-    applicability: dict[str, tuple[int, bool, str]] = {}
-
+    read = _ReadSheet()
     for number, cells in data.rows:
-        raw_code = cells.get("indicator_code", "")
-        code = problems.cell(number, "indicator_code", raw_code, parsing.parse_code, depth=3)
-        if code is None:
-            continue
-        indicator = indicators.get(code)
-        if indicator is None:
+        _read_row(number, cells, indicators, problems, read)
+    _check_applicability(plan, read, problems)
+    _check_locks(states, indicators, read, problems)
+    problems.raise_if_any()
+
+    saved, cleared = _write_progress(plan, data, read, user)
+    not_applicable = _write_applicability(plan, indicators, read, user)
+    return ProgressImportResult(saved=saved, cleared=cleared, not_applicable=not_applicable)
+
+
+def _read_row(
+    number: int, cells: dict[str, str], indicators: dict[str, Indicator], problems: Problems, read: _ReadSheet
+) -> None:
+    """One row of the sheet: its indicator, applicability, quarter, value and remark, each checked."""
+    raw_code = cells.get("indicator_code", "")
+    code = problems.cell(number, "indicator_code", raw_code, parsing.parse_code, depth=3)
+    if code is None:
+        return
+    indicator = indicators.get(code)
+    if indicator is None:
+        problems.add(
+            number,
+            "indicator_code",
+            raw_code,
+            f"কর্মপরিকল্পনায় {format_code(code)} নম্বরের কোনো সূচক নেই।",
+            f"The plan has no indicator {code}.",
+        )
+        return
+    raw_applicability = cells.get("applicability", "")
+    applicable = None
+    if not parsing.is_blank(raw_applicability):
+        applicable = problems.cell(number, "applicability", raw_applicability, parsing.parse_applicability)
+        if applicable is None:
+            return
+    remark = cells.get("remark", "")
+    raw_quarter, raw_value = cells.get("quarter", ""), cells.get("value", "")
+    # The same limits as the browser's (a not-applicable row's remark is the reason).
+    limit = REASON_MAX_CHARS if applicable is False else REMARK_MAX_CHARS
+    try:
+        remark = text_within(remark, limit, what_bn="মন্তব্য", what_en="remark")
+    except DomainError as error:
+        problems.add(number, "remark", remark[:40] + "…", error.message_bn, error.message_en)
+        return
+
+    if applicable is False:
+        if not remark:
             problems.add(
                 number,
-                "indicator_code",
-                raw_code,
-                f"কর্মপরিকল্পনায় {format_code(code)} নম্বরের কোনো সূচক নেই।",
-                f"The plan has no indicator {code}.",
+                "remark",
+                "",
+                "সূচকটি প্রযোজ্য নয় হলে মন্তব্যে কারণ লিখুন।",
+                "Give the reason in the remark when an indicator is not applicable.",
             )
-            continue
-        raw_applicability = cells.get("applicability", "")
-        applicable = None
-        if not parsing.is_blank(raw_applicability):
-            applicable = problems.cell(
-                number, "applicability", raw_applicability, parsing.parse_applicability
-            )
-            if applicable is None:
-                continue
-        remark = cells.get("remark", "")
-        raw_quarter, raw_value = cells.get("quarter", ""), cells.get("value", "")
-        # The same limits as the browser's (a not-applicable row's remark is the reason).
-        limit = REASON_MAX_CHARS if applicable is False else REMARK_MAX_CHARS
-        try:
-            remark = text_within(remark, limit, what_bn="মন্তব্য", what_en="remark")
-        except DomainError as error:
-            problems.add(number, "remark", remark[:40] + "…", error.message_bn, error.message_en)
-            continue
-
-        if applicable is False:
-            if not remark:
-                problems.add(
-                    number,
-                    "remark",
-                    "",
-                    "সূচকটি প্রযোজ্য নয় হলে মন্তব্যে কারণ লিখুন।",
-                    "Give the reason in the remark when an indicator is not applicable.",
-                )
-            if not parsing.is_blank(raw_value):
-                problems.add(
-                    number,
-                    "value",
-                    raw_value,
-                    "প্রযোজ্য নয় এমন সূচকের অর্জন থাকতে পারে না।",
-                    "A not-applicable indicator cannot have an achievement.",
-                )
-            applicability[code] = (number, False, remark)
-            continue
-        if applicable is True:
-            applicability[code] = (number, True, "")
-            if parsing.is_blank(raw_quarter) and parsing.is_blank(raw_value) and not remark:
-                continue  # a row that only marks the indicator applicable again
-
-        quarter = problems.cell(number, "quarter", raw_quarter, parsing.parse_quarter)
-        value = None
         if not parsing.is_blank(raw_value):
-            value = problems.cell(
-                number, "value", raw_value, parsing.parse_value, scoring.Unit(indicator.unit)
-            )
-            if value is None:
-                continue
-            if isinstance(value, Decimal) and not check_column_fits(
-                problems, number, "value", raw_value, value, model_field(Progress, "value_number")
-            ):
-                continue
-        if quarter is None:
-            continue
-        if (code, quarter) in rows:
-            first = rows[(code, quarter)][0]
             problems.add(
                 number,
-                "quarter",
-                raw_quarter,
-                f"সূচক {format_code(code)}-এর এই ত্রৈমাসিক সারি {to_bangla_digits(first)}-এ আগেই আছে।",
-                f"Indicator {code} already has this quarter in row {first}.",
+                "value",
+                raw_value,
+                "প্রযোজ্য নয় এমন সূচকের অর্জন থাকতে পারে না।",
+                "A not-applicable indicator cannot have an achievement.",
             )
-            continue
-        rows[(code, quarter)] = (number, _ProgressRow(indicator, quarter, value, remark))
+        read.applicability[code] = (number, False, remark)
+        return
+    if applicable is True:
+        read.applicability[code] = (number, True, "")
+        if parsing.is_blank(raw_quarter) and parsing.is_blank(raw_value) and not remark:
+            return  # a row that only marks the indicator applicable again
 
-    for (code, _quarter), (number, row) in rows.items():
-        marked = applicability.get(code)
+    quarter = problems.cell(number, "quarter", raw_quarter, parsing.parse_quarter)
+    value = None
+    if not parsing.is_blank(raw_value):
+        value = problems.cell(number, "value", raw_value, parsing.parse_value, scoring.Unit(indicator.unit))
+        if value is None:
+            return
+        if isinstance(value, Decimal) and not check_column_fits(
+            problems, number, "value", raw_value, value, model_field(Progress, "value_number")
+        ):
+            return
+    if quarter is None:
+        return
+    if (code, quarter) in read.rows:
+        first = read.rows[(code, quarter)][0]
+        problems.add(
+            number,
+            "quarter",
+            raw_quarter,
+            f"সূচক {format_code(code)}-এর এই ত্রৈমাসিক সারি {to_bangla_digits(first)}-এ আগেই আছে।",
+            f"Indicator {code} already has this quarter in row {first}.",
+        )
+        return
+    read.rows[(code, quarter)] = (number, _ProgressRow(indicator, quarter, value, remark))
+
+
+def _check_applicability(plan: ActionPlan, read: _ReadSheet, problems: Problems) -> None:
+    """Not applicable and achievements exclude each other, as in the browser: the sheet may not mark an
+    indicator not applicable while it keeps values, nor give values to one that stays not applicable."""
+    for (code, _quarter), (number, row) in read.rows.items():
+        marked = read.applicability.get(code)
         if marked is not None and marked[1] is False and row.value is not None:
             problems.add(
                 number,
@@ -358,15 +385,13 @@ def progress_import(
                 "তাই এর অর্জন থাকতে পারে না।",
                 f"Indicator {code} is marked not applicable in row {marked[0]}, so it cannot have values.",
             )
-    # Not applicable and achievements exclude each other, as in the browser: the sheet may not mark an
-    # indicator not applicable while it keeps values, nor give values to one that stays not applicable.
     stored_values: dict[str, set[int]] = defaultdict(set)
     for code, quarter in (
         Progress.objects.filter(indicator__plan=plan).with_value().values_list("indicator__code", "quarter")
     ):
         stored_values[code].add(quarter)
-    for code, (number, is_applicable, _reason) in applicability.items():
-        cleared_here = {q for (c, q), (_n, row) in rows.items() if c == code and row.value is None}
+    for code, (number, is_applicable, _reason) in read.applicability.items():
+        cleared_here = {q for (c, q), (_n, row) in read.rows.items() if c == code and row.value is None}
         kept = sorted(stored_values[code] - cleared_here)
         if not is_applicable and kept:
             quarters = ", ".join(map(str, kept))
@@ -379,8 +404,8 @@ def progress_import(
                 f"Indicator {code} has achievements in quarter(s) {quarters}; "
                 "clear them before marking it not applicable.",
             )
-    for (code, _quarter), (number, row) in rows.items():
-        if row.value is not None and not row.indicator.applicable and code not in applicability:
+    for (code, _quarter), (number, row) in read.rows.items():
+        if row.value is not None and not row.indicator.applicable and code not in read.applicability:
             problems.add(
                 number,
                 "value",
@@ -391,35 +416,44 @@ def progress_import(
                 "(write 'applicable' in the applicability column to change that).",
             )
 
-    # Locked data stays locked (DESIGN.md §4): no row may touch a submitted or approved quarter.
-    for (_code, quarter), (number, _row) in rows.items():
+
+def _check_locks(
+    states: dict[int, str], indicators: dict[str, Indicator], read: _ReadSheet, problems: Problems
+) -> None:
+    """Locked data stays locked (DESIGN.md §4): no row may touch a submitted or approved quarter, and
+    applicability, which decides the marks of every quarter, changes only while none is submitted."""
+    for (_code, quarter), (number, _row) in read.rows.items():
         if states[quarter] not in EDITABLE_STATES:
             bn, en = quarter_locked_message(quarter, states[quarter])
             problems.add(number, "quarter", to_bangla_digits(quarter), bn, en)
-    # Applicability decides the marks of every quarter: it changes only while none is submitted or beyond.
     locked_quarters = [q for q, state in sorted(states.items()) if state not in EDITABLE_STATES]
-    if locked_quarters:
-        for code, (number, is_applicable, reason) in applicability.items():
-            indicator = indicators[code]
-            if (indicator.applicable, indicator.not_applicable_reason) != (is_applicable, reason):
-                quarters = ", ".join(map(str, locked_quarters))
-                problems.add(
-                    number,
-                    "applicability",
-                    "",
-                    f"{to_bangla_digits(quarters)} ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে; প্রযোজ্যতা এখন বদলানো "
-                    "যাবে না (আগে সেই ত্রৈমাসিকগুলো ফেরত পাঠাতে হবে)।",
-                    f"Quarter(s) {quarters} are submitted or approved; applicability cannot change now "
-                    "(return those quarters first).",
-                )
-    problems.raise_if_any()
+    if not locked_quarters:
+        return
+    quarters = ", ".join(map(str, locked_quarters))
+    for code, (number, is_applicable, reason) in read.applicability.items():
+        indicator = indicators[code]
+        if (indicator.applicable, indicator.not_applicable_reason) != (is_applicable, reason):
+            problems.add(
+                number,
+                "applicability",
+                "",
+                f"{to_bangla_digits(quarters)} ত্রৈমাসিক দাখিল বা অনুমোদিত হয়েছে; প্রযোজ্যতা এখন বদলানো "
+                "যাবে না (আগে সেই ত্রৈমাসিকগুলো ফেরত পাঠাতে হবে)।",
+                f"Quarter(s) {quarters} are submitted or approved; applicability cannot change now "
+                "(return those quarters first).",
+            )
 
+
+def _write_progress(
+    plan: ActionPlan, data: SheetRows, read: _ReadSheet, user: AbstractBaseUser | None
+) -> tuple[int, int]:
+    """Store the checked quarters, each change in the history; (saved, cleared)."""
     existing = {
         (p.indicator_id, p.quarter): p
         for p in Progress.objects.select_for_update(of=("self",)).filter(indicator__plan=plan).order_by("pk")
     }
     saved = cleared = 0
-    for (_code, quarter), (_number, row) in rows.items():
+    for (_code, quarter), (_number, row) in read.rows.items():
         progress = existing.get((row.indicator.pk, quarter))
         # A sheet without the value (or remark) column leaves values (or remarks) as they are.
         value = row.value if data.has("value") else (progress.value if progress else None)
@@ -434,7 +468,7 @@ def progress_import(
             before=(before_value, before_remark),
             after=(value, remark),
             user=user,
-            reason="অগ্রগতি আমদানি / progress import",
+            reason=IMPORT_REASON,
         )
         if value is None and not remark:
             if progress is None:
@@ -449,9 +483,15 @@ def progress_import(
         progress.full_clean(validate_constraints=False)
         progress.save()
         saved += 0 if value is None and not remark else 1
+    return saved, cleared
 
+
+def _write_applicability(
+    plan: ActionPlan, indicators: dict[str, Indicator], read: _ReadSheet, user: AbstractBaseUser | None
+) -> int:
+    """Store the applicability the sheet marks, each change in the history; how many are not applicable."""
     not_applicable = 0
-    for code, (_number, is_applicable, reason) in applicability.items():
+    for code, (_number, is_applicable, reason) in read.applicability.items():
         indicator = indicators[code]
         if (indicator.applicable, indicator.not_applicable_reason) != (is_applicable, reason):
             history_record(
@@ -461,13 +501,13 @@ def progress_import(
                 after=is_applicable,
                 user=user,
                 indicator=indicator,
-                reason=reason or "অগ্রগতি আমদানি / progress import",
+                reason=reason or IMPORT_REASON,
             )
         indicator.applicable = is_applicable
         indicator.not_applicable_reason = reason
         indicator.save(update_fields=["applicable", "not_applicable_reason"])
         not_applicable += 0 if is_applicable else 1
-    return ProgressImportResult(saved=saved, cleared=cleared, not_applicable=not_applicable)
+    return not_applicable
 
 
 def _display_value(value: Decimal | datetime.date) -> str:
