@@ -169,11 +169,13 @@ def plan_page(plan: ActionPlan, user, *, today: datetime.date | None = None) -> 
         )
 
     approvals: dict[int, list[Approval]] = {p.pk: [] for p in periods}
-    shown_approvals = Approval.objects.filter(period__plan=plan).prefetch_related("reports")
-    if not is_member:  # a reviewer sees the versions that were sent to them
-        shown_approvals = shown_approvals.filter(sent_at__isnull=False)
-    for approval in shown_approvals.order_by("period_id", "number"):
-        approvals[approval.period_id].append(approval)
+    # A period that never moved (version 0) has no approval: before the first submission, no query.
+    if any(p.version for p in periods):
+        shown_approvals = Approval.objects.filter(period__plan=plan).prefetch_related("reports")
+        if not is_member:  # a reviewer sees the versions that were sent to them
+            shown_approvals = shown_approvals.filter(sent_at__isnull=False)
+        for approval in shown_approvals.order_by("period_id", "number"):
+            approvals[approval.period_id].append(approval)
     period_views = [
         PeriodView(
             period=p,
