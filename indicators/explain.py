@@ -49,11 +49,9 @@ def score_reason_bn(score: scoring.IndicatorScore) -> str:
         case ExplanationKind.BELOW_LOWEST:
             return f"{achieved}: সর্বনিম্ন স্তর {lo or hi}-এর চেয়েও খারাপ → ০"
         case ExplanationKind.PROPORTIONAL:
-            return f"{achieved}, লক্ষ্যমাত্রা {hi or lo}-এর অনুপাতে → {raw}"
+            return f"{achieved}: লক্ষ্যমাত্রা {hi or lo}-এর সমানুপাতিক হারে → {raw}"
         case ExplanationKind.THRESHOLD_MET:
             return f"{achieved}: {hi or lo} অর্জিত → {raw}"
         case ExplanationKind.THRESHOLD_MISSED:
             return f"{achieved}: {hi or lo} অর্জিত হয়নি → ০"
-        case ExplanationKind.BELOW_SIXTY:
-            return f"{achieved}: ৬০%-এর নিচে নম্বর শূন্য → ০"
     return raw

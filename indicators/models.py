@@ -581,6 +581,9 @@ class Approval(models.Model):
     )
     approved_at = models.DateTimeField(_("অনুমোদনের সময়"), auto_now_add=True)
     score_snapshot = models.JSONField(_("অনুমোদনের সময়ের নম্বর"))
+    # The scoring rules the marks were computed under (``scoring.RULES``; "" before they were recorded): the
+    # marks of an approval are those of its day, compared with the data only under the same rules.
+    scoring_rules = models.CharField(_("নম্বরের নিয়ম"), max_length=16, blank=True)
     # "" for approvals made before versions were kept (their source was not recorded).
     source_sha256 = models.CharField(_("উৎস-তথ্যের SHA-256"), max_length=64, blank=True)
     sent_at = models.DateTimeField(_("প্রেরণের সময়"), null=True, blank=True)

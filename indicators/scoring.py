@@ -8,9 +8,11 @@ and nowhere else. The module is deliberately pure: plain functions over ``Decima
 The pipeline for one indicator is:
 
 1. :func:`annual_achievement` — the annual (or to-date) achievement from the quarterly values;
-2. :func:`raw_score` / :func:`explain_score` — the score in percent (0 or 60..100) from the
-   achievement and the five target levels;
-3. :func:`indicator_marks` — ``weight × raw / 100``, rounded half-up to two decimals.
+2. :func:`raw_score` / :func:`explain_score` — the score in percent from the achievement and the five
+   target levels: 0 or 60..100 for the five-level methods (the APA rule), anything from 0 to 100 for
+   ``proportional`` (the annex plans' own evaluation text sets no floor);
+3. :func:`indicator_marks` — ``weight × raw / 100`` from the raw score as printed (rounded half-up to two
+   decimals first), the product rounded half-up to two decimals (DESIGN.md §3.3).
 
 :func:`score_plan` adds the marks up per performance area and for the whole plan, leaving
 not-applicable indicators out, and scales the result back to the plan's total weight.
@@ -26,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import StrEnum
 from itertools import pairwise
 
@@ -89,8 +91,14 @@ Value = Decimal | date
 # The five target levels of the APA / action-plan format, best first.
 LEVEL_PERCENTS: tuple[int, ...] = (100, 90, 80, 70, 60)
 
-# APA guideline: a score below the 60% level ("চলতি মানের নিম্নে") earns zero marks.
+# APA guideline: a score below the 60% level ("চলতি মানের নিম্নে") earns zero marks — for the five-level
+# methods; `proportional` follows the annex plans' own text ("লক্ষ্যমাত্রা ভিত্তিক সমানুপাতিক হারে নম্বর প্রাপ্ত
+# হবে"), which sets no floor (DESIGN.md §3.2).
 PASS_PERCENT = Decimal(60)
+#: Which version of the scoring rules computed a set of marks: an approval records it, so that marks approved
+#: under earlier rules are compared with the data, not with today's rules (DESIGN.md §3; issue 17 changed
+#: `proportional` and the rounding of marks).
+RULES = "2026-12"
 FULL_PERCENT = Decimal(100)
 ZERO = Decimal(0)
 ZERO_MARKS = Decimal("0.00")
@@ -144,7 +152,6 @@ class ExplanationKind(StrEnum):
     THRESHOLD_MET = "threshold_met"
     THRESHOLD_MISSED = "threshold_missed"
     STEP_LEVEL = "step_level"
-    BELOW_SIXTY = "below_sixty"
 
 
 @dataclass(frozen=True)
@@ -341,7 +348,8 @@ def explain_score(
     scoring_method: ScoringMethod = ScoringMethod.INTERPOLATE,
     direction: Direction = Direction.HIGHER,
 ) -> tuple[Decimal, ScoreExplanation]:
-    """The unrounded raw score in percent (0 or 60..100) and the rule that produced it.
+    """The unrounded raw score in percent (0 or 60..100; any from 0 to 100 for ``proportional``) and the rule
+    that produced it.
 
     Raises ValueError for a type mismatch between unit, targets and achievement, for targets out of
     order and for proportional scoring of dates.
@@ -369,12 +377,10 @@ def explain_score(
         else:
             raw, explanation = _interpolate(good, levels, unit, direction)
 
-    # All methods: never above 100 ...
-    raw = min(raw, FULL_PERCENT)
-    # ... and APA guideline: below the 60% level scores zero.
-    if ZERO < raw < PASS_PERCENT:
-        return ZERO, ScoreExplanation(ExplanationKind.BELOW_SIXTY, level_hi=levels[0])
-    return raw, explanation
+    # All methods: never above 100. The five-level methods give 0 or a level's percent (60..100) by
+    # construction — the APA rule: below the 60% level scores zero; `proportional` has no floor, as the annex
+    # plans' own evaluation text says (2 of 4 trainings earn half the weight).
+    return min(raw, FULL_PERCENT), explanation
 
 
 def _interpolate(
@@ -444,7 +450,8 @@ def raw_score(
     scoring_method: ScoringMethod = ScoringMethod.INTERPOLATE,
     direction: Direction = Direction.HIGHER,
 ) -> Decimal:
-    """The unrounded raw score in percent: 0, or between 60 and 100. See :func:`explain_score`."""
+    """The unrounded raw score in percent: 0, or between 60 and 100 (from 0 to 100 for ``proportional``).
+    See :func:`explain_score`."""
     raw, _ = explain_score(
         unit=unit,
         targets=targets,
@@ -460,7 +467,6 @@ def raw_score(
 # --------------------------------------------------------------------------------------------------
 
 _CENT = Decimal("0.01")
-_SNAP = Decimal("1e-18")
 
 
 def round2(value: Decimal) -> Decimal:
@@ -469,10 +475,12 @@ def round2(value: Decimal) -> Decimal:
 
 
 def indicator_marks(weight: Decimal, raw: Decimal) -> Decimal:
-    """Achieved marks of one indicator: ``weight × raw / 100`` rounded half-up, from the UNROUNDED raw.
+    """Achieved marks of one indicator (DESIGN.md §3.3): ``weight × raw / 100`` with ``raw`` first rounded
+    half-up to 2 decimals, as it is printed, and the product rounded half-up to 2 decimals — so a reader who
+    checks a row by hand gets the printed marks (raw 60.50 % of weight 1 is 0.61, never 0.60).
 
-    A product within 1e-18 of a half cent counts as that half cent (see below); marks never exceed a
-    weight that has at most two decimals.
+    With both factors at two decimals the product is exact; marks never exceed a weight of at most two
+    decimals.
     """
     weight = _as_decimal(weight, "weight")
     raw = _as_decimal(raw, "raw score")
@@ -481,13 +489,8 @@ def indicator_marks(weight: Decimal, raw: Decimal) -> Decimal:
     if not ZERO <= raw <= FULL_PERCENT:
         raise ValueError(f"raw score must be between 0 and 100, got {raw}")
     with localcontext() as context:
-        context.prec = 60  # weight × raw exactly
-        marks = weight * raw / FULL_PERCENT
-        # An interpolated raw score is a fraction cut to 28 significant digits, so a product that is
-        # exactly on a half cent can come out a hair below it (10.79 × 92.168674…% is 9.945 exactly, but
-        # 9.94499…9 from the cut raw) and would be rounded down. Snap such hairs to the half cent first.
-        marks = marks.quantize(_SNAP, rounding=ROUND_HALF_EVEN)
-        return round2(marks)
+        context.prec = 60  # weight × printed raw exactly
+        return round2(weight * round2(raw) / FULL_PERCENT)
 
 
 def score_indicator(indicator: IndicatorInput, up_to_quarter: int = 4) -> IndicatorScore:
@@ -534,7 +537,7 @@ def score_indicator(indicator: IndicatorInput, up_to_quarter: int = 4) -> Indica
         applicable=True,
         achievement=achievement,
         raw_score=round2(raw),
-        achieved_marks=indicator_marks(weight, raw),  # from the unrounded raw
+        achieved_marks=indicator_marks(weight, raw),  # from the raw as printed
         explanation=explanation,
     )
 

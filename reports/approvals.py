@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils import timezone
 
+from indicators import scoring
 from indicators.models import Approval, ReportingPeriod
 from indicators.scores import plan_score, plan_score_json
 from indicators.selectors import fiscal_year_start, office_get
@@ -48,6 +49,7 @@ def approval_record(period: ReportingPeriod, user) -> Approval:
         number=last + 1,
         approved_by=user,
         score_snapshot=snapshot,
+        scoring_rules=scoring.RULES,
         source_sha256=source_digest(period.plan, period.quarter),
     )
     period.score_snapshot = snapshot
@@ -130,7 +132,9 @@ def approval_problems(approval: Approval) -> list[ApprovalProblem]:
     }
     problems = []
     now = score_snapshot(period)
-    if now != approval.score_snapshot:
+    # Marks approved under earlier scoring rules are the marks of their day (issue 17): only the data they
+    # stand on (the source digest below) must not have changed.
+    if approval.scoring_rules == scoring.RULES and now != approval.score_snapshot:
         problems.append(
             ApprovalProblem(
                 **label, problem="marks", stored=_marks_text(approval.score_snapshot), now=_marks_text(now)

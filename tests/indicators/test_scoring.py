@@ -363,10 +363,45 @@ def test_proportional_is_capped_at_100() -> None:
     assert number_raw(Targets(D(200)), D(500), scoring_method=PROPORTIONAL) == 100
 
 
-def test_proportional_below_sixty_scores_zero() -> None:
-    """proportional: a result below 60 becomes 0; exactly 60 stays 60."""
-    assert number_raw(Targets(D(100)), D("59.99"), scoring_method=PROPORTIONAL) == 0
+def test_proportional_has_no_floor() -> None:
+    """proportional (DESIGN.md §3.2, the annex plans' "সমানুপাতিক হারে"): no 60 % floor — 0, 1, 2 of 4
+    trainings earn 0, 25 and 50; 59.99 stays 59.99."""
+    four = Targets(D(4), D(3))
+    assert [number_raw(four, D(n), scoring_method=PROPORTIONAL) for n in (0, 1, 2, 3, 4)] == [
+        0,
+        25,
+        50,
+        75,
+        100,
+    ]
+    assert number_raw(Targets(D(100)), D("59.99"), scoring_method=PROPORTIONAL) == D("59.99")
     assert number_raw(Targets(D(100)), D(60), scoring_method=PROPORTIONAL) == 60
+
+
+def test_proportional_marks_at_the_edges_of_sixty() -> None:
+    """A proportional raw of 59.995 prints 60.00 and earns the marks of 60.00 (no floor, marks from the
+    printed raw); 60.005 prints 60.01."""
+    assert indicator_marks(
+        D(10), number_raw(Targets(D(1000)), D("599.95"), scoring_method=PROPORTIONAL)
+    ) == D("6.00")
+    assert indicator_marks(
+        D(10), number_raw(Targets(D(1000)), D("600.05"), scoring_method=PROPORTIONAL)
+    ) == D("6.00")
+    assert indicator_marks(
+        D(100), number_raw(Targets(D(1000)), D("600.05"), scoring_method=PROPORTIONAL)
+    ) == D("60.01")
+    assert indicator_marks(
+        D(100), number_raw(Targets(D(1000)), D("599.95"), scoring_method=PROPORTIONAL)
+    ) == D("60.00")
+
+
+def test_five_level_methods_keep_the_floor_at_the_edges_of_sixty() -> None:
+    """interpolate: just below the 60 % level (its unrounded raw, 59.995 would print 60.00) scores 0; just
+    above it, the interpolated raw; exactly on it, 60."""
+    targets = Targets(D(100), D(90), D(80), D(70), D(60))
+    assert number_raw(targets, D("59.995")) == 0
+    assert number_raw(targets, D("60.005")) == D("60.005")
+    assert number_raw(targets, D(60)) == 60
 
 
 def test_proportional_ignores_lower_levels() -> None:
@@ -385,7 +420,8 @@ def test_proportional_lower_is_target_over_achievement() -> None:
     """proportional, lower: 100 × min(t100 / a, 1)."""
     assert number_raw(Targets(D(10)), D(16), scoring_method=PROPORTIONAL, direction=LOWER) == D("62.5")
     assert number_raw(Targets(D(10)), D(5), scoring_method=PROPORTIONAL, direction=LOWER) == 100
-    assert number_raw(Targets(D(10)), D(20), scoring_method=PROPORTIONAL, direction=LOWER) == 0
+    assert number_raw(Targets(D(10)), D(20), scoring_method=PROPORTIONAL, direction=LOWER) == 50  # no floor
+    assert number_raw(Targets(D(10)), D(40), scoring_method=PROPORTIONAL, direction=LOWER) == 25
 
 
 def test_proportional_lower_with_zero_achievement_scores_100() -> None:
@@ -551,7 +587,7 @@ def test_explanation_names_the_two_levels_interpolated_between() -> None:
         (
             D(50),
             {"scoring_method": PROPORTIONAL},
-            ScoreExplanation(ExplanationKind.BELOW_SIXTY, (D(100), D(100))),
+            ScoreExplanation(ExplanationKind.PROPORTIONAL, (D(100), D(100))),
         ),
         (
             D(100),
@@ -592,7 +628,6 @@ def test_explanation_kinds_are_the_documented_strings() -> None:
         "threshold_met",
         "threshold_missed",
         "step_level",
-        "below_sixty",
     }
 
 
@@ -617,19 +652,22 @@ def test_indicator_marks_rounds_half_up() -> None:
     assert indicator_marks(D(1), raw) == D("0.87")
 
 
-def test_indicator_marks_use_the_unrounded_raw() -> None:
-    """Marks come from the unrounded raw: 1.5 × 90.333…% = 1.355 → 1.36, not 1.5 × 90.33% → 1.35."""
+def test_indicator_marks_use_the_raw_as_printed() -> None:
+    """DESIGN.md §3.3: marks from the raw rounded as printed — 1.5 × 90.33% = 1.35495 → 1.35 (the unrounded
+    90.333…% gave 1.355 → 1.36, which no reader could get from the row); a printed 60.50% of weight 1 is
+    0.61 (the unrounded 60.4999…% gave 0.60)."""
     raw = number_raw(Targets(D(30), D(27)), D("27.1"))  # 90 + 10 × 0.1 / 3
     assert round2(raw) == D("90.33")
-    assert indicator_marks(D("1.5"), raw) == D("1.36")
-    assert round2(D("1.5") * round2(raw) / 100) == D("1.35")
+    assert indicator_marks(D("1.5"), raw) == D("1.35")
+    assert indicator_marks(D(1), D("60.4999")) == D("0.61")
+    assert indicator_marks(D(1), D("60.4949")) == D("0.60")
 
 
-def test_indicator_marks_exact_half_cent_survives_decimal_precision() -> None:
-    """10.79 × (90 + 180/83)% is exactly 9.945 → 9.95, although the 28-digit raw gives 9.94499…"""
+def test_indicator_marks_checked_by_hand_from_the_printed_row() -> None:
+    """10.79 × (90 + 180/83)% : the row prints raw 92.17 and marks 10.79 × 92.17 / 100 = 9.945… → 9.95."""
     raw = number_raw(Targets(D("1.83"), D("1.00")), D("1.18"))
-    assert round2(D("10.79") * raw / 100) == D("9.94")  # the naive computation is a hair short
-    assert indicator_marks(D("10.79"), raw) == D("9.95")
+    assert round2(raw) == D("92.17")
+    assert indicator_marks(D("10.79"), raw) == round2(D("10.79") * D("92.17") / 100) == D("9.95")
 
 
 def test_indicator_marks_full_and_zero() -> None:
@@ -651,11 +689,11 @@ def test_indicator_marks_rejects_negative_weight_and_raw_out_of_range() -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def test_score_indicator_rounds_raw_but_computes_marks_from_unrounded_raw() -> None:
-    """IndicatorScore.raw_score is round2(raw); achieved_marks use the unrounded raw."""
+def test_score_indicator_computes_marks_from_the_printed_raw() -> None:
+    """IndicatorScore.raw_score is round2(raw); achieved_marks are weight × raw_score / 100, rounded."""
     score = score_indicator(indicator(weight="1.5", targets=Targets(D(30), D(27)), quarterly={1: D("27.1")}))
     assert score.raw_score == D("90.33")
-    assert score.achieved_marks == D("1.36")
+    assert score.achieved_marks == D("1.35")
     assert score.explanation is not None
     assert score.explanation.kind is ExplanationKind.BETWEEN_LEVELS
 
@@ -1160,13 +1198,36 @@ Case = tuple[Unit, ScoringMethod, Direction, Targets]
 @FAST
 @given(case=scoring_cases(), data=st.data())
 def test_property_raw_score_is_zero_or_between_60_and_100(case: Case, data: st.DataObject) -> None:
-    """Raw score is never above 100 and never strictly between 0 and 60."""
+    """Raw score is never above 100; with the five-level methods never strictly between 0 and 60 (the APA
+    rule), while proportional is the achievement's share of t100 (no floor)."""
     unit, method, direction, targets = case
     achievement = data.draw(st.none() | achievements_near(unit, targets))
     raw = raw_score(
         unit=unit, targets=targets, achievement=achievement, scoring_method=method, direction=direction
     )
-    assert raw == 0 or D(60) <= raw <= D(100)
+    assert D(0) <= raw <= D(100)
+    if method is not PROPORTIONAL:
+        assert raw == 0 or D(60) <= raw
+    elif achievement is not None and targets.t100 > 0 and achievement > 0:
+        share = achievement / targets.t100 if direction is not LOWER else targets.t100 / achievement
+        assert raw == min(D(100) * share, D(100))
+
+
+@FAST
+@given(
+    case=scoring_cases(), data=st.data(), weight=st.decimals(min_value=D("0.01"), max_value=D(100), places=2)
+)
+def test_property_marks_are_weight_times_the_printed_raw(
+    case: Case, data: st.DataObject, weight: Decimal
+) -> None:
+    """DESIGN.md §3.3 for every method: marks = round(weight × round(raw, 2) / 100, 2), so a reader who
+    checks a printed row by hand gets its marks."""
+    unit, method, direction, targets = case
+    achievement = data.draw(st.none() | achievements_near(unit, targets))
+    raw = raw_score(
+        unit=unit, targets=targets, achievement=achievement, scoring_method=method, direction=direction
+    )
+    assert indicator_marks(weight, raw) == round2(weight * round2(raw) / 100)
 
 
 @FAST
