@@ -49,7 +49,7 @@ django.setup()
 
 from django.db.models import Exists, OuterRef  # noqa: E402
 
-from indicators import loadgen, scoring  # noqa: E402
+from indicators import scoring  # noqa: E402
 from indicators.models import (  # noqa: E402
     EDITABLE_STATES,
     Indicator,
@@ -60,6 +60,7 @@ from indicators.models import (  # noqa: E402
     Role,
 )
 from indicators.selectors import fiscal_year_start  # noqa: E402
+from loadtest import loadgen  # noqa: E402
 
 YEAR = os.environ.get("LOADTEST_YEAR", "2023-24")
 START_YEAR = fiscal_year_start(YEAR)

@@ -23,7 +23,7 @@ from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
 from indicators.periods import periods_ensure
 from indicators.scores import plan_score
-from reports.management.commands import bench as bench_module
+from loadtest.management.commands import bench as bench_module
 from reports.models import CoverLetter, ReportJob
 from tests.factories import accept_earlier_quarters
 from tests.workflow.test_inbox import send_mofa_quarter

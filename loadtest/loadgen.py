@@ -706,7 +706,7 @@ def default_as_of(start_year: int) -> datetime.datetime:
 @functools.cache
 def _sample_pdf() -> bytes:
     """Rendered once per process (WeasyPrint takes a second or two); the same bytes every time."""
-    from reports.management.commands.make_sample_evidence import sample_pdf
+    from loadtest.management.commands.make_sample_evidence import sample_pdf
 
     return sample_pdf(2)
 

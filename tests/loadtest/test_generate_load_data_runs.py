@@ -19,7 +19,6 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from evidence.models import Evidence
-from indicators import loadgen
 from indicators.models import (
     FiscalYear,
     HistoryEntry,
@@ -30,6 +29,7 @@ from indicators.models import (
     Progress,
     ReportingPeriod,
 )
+from loadtest import loadgen
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 YEAR = "2023-24"

@@ -1,5 +1,5 @@
 """`generate_load_data --offices N --year YEAR [--seed S] [--password P]` (DESIGN.md §8): a national-size
-synthetic data set for load tests; what it builds and why is in `indicators.loadgen`."""
+synthetic data set for load tests; what it builds and why is in `loadtest.loadgen`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from base.commands import APACommand
 from base.errors import DomainError
-from indicators import loadgen
+from loadtest import loadgen
 
 
 class Command(APACommand):

@@ -23,7 +23,7 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from evidence.models import Evidence
-from indicators import loadgen, scoring
+from indicators import scoring
 from indicators.history import history_text
 from indicators.models import (
     ActionPlan,
@@ -41,6 +41,7 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.scores import plan_scores
+from loadtest import loadgen
 from reports.approvals import score_snapshot, standing_approvals_verify
 from workflow.transitions import STATE_RANK, TRANSITIONS
 
