@@ -109,6 +109,7 @@ from indicators.scores import plan_score_json, scoring_input
 from indicators.selectors import fiscal_year_start
 from indicators.services.offices import fiscal_year_get_or_create
 from indicators.sheets import read_sheet
+from loadtest.samples import sample_pdf
 from reports.models import ReportKind
 from reports.services import report_span
 from workflow.transitions import STATE_RANK, TRANSITIONS
@@ -706,8 +707,6 @@ def default_as_of(start_year: int) -> datetime.datetime:
 @functools.cache
 def _sample_pdf() -> bytes:
     """Rendered once per process (WeasyPrint takes a second or two); the same bytes every time."""
-    from loadtest.management.commands.make_sample_evidence import sample_pdf
-
     return sample_pdf(2)
 
 
