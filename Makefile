@@ -52,7 +52,7 @@ serve: setup
 worker: setup
 	DJANGO_DEBUG=0 exec $(BIN)/python manage.py report_worker
 
-# The load test's tools (locust), which the site and its tests do not need.
+# The load test's tools (locust, for loadtest/locustfile.py), which the site and its tests do not need.
 bench-deps: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e ".[bench]"
 

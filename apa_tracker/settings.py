@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "reports",
     "workflow",
     "apa_tracker",
+    # Tools the product never runs (generate_load_data, bench): after every product app, imported by none.
+    "loadtest",
 ]
 
 MIDDLEWARE = [

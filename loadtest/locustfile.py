@@ -49,7 +49,7 @@ django.setup()
 
 from django.db.models import Exists, OuterRef  # noqa: E402
 
-from indicators import loadgen, scoring  # noqa: E402
+from indicators import scoring  # noqa: E402
 from indicators.models import (  # noqa: E402
     EDITABLE_STATES,
     Indicator,
@@ -60,11 +60,13 @@ from indicators.models import (  # noqa: E402
     Role,
 )
 from indicators.selectors import fiscal_year_start  # noqa: E402
+from loadtest.loadgen.generate import DEFAULT_PASSWORD  # noqa: E402
+from loadtest.loadgen.tree import PREFIX  # noqa: E402
 
 YEAR = os.environ.get("LOADTEST_YEAR", "2023-24")
 START_YEAR = fiscal_year_start(YEAR)
-PASSWORD = os.environ.get("LOADTEST_PASSWORD", os.environ.get("APA_LOAD_PASSWORD", loadgen.DEFAULT_PASSWORD))
-OFFICE_PREFIX = os.environ.get("LOADTEST_OFFICE_PREFIX", loadgen.PREFIX)
+PASSWORD = os.environ.get("LOADTEST_PASSWORD", os.environ.get("APA_LOAD_PASSWORD", DEFAULT_PASSWORD))
+OFFICE_PREFIX = os.environ.get("LOADTEST_OFFICE_PREFIX", PREFIX)
 OUT = Path(os.environ.get("LOADTEST_OUT", "var/loadtest"))
 #: Seconds each user waits between tasks, "min,max": 1–3 s as a person does; "0,0" asks for the servers'
 #: saturation throughput (BENCHMARKS.md, capacity with one and two app servers).

@@ -26,9 +26,6 @@ plan at 100 % reached অসাধারণ on every indicator; 90–<100 is at 
 Everything is computed in the database with conditional aggregates, in one statement whatever the size of
 the tree: the subtree is a recursive common table expression (``WITH RECURSIVE``, on PostgreSQL and SQLite
 alike) walked once, then the offices and the periods are counted per tier (``summary_figures``).
-
-This module also holds the bulk scorer behind ``bench score-all``: every plan of a fiscal year scored from
-its progress with the real scoring service, the rows read in chunks of plans (four queries per chunk).
 """
 
 from __future__ import annotations

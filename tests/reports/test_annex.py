@@ -546,18 +546,3 @@ def test_front_pages_go_before_the_evidence_and_are_not_counted(tmp_path):
     assert "ভূমিকা" in texts[0] and "পৃষ্ঠা ১" not in texts[0] and "· [" not in texts[0]
     assert stamp_label(2, "1.1.1") in texts[1] and "Order one" in texts[1]
     assert stamp_label(3, "1.1.1") in texts[2] and "Order two" in texts[2]
-
-
-def test_make_sample_evidence_writes_a_pdf_and_photos(tmp_path):
-    """The benchmark helper writes an N-page PDF (text and scanned pages) and M photos that annex_pdf takes."""
-    from django.core.management import call_command
-
-    call_command("make_sample_evidence", out=tmp_path / "sample", pages=3, photos=2, stdout=io.StringIO())
-
-    files = sorted(path.name for path in (tmp_path / "sample").iterdir())
-    assert files == ["photo-01.jpg", "photo-02.jpg", "sample-3-pages.pdf"]
-    sample = (tmp_path / "sample" / "sample-3-pages.pdf").read_bytes()
-    assert len(PdfReader(io.BytesIO(sample)).pages) == 3
-    photo = Image.open(tmp_path / "sample" / "photo-02.jpg")
-    assert photo.size == (3264, 2448) and photo.getexif()[0x0112] == 6
-    assert 800_000 < (tmp_path / "sample" / "photo-02.jpg").stat().st_size < 2_500_000

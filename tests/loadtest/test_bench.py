@@ -23,7 +23,7 @@ from evidence.models import Evidence
 from indicators.models import HistoryEntry, PeriodTransition, Progress, ReportingPeriod
 from indicators.periods import periods_ensure
 from indicators.scores import plan_score
-from reports.management.commands import bench as bench_module
+from loadtest.bench.report_jobs import WorkerPool
 from reports.models import CoverLetter, ReportJob
 from tests.factories import accept_earlier_quarters
 from tests.workflow.test_inbox import send_mofa_quarter
@@ -306,8 +306,8 @@ def test_bench_report_200_attaches_the_sample_evidence_and_leaves_nothing_behind
     """report-200 attaches a sample PDF and photos (smaller here: 4 pages and 2 photos) inside the
     rolled-back transaction, with their files in a temporary folder: afterwards no row, no stored file
     and no temporary folder is left, and the settings are the project's again."""
-    monkeypatch.setattr(bench_module, "REPORT_200_PDF_PAGES", 4)
-    monkeypatch.setattr(bench_module, "REPORT_200_PHOTOS", 2)
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PDF_PAGES", 4)
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PHOTOS", 2)
     periods_ensure(demo)
     before, folders = database_state(), bench_folders()
     storages, hosts = settings.STORAGES, settings.ALLOWED_HOSTS
@@ -334,7 +334,7 @@ def test_bench_report_200_cleans_up_when_the_sample_cannot_be_made(demo, setting
         Path(command[command.index("--out") + 1]).mkdir(parents=True)
         return subprocess.CompletedProcess(command, 1, "", "no space left on device")
 
-    monkeypatch.setattr(bench_module.subprocess, "run", failing)
+    monkeypatch.setattr("loadtest.bench.report_render.subprocess.run", failing)
     before, folders, storages = database_state(), bench_folders(), settings.STORAGES
     with pytest.raises(CommandError, match=r"নমুনা প্রমাণক.*no space left on device"):
         bench("report-200")
@@ -396,7 +396,7 @@ def workers(monkeypatch) -> StartedPools:
     # The worker closes "old" connections between tasks, as a long-running process must; here that would
     # end the test's own transaction (tests/deploy/test_worker.py does the same).
     monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
-    monkeypatch.setattr(bench_module, "start_report_workers", pools.start)
+    monkeypatch.setattr("loadtest.bench.report_jobs.start_report_workers", pools.start)
     return pools
 
 
@@ -524,9 +524,9 @@ def test_worker_pool_starts_report_workers_with_the_queue_mode_and_stops_them(mo
     import signal
 
     FakeProcess.instances = []
-    monkeypatch.setattr(bench_module.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr("loadtest.bench.report_jobs.subprocess.Popen", FakeProcess)
     monkeypatch.setenv("APA_REPORT_JOBS", "thread")
-    pool = bench_module.WorkerPool(2)
+    pool = WorkerPool(2)
     pool.wait_ready(timeout=5)
     assert len(FakeProcess.instances) == 2
     for process in FakeProcess.instances:
@@ -540,8 +540,8 @@ def test_worker_pool_starts_report_workers_with_the_queue_mode_and_stops_them(mo
 def test_worker_pool_reports_a_worker_that_exited_with_its_output(monkeypatch):
     """poll() raises, in Bangla and English, with the exit status and the worker's last lines."""
     FakeProcess.instances = []
-    monkeypatch.setattr(bench_module.subprocess, "Popen", FakeProcess)
-    pool = bench_module.WorkerPool(1)
+    monkeypatch.setattr("loadtest.bench.report_jobs.subprocess.Popen", FakeProcess)
+    pool = WorkerPool(1)
     pool.wait_ready(timeout=5)
     FakeProcess.instances[0].returncode = 3
     with pytest.raises(DomainError) as raised:

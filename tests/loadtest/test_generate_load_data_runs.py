@@ -19,7 +19,6 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from evidence.models import Evidence
-from indicators import loadgen
 from indicators.models import (
     FiscalYear,
     HistoryEntry,
@@ -30,6 +29,10 @@ from indicators.models import (
     Progress,
     ReportingPeriod,
 )
+from loadtest.loadgen.generate import MAX_OFFICES
+from loadtest.loadgen.office_plan import office_plan_write
+from loadtest.loadgen.shared_file import shared_evidence_store
+from loadtest.loadgen.tree import PREFIX, ROOT_CODE, office_tree, tree_sizes
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 YEAR = "2023-24"
@@ -43,16 +46,16 @@ def generate(**options) -> str:
 
 def fingerprint() -> dict:
     """Everything a run decides, by codes and usernames (not ids)."""
-    generated = {"plan__office__code__startswith": loadgen.PREFIX}
+    generated = {"plan__office__code__startswith": PREFIX}
     return {
         "offices": list(
-            Office.objects.filter(code__startswith=loadgen.PREFIX)
+            Office.objects.filter(code__startswith=PREFIX)
             .order_by("code")
             .values_list("code", "name_bn", "kind", "parent__code", "address_bn")
         ),
         "users": list(
             get_user_model()
-            .objects.filter(office_memberships__office__code__startswith=loadgen.PREFIX)
+            .objects.filter(office_memberships__office__code__startswith=PREFIX)
             .order_by("username")
             .values_list("username", "office_memberships__office__code", "office_memberships__role")
         ),
@@ -68,7 +71,7 @@ def fingerprint() -> dict:
             )
         ),
         "progress": list(
-            Progress.objects.filter(indicator__plan__office__code__startswith=loadgen.PREFIX)
+            Progress.objects.filter(indicator__plan__office__code__startswith=PREFIX)
             .order_by("indicator__plan__office__code", "indicator__code", "quarter")
             .values_list(
                 "indicator__plan__office__code",
@@ -153,7 +156,7 @@ def test_bad_arguments_exit_1_with_a_bangla_message_before_touching_the_database
     ("offices", "year", "message"),
     [
         (0, YEAR, "--offices ১ থেকে ১০০০০০-এর মধ্যে"),
-        (loadgen.MAX_OFFICES + 1, YEAR, "--offices ১ থেকে ১০০০০০-এর মধ্যে"),
+        (MAX_OFFICES + 1, YEAR, "--offices ১ থেকে ১০০০০০-এর মধ্যে"),
         (10, "২০২৩", "অর্থবছর বোঝা যায়নি"),
     ],
 )
@@ -183,10 +186,9 @@ def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
     """If writing fails after several chunks were written, no office, user, plan, fiscal year or stored file is
     left: the whole run is one transaction and the shared evidence file is removed again."""
     stored = []
-    original_store, original_plan = loadgen.shared_evidence_store, loadgen._office_plan
 
     def store():
-        shared = original_store()
+        shared = shared_evidence_store()
         stored.append(shared)
         return shared
 
@@ -197,10 +199,10 @@ def test_a_failure_half_way_leaves_nothing_behind(monkeypatch):
         calls += 1
         if calls == 30:
             raise RuntimeError("disk full")
-        return original_plan(*args)
+        return office_plan_write(*args)
 
-    monkeypatch.setattr(loadgen, "shared_evidence_store", store)
-    monkeypatch.setattr(loadgen, "_office_plan", fail_on_the_thirtieth)
+    monkeypatch.setattr("loadtest.loadgen.generate.shared_evidence_store", store)
+    monkeypatch.setattr("loadtest.loadgen.office_plan.office_plan_write", fail_on_the_thirtieth)
     with pytest.raises(RuntimeError, match="disk full"):
         generate(offices=60)
     assert calls == 30 and stored and stored[0].stored_now
@@ -222,7 +224,7 @@ def test_the_generated_tree_hangs_under_the_demos_cabinet_division(client):
     generate(offices=30, seed=5)
     assert list(Office.objects.filter(parent=None).values_list("code", flat=True)) == ["cabinet"]
     children = set(Office.objects.filter(parent__code="cabinet").values_list("code", flat=True))
-    assert {"mofa", "msw", "sid"} <= children and any(c.startswith(loadgen.PREFIX) for c in children)
+    assert {"mofa", "msw", "sid"} <= children and any(c.startswith(PREFIX) for c in children)
     sent = (
         ReportingPeriod.objects.filter(
             state__in=[PeriodState.SENT, PeriodState.ACCEPTED], plan__office__parent__code="cabinet"
@@ -234,7 +236,7 @@ def test_the_generated_tree_hangs_under_the_demos_cabinet_division(client):
     body = client.get("/review/", {"year": YEAR}).content.decode()
     assert sent.plan.office.name_bn in body
     call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
-    assert Office.objects.filter(code__startswith=loadgen.PREFIX).count() == 30
+    assert Office.objects.filter(code__startswith=PREFIX).count() == 30
 
 
 # --- the tree (pure) -----------------------------------------------------------------------------------------
@@ -243,9 +245,9 @@ def test_the_generated_tree_hangs_under_the_demos_cabinet_division(client):
 def test_the_national_tree_has_the_real_proportions():
     """At 24,000 offices: 55 ministries and divisions (58 with the demo's three), 400 departments and
     agencies, the rest field offices over the eight divisions, 64 districts and their upazilas."""
-    sizes = loadgen.tree_sizes(24_000)
+    sizes = tree_sizes(24_000)
     assert (sizes.ministries, sizes.departments, sizes.field_offices) == (55, 400, 23_545)
-    tree = loadgen.office_tree(24_000, seed=1)
+    tree = office_tree(24_000, seed=1)
     levels = Counter(spec.level for spec in tree)
     assert levels[1] == 55 and levels[2] == 400 and sum(levels[level] for level in (3, 4, 5)) == 23_545
     assert levels[3] < levels[4] < levels[5]
@@ -257,12 +259,12 @@ def test_the_national_tree_has_the_real_proportions():
 def test_any_size_gives_exactly_that_many_offices_parents_first(offices):
     """Exactly N offices with unique ASCII codes of at most 64 characters, every parent listed before its
     children (or the root), deterministic for a seed."""
-    tree = loadgen.office_tree(offices, seed=2)
+    tree = office_tree(offices, seed=2)
     assert len(tree) == offices
-    seen = {loadgen.ROOT_CODE}
+    seen = {ROOT_CODE}
     for spec in tree:
         assert spec.parent in seen, spec
         assert re.fullmatch(r"lg-[a-z0-9-]+", spec.code) and len(spec.code) <= 64
         assert spec.code not in seen
         seen.add(spec.code)
-    assert loadgen.office_tree(offices, seed=2) == tree
+    assert office_tree(offices, seed=2) == tree

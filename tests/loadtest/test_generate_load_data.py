@@ -23,7 +23,7 @@ from django.test import override_settings
 from pypdf import PdfReader
 
 from evidence.models import Evidence
-from indicators import loadgen, scoring
+from indicators import scoring
 from indicators.history import history_text
 from indicators.models import (
     ActionPlan,
@@ -41,6 +41,9 @@ from indicators.models import (
     default_deadline,
 )
 from indicators.scores import plan_scores
+from loadtest.loadgen.generate import ROOT_REVIEWER
+from loadtest.loadgen.plans import SUBORDINATE_REPORTS_INDICATOR, plan_template, quarter_of
+from loadtest.loadgen.tree import PREFIX, ROOT_CODE
 from reports.approvals import score_snapshot, standing_approvals_verify
 from workflow.transitions import STATE_RANK, TRANSITIONS
 
@@ -88,7 +91,7 @@ def generated(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
 
 
 def generated_offices():
-    return Office.objects.filter(code__startswith=loadgen.PREFIX)
+    return Office.objects.filter(code__startswith=PREFIX)
 
 
 def depth(office: Office, parents: dict[int, int | None]) -> int:
@@ -106,7 +109,7 @@ def test_exactly_the_requested_number_of_offices_hang_under_the_cabinet_division
     """--offices N writes N offices, all below the one root, the Cabinet Division (code `cabinet`)."""
     assert generated_offices().count() == OFFICES
     roots = list(Office.objects.filter(parent=None))
-    assert [r.code for r in roots] == [loadgen.ROOT_CODE]
+    assert [r.code for r in roots] == [ROOT_CODE]
     assert roots[0].name_bn == "মন্ত্রিপরিষদ বিভাগ"
     assert not generated_offices().filter(parent=None).exists()
 
@@ -147,7 +150,7 @@ def test_names_are_bangla_and_codes_ascii(generated, db):
 def test_the_template_is_a_13_indicator_plan_whose_areas_keep_their_marks():
     """Issue 6 asks for a 13-indicator plan per office: the demo plan's 12 and the Smart Bangladesh action
     plan indicator of the 2023-24 plans, placed at the end of area 1, its marks taken from 1.2.2."""
-    template = loadgen.plan_template(START_YEAR)
+    template = plan_template(START_YEAR)
     assert [i.code for i in template.indicators] == [
         *("1.1.1", "1.2.1", "1.2.2", "1.3.1", "1.4.1", "1.4.2", "1.5.1"),
         *("2.1.1", "2.2.1", "2.2.2", "2.2.3", "2.2.4", "2.2.5"),
@@ -165,10 +168,8 @@ def test_every_office_has_one_plan_with_the_template_structure(generated, db):
     """One plan per office for the year, with the demo plan's areas, activities and indicators; in every area
     the indicator weights sum to the area's marks (DESIGN.md §2) and every set of targets passes the checks
     of §3.5 — while weights and targets differ between offices."""
-    template = loadgen.plan_template(START_YEAR)
-    plans = ActionPlan.objects.filter(
-        office__code__startswith=loadgen.PREFIX, fiscal_year__start_year=START_YEAR
-    )
+    template = plan_template(START_YEAR)
+    plans = ActionPlan.objects.filter(office__code__startswith=PREFIX, fiscal_year__start_year=START_YEAR)
     assert plans.count() == OFFICES
     weight_sums: dict[int, Counter] = defaultdict(Counter)  # area id → summed weights
     area_marks = dict(PerformanceArea.objects.filter(plan__in=plans).values_list("pk", "marks"))
@@ -198,7 +199,7 @@ def test_subordinate_reports_indicator_is_not_applicable_exactly_without_subordi
     child offices and applicable to the others; a not-applicable indicator has no progress."""
     with_children = set(Office.objects.exclude(children=None).values_list("pk", flat=True))
     rows = Indicator.objects.filter(
-        plan__office__code__startswith=loadgen.PREFIX, code=loadgen.SUBORDINATE_REPORTS_INDICATOR
+        plan__office__code__startswith=PREFIX, code=SUBORDINATE_REPORTS_INDICATOR
     ).values_list("plan__office_id", "applicable", "not_applicable_reason")
     for office_id, applicable, reason in rows:
         if office_id not in with_children:
@@ -213,25 +214,25 @@ def test_progress_is_entered_for_all_four_quarters(generated, db):
     quarters = defaultdict(set)
     for indicator_id, quarter in Progress.objects.filter(
         indicator__calc_method__in=["average", "cumulative"],
-        indicator__plan__office__code__startswith=loadgen.PREFIX,
+        indicator__plan__office__code__startswith=PREFIX,
         value_number__isnull=False,
     ).values_list("indicator_id", "quarter"):
         quarters[indicator_id].add(quarter)
     applicable = Indicator.objects.filter(
         applicable=True,
         calc_method__in=["average", "cumulative"],
-        plan__office__code__startswith=loadgen.PREFIX,
+        plan__office__code__startswith=PREFIX,
     ).count()
     assert applicable * 0.8 < len(quarters) <= applicable
     assert all(q == {1, 2, 3, 4} for q in quarters.values())
     dates = Progress.objects.filter(indicator__unit="date", value_date__isnull=False)
-    assert dates.exists() and all(loadgen.quarter_of(p.value_date) == p.quarter for p in dates)
+    assert dates.exists() and all(quarter_of(p.value_date) == p.quarter for p in dates)
 
 
 def test_annual_scores_spread_over_the_whole_range(generated, db):
     """Offices score from below 60 % (zero marks for the weak indicators) to excellent, as the scoring service
     computes them from the stored progress."""
-    plans = list(ActionPlan.objects.filter(office__code__startswith=loadgen.PREFIX).select_related("office"))
+    plans = list(ActionPlan.objects.filter(office__code__startswith=PREFIX).select_related("office"))
     percents = sorted(score.percent for score in plan_scores(plans).values())
     assert percents[0] < 60 and percents[-1] >= 95
     assert 5 <= sum(p < 60 for p in percents) <= OFFICES // 2
@@ -249,7 +250,7 @@ def test_states_versions_and_transitions_agree(generated, db):
     transitions = defaultdict(list)
     for t in PeriodTransition.objects.select_related("user").order_by("at", "pk"):
         transitions[t.period_id].append(t)
-    periods = ReportingPeriod.objects.filter(plan__office__code__startswith=loadgen.PREFIX).select_related(
+    periods = ReportingPeriod.objects.filter(plan__office__code__startswith=PREFIX).select_related(
         "plan__office"
     )
     assert periods.count() == 4 * OFFICES
@@ -267,9 +268,7 @@ def test_states_versions_and_transitions_agree(generated, db):
             )
             assert step.from_state == state
             state = step.to_state
-            reviewer = (
-                loadgen.ROOT_REVIEWER if parent_code[code] == "cabinet" else f"{parent_code[code]}.reviewer"
-            )
+            reviewer = ROOT_REVIEWER if parent_code[code] == "cabinet" else f"{parent_code[code]}.reviewer"
             expected_users = {
                 "submit": {f"{code}.officer", f"{code}.cio"},
                 "return": {f"{code}.cio"},
@@ -289,9 +288,7 @@ def test_the_year_closes_with_a_realistic_mix_of_states(generated, db):
     """Q1–Q3 are mostly accepted; on the annual report's deadline Q4 is a mix of draft, submitted, approved,
     sent and returned; some periods were submitted after their deadline."""
     states = Counter(
-        ReportingPeriod.objects.filter(plan__office__code__startswith=loadgen.PREFIX).values_list(
-            "quarter", "state"
-        )
+        ReportingPeriod.objects.filter(plan__office__code__startswith=PREFIX).values_list("quarter", "state")
     )
     for quarter in (1, 2, 3):
         assert states[(quarter, PeriodState.ACCEPTED)] > OFFICES / 2
@@ -314,7 +311,7 @@ def test_snapshots_are_the_scoring_services_result(generated, db):
         PeriodTransition.objects.filter(to_state=PeriodState.APPROVED).values_list("period_id", flat=True)
     )
     assert Counter(Approval.objects.values_list("period_id", flat=True)) == approvals
-    periods = list(ReportingPeriod.objects.filter(plan__office__code__startswith=loadgen.PREFIX))
+    periods = list(ReportingPeriod.objects.filter(plan__office__code__startswith=PREFIX))
     final = (PeriodState.APPROVED, PeriodState.SENT, PeriodState.ACCEPTED)
     standing = {a.period_id: a for a in Approval.objects.standing()}
     for period in periods:
@@ -334,7 +331,7 @@ def test_snapshots_are_the_scoring_services_result(generated, db):
 def test_evidence_rows_share_one_stored_file_with_its_true_hash(generated, db):
     """All evidence rows point at one stored PDF whose bytes match their SHA-256, size and page count, and
     belong to a quarter in which their indicator reported a value."""
-    evidence = Evidence.objects.filter(indicator__plan__office__code__startswith=loadgen.PREFIX)
+    evidence = Evidence.objects.filter(indicator__plan__office__code__startswith=PREFIX)
     assert evidence.count() > OFFICES
     files = set(evidence.values_list("file", "sha256", "size", "page_count"))
     assert len(files) == 1
@@ -354,7 +351,7 @@ def test_evidence_rows_share_one_stored_file_with_its_true_hash(generated, db):
 def test_history_holds_every_value_evidence_and_transition(generated, db):
     """The append-only history has what the services would have written: an entry per value (its text as
     history_text gives it), per evidence file and per transition, with the same user."""
-    history = HistoryEntry.objects.filter(plan__office__code__startswith=loadgen.PREFIX)
+    history = HistoryEntry.objects.filter(plan__office__code__startswith=PREFIX)
     values = {
         (p.indicator_id, p.quarter): (history_text(p.value), p.recorded_by_id)
         for p in Progress.objects.exclude(value_number=None, value_date=None)
@@ -445,7 +442,7 @@ def test_removing_one_generated_evidence_row_keeps_the_file_the_others_share(
         },
     }
     open_periods = ReportingPeriod.objects.filter(
-        state__in=[PeriodState.DRAFT, PeriodState.RETURNED], plan__office__code__startswith=loadgen.PREFIX
+        state__in=[PeriodState.DRAFT, PeriodState.RETURNED], plan__office__code__startswith=PREFIX
     )
     evidence = next(
         e

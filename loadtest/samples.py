@@ -1,47 +1,47 @@
-"""`make_sample_evidence --out DIR [--pages N] [--photos M]`: evidence files for the `report-200` benchmark.
+"""Sample evidence files: a PDF of N pages and phone photos, for the `report-200` benchmark
+(``make_sample_evidence``) and as the one shared evidence file of the load data (``loadgen.shared_file``).
 
 Realistic rather than minimal, because the annex cost is in the bytes: a PDF of N pages in which two pages
 of typeset text (Bangla and Latin, with fonts) alternate with one scanned page (a greyscale JPEG of about
 150 dpi), and phone photos of about 1.5 MB (8 megapixels, half of them portrait through their EXIF
-orientation, as phones store them). Deterministic: the same arguments write the same files.
-
-The functions are importable, so a benchmark can make the files in memory without a folder.
+orientation, as phones store them). Deterministic: the same arguments write the same files. The text of
+the typeset pages is data (``data/sample-evidence.json``).
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import json
 import random
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
 from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfReader, PdfWriter
 
-PARAGRAPH_BN = (
-    "মন্ত্রণালয়ের ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনার আওতায় সেবা সহজিকরণ, ডিজিটাল সেবা বাস্তবায়ন এবং "
-    "তথ্য বাতায়ন হালনাগাদকরণ সংক্রান্ত কার্যক্রম নির্ধারিত সময়ের মধ্যে সম্পন্ন হয়েছে। সভার কার্যবিবরণী, "
-    "প্রশিক্ষণের হাজিরা এবং অফিস আদেশ প্রমাণক হিসেবে সংযুক্ত করা হলো।"
-)
-PARAGRAPH_EN = (
-    "Minutes of the innovation team meeting, attendance sheets of the training and the office order are "
-    "attached as evidence of the activities completed in the quarter."
-)
+from reports.pdf import SERIF, html_to_pdf
+
+TEXT_FILE = Path(__file__).resolve().parent / "data" / "sample-evidence.json"
+
+
+@functools.cache
+def _paragraphs() -> dict[str, str]:
+    """The Bangla and the English paragraph of the typeset pages."""
+    with TEXT_FILE.open(encoding="utf-8") as file:
+        return json.load(file)
 
 
 def sample_pdf(pages: int) -> bytes:
     """An N-page evidence PDF: pages 3, 6, 9 … are scans, the others typeset text."""
-    from reports.pdf import SERIF, html_to_pdf
-
     css = (
         f"@page {{ size: A4; margin: 20mm; }} body {{ font: 11pt/1.5 {SERIF}; }}"
         "section { break-after: page; } h1 { font-size: 14pt; }"
     )
+    paragraphs = _paragraphs()
     text_pages = [number for number in range(1, pages + 1) if number % 3]
     sections = "".join(
         f"<section><h1>প্রমাণক — পৃষ্ঠা {number}</h1>"
-        + "".join(f"<p>{PARAGRAPH_BN}</p><p>{PARAGRAPH_EN}</p>" for _ in range(6))
+        + "".join(f"<p>{paragraphs['paragraph_bn']}</p><p>{paragraphs['paragraph_en']}</p>" for _ in range(6))
         + "</section>"
         for number in text_pages
     )
@@ -111,23 +111,3 @@ def sample_photo(seed: int, *, portrait: bool = False) -> bytes:
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=85, exif=exif.tobytes())
     return out.getvalue()
-
-
-class Command(BaseCommand):
-    help = "Sample evidence for the report-200 benchmark: an N-page PDF and M phone photos, written to --out."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--out", required=True, type=Path, help="folder to write the files to")
-        parser.add_argument("--pages", type=int, default=180, help="pages of the PDF (default 180)")
-        parser.add_argument("--photos", type=int, default=20, help="number of JPEG photos (default 20)")
-
-    def handle(self, *args, out: Path, pages: int, photos: int, **options):
-        if pages < 1 or photos < 0:
-            raise CommandError("--pages must be at least 1 and --photos at least 0")
-        out.mkdir(parents=True, exist_ok=True)
-        files = {f"sample-{pages}-pages.pdf": sample_pdf(pages)}
-        for number in range(1, photos + 1):
-            files[f"photo-{number:02d}.jpg"] = sample_photo(number, portrait=number % 2 == 0)
-        for name, data in files.items():
-            (out / name).write_bytes(data)
-            self.stdout.write(f"{out / name}\t{len(data)} bytes")

@@ -1,5 +1,5 @@
 """`generate_load_data --offices N --year YEAR [--seed S] [--password P]` (DESIGN.md §8): a national-size
-synthetic data set for load tests; what it builds and why is in `indicators.loadgen`."""
+synthetic data set for load tests; what it builds and why is in `loadtest.loadgen`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from base.commands import APACommand
 from base.errors import DomainError
-from indicators import loadgen
+from loadtest.loadgen import generate
+from loadtest.loadgen.tree import ROOT_CODE
 
 
 class Command(APACommand):
@@ -34,8 +35,8 @@ class Command(APACommand):
         )
         parser.add_argument(
             "--password",
-            default=os.environ.get("APA_LOAD_PASSWORD", loadgen.DEFAULT_PASSWORD),
-            help=f"password of every generated user (default: $APA_LOAD_PASSWORD or {loadgen.DEFAULT_PASSWORD})",
+            default=os.environ.get("APA_LOAD_PASSWORD", generate.DEFAULT_PASSWORD),
+            help=f"password of every generated user (default: $APA_LOAD_PASSWORD or {generate.DEFAULT_PASSWORD})",
         )
 
     def handle(self, *args, offices: int, year: str, seed: int, password: str, **options):
@@ -48,7 +49,7 @@ class Command(APACommand):
                 "Division reviewer among them), so it refuses to run on a production site (DJANGO_DEBUG=0)."
             )
         try:
-            loadgen.options_check(offices=offices, year_code=year)
+            generate.options_check(offices=offices, year_code=year)
         except DomainError as error:
             raise CommandError(error.message) from error
 
@@ -57,7 +58,7 @@ class Command(APACommand):
             self.stdout.flush()
 
         result = self.run_service(
-            lambda: loadgen.load_data_generate(
+            lambda: generate.load_data_generate(
                 offices=offices, year_code=year, seed=seed, password=password, progress=say
             )
         )
@@ -72,7 +73,7 @@ class Command(APACommand):
         sizes = result.sizes
         self.stdout.write(
             f"দপ্তর / offices: {offices} (মন্ত্রণালয়/বিভাগ {sizes.ministries}, অধিদপ্তর/সংস্থা {sizes.departments}, "
-            f"মাঠ পর্যায় / field {sizes.field_offices}) — মন্ত্রিপরিষদ বিভাগের ({loadgen.ROOT_CODE}) অধীনে"
+            f"মাঠ পর্যায় / field {sizes.field_offices}) — মন্ত্রিপরিষদ বিভাগের ({ROOT_CODE}) অধীনে"
         )
         self.stdout.write("সারি / rows:")
         for label, count in sorted(result.rows.items()):
@@ -96,7 +97,7 @@ class Command(APACommand):
                 self.stdout.write(f"ডাটাবেজের আকার / database size: {cursor.fetchone()[0]}")
         self.stdout.write(
             "ব্যবহারকারী / users: <office code>.officer, <office code>.cio, <office code>.reviewer "
-            f"(offices with child offices), {loadgen.ROOT_REVIEWER}"
+            f"(offices with child offices), {generate.ROOT_REVIEWER}"
         )
         self.stdout.write(f"  e.g. {', '.join(result.sample_users)}")
         self.stdout.write(f"পাসওয়ার্ড / password: {password}")
