@@ -86,3 +86,9 @@ def test_the_other_locks_agree_with_the_test_lock(lock):
     }
     if lock == "base":
         assert other.keys() <= test.keys()
+
+
+def test_pydyf_is_pinned_directly():
+    """reports/textlayer.py rewrites the operators WeasyPrint writes into pydyf streams: pydyf is pinned in
+    pyproject.toml itself, not left to WeasyPrint's range."""
+    assert "pydyf" in pins(pyproject()["project"]["dependencies"])
