@@ -9,13 +9,24 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-deps run test lint check-migrations clean serve worker bench-deps stateful
+.PHONY: setup system-deps run test lint check-migrations clean serve worker bench-deps stateful lock
 
-# The virtualenv is rebuilt whenever pyproject.toml (the pinned dependencies) changes.
-$(BIN)/.installed: pyproject.toml
+# Every package comes from a lock (requirements/*.lock, made by `make lock` from pyproject.toml): exact
+# versions with their SHA-256, so every machine installs the same files and pip refuses any other. The
+# virtualenv is made afresh whenever the lock changes (nothing left over from an older lock), with the pip
+# of the Python that creates it: no unpinned upgrade from the network.
+LOCK := requirements/test.lock
+$(VENV)/.locked: $(LOCK)
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test]"
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	touch $@
+
+# Then the project itself, editable (the code is run from this folder), with the setuptools of the lock;
+# `pip check` stops here if pyproject.toml asks for a version the lock does not have (run `make lock`).
+$(BIN)/.installed: $(VENV)/.locked pyproject.toml
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
 
 system-deps:
@@ -52,9 +63,10 @@ serve: setup
 worker: setup
 	DJANGO_DEBUG=0 exec $(BIN)/python manage.py report_worker
 
-# The load test's tools (locust, for loadtest/locustfile.py), which the site and its tests do not need.
+# The load test's tools (locust, for loadtest/locustfile.py), which the site and its tests do not need;
+# their lock agrees with the test lock on every package the two share.
 bench-deps: $(BIN)/.installed
-	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements/bench.lock
 
 lint: setup
 	$(BIN)/ruff check .
@@ -66,3 +78,21 @@ check-migrations: setup
 
 clean:
 	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache .hypothesis
+
+# Makes requirements/*.lock again from pyproject.toml (and requirements/build.in) with uv, installed for the
+# occasion into a throwaway virtualenv: `make setup` never needs it. One universal resolution for Python
+# 3.11-3.13 on any platform (markers keep e.g. Windows-only packages off Linux), every file's hash of each
+# version. Versions already in a lock are kept unless pyproject.toml asks otherwise, so after editing a pin
+# only that package (and what it needs) moves; to move others: `make lock LOCK_ARGS="--upgrade-package
+# botocore"`, or LOCK_ARGS=--upgrade for all. base = the site, test = the site + the tests (what `make setup`
+# installs), bench = the site + locust; base and bench are held to the test lock's versions.
+UV_VERSION := 0.13.10
+LOCK_ARGS ?=
+UV_COMPILE = "$$tool/bin/uv" pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS) pyproject.toml requirements/build.in
+lock:
+	tool="$$(mktemp -d)" && trap 'rm -rf "$$tool"' EXIT && \
+	$(PYTHON) -m venv "$$tool" && "$$tool/bin/pip" install --quiet uv==$(UV_VERSION) && \
+	$(UV_COMPILE) --extra test -o requirements/test.lock && \
+	$(UV_COMPILE) -c requirements/test.lock -o requirements/base.lock && \
+	$(UV_COMPILE) --extra bench -c requirements/test.lock -o requirements/bench.lock

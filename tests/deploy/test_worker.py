@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
 import signal
 import threading
@@ -71,10 +72,11 @@ class FakeRender:
 
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection(monkeypatch):
-    """The worker closes "old" database connections between tasks, as a long-running process must; Django
-    takes a connection inside a transaction for one of them, which would end the test's own transaction on
-    PostgreSQL. A real worker runs in autocommit."""
-    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    """The worker closes "old" database connections between tasks, as a long-running process must
+    (Django's close_old_connections); Django takes a connection inside a transaction for one of them, which
+    would end the test's own transaction on PostgreSQL. A real worker runs in autocommit."""
+    for conn in connections.all():
+        monkeypatch.setattr(conn, "close_if_unusable_or_obsolete", lambda: None)
 
 
 @pytest.fixture
@@ -246,43 +248,53 @@ def test_worker_warns_when_the_web_process_runs_jobs_itself(db, settings):
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_in_parallel_run_each_job_once(fake_render):
-    """Two workers started together on one queue of six jobs run every job exactly once between them.
+    """Two worker processes started together on one queue of six jobs run every job exactly once between
+    them.
 
     Each worker's first render waits until the other worker is rendering too, so both hold a job at the
-    same moment: the queue must have handed them different ones."""
+    same moment: the queue must have handed them different ones. The workers are processes, as in
+    production (a worker's loop handles signals, which only a process's main thread may do); forked from
+    this one, they keep the stand-in renderer."""
     plan = PlanFactory()
     periods_ensure(plan)
     queued = [jobs.job_create(plan=plan, kind="quarterly", quarter=1 + i % 4) for i in range(6)]
-    both_rendering = threading.Barrier(2, timeout=60)
-    waited = threading.local()
-
-    def before(_plan):
-        if not getattr(waited, "done", False):
-            waited.done = True
-            both_rendering.wait()
-
-    fake_render.before = before
-    from reports.management.commands.report_worker import run_worker as worker_loop
-
-    ran: dict[str, int] = {}
-    errors: list[BaseException] = []
+    forked = multiprocessing.get_context("fork")
+    both_rendering = forked.Barrier(2, timeout=60)
+    results = forked.Queue()
 
     def work(name: str) -> None:
+        waited = False
+
+        def before(_plan):
+            nonlocal waited
+            if not waited:
+                waited = True
+                both_rendering.wait()
+
+        fake_render.before = before
+        from reports.management.commands.report_worker import run_worker as worker_loop
+
         try:
-            ran[name] = worker_loop(batch=True, worker_id=name)
-        except BaseException as error:  # reported by the main thread
-            errors.append(error)
+            ran = worker_loop(batch=True, worker_id=name)
+            results.put((name, ran, fake_render.calls, None))
+        except BaseException as error:  # reported by this test's process
+            results.put((name, 0, fake_render.calls, repr(error)))
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(name,)) for name in ("worker-a", "worker-b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    connections.close_all()  # each worker opens its own connection, none shares this process's
+    workers = [forked.Process(target=work, args=(name,)) for name in ("worker-a", "worker-b")]
+    for worker in workers:
+        worker.start()
+    reports = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=30)
 
-    assert errors == []
-    assert len(fake_render.calls) == 6
+    assert [error for *_, error in reports] == [None, None]
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    ran = {name: count for name, count, *_ in reports}
+    renders = [call for _, _, calls, _ in reports for call in calls]
+    assert len(renders) == 6
     assert {job.status for job in ReportJob.objects.filter(pk__in=[job.pk for job in queued])} == {
         JobStatus.DONE
     }
@@ -306,7 +318,8 @@ def test_sigterm_while_rendering_finishes_that_job_then_stops(plan, fake_render,
     def no_waiting(seconds):
         raise AssertionError("the worker went on after SIGTERM")
 
-    monkeypatch.setattr("reports.management.commands.report_worker.time.sleep", no_waiting)
+    # The worker's only wait is the pause of the worker loop (db_worker's time.sleep) when the queue is empty.
+    monkeypatch.setattr("time.sleep", no_waiting)
     out = io.StringIO()
     call_command(
         "report_worker", "--interval", "5", stdout=out, stderr=out
@@ -327,7 +340,7 @@ def test_sigterm_while_idle_stops_at_once(db, monkeypatch):
         os.kill(os.getpid(), signal.SIGTERM)
         raise AssertionError("the signal should have stopped the worker")  # not reached: the handler exits
 
-    monkeypatch.setattr("reports.management.commands.report_worker.time.sleep", signalled_sleep)
+    monkeypatch.setattr("time.sleep", signalled_sleep)  # the worker loop's pause on an empty queue
     out = io.StringIO()
     call_command("report_worker", stdout=out, stderr=out)
     assert "started" in out.getvalue() and "stopped after 0 tasks" in out.getvalue()
