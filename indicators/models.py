@@ -283,7 +283,10 @@ class Indicator(models.Model):
     )
     code = models.CharField(_("সূচক নং"), max_length=16)
     title = models.TextField(_("কর্মসম্পাদন সূচক"))
-    unit = models.CharField(_("একক"), max_length=16, choices=Unit.choices)
+    # The kind of value (number, percent, date) that decides parsing and scoring; the label is the unit as
+    # the plan writes it (জনঘন্টা, কোটি টাকা, সংখ্যা (হাজার) …), printed wherever the unit appears.
+    unit = models.CharField(_("এককের ধরন"), max_length=16, choices=Unit.choices)
+    unit_label = models.CharField(_("একক"), max_length=64, blank=True)
     weight = models.DecimalField(_("সূচকের মান"), max_digits=6, decimal_places=2)
     calc_method = models.CharField(_("গণনা পদ্ধতি"), max_length=16, choices=CalcMethod.choices)
     scoring_method = models.CharField(
@@ -342,6 +345,11 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{format_code(self.code)} {self.title}"
+
+    @property
+    def unit_text(self) -> str:
+        """The unit as printed: the plan's own label, or the word of its kind."""
+        return self.unit_label or Unit(self.unit).label
 
     def target(self, level: int) -> Decimal | datetime.date | None:
         suffix = "date" if self.unit == Unit.DATE else "number"

@@ -20,6 +20,7 @@ import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -33,6 +34,7 @@ __all__ = [
     "CellError",
     "check_fits",
     "clean_text",
+    "code_numbers",
     "is_blank",
     "map_headers",
     "normalize_header",
@@ -47,6 +49,7 @@ __all__ = [
     "parse_scoring_method",
     "parse_target",
     "parse_unit",
+    "parse_unit_label",
     "parse_value",
     "parse_weight",
 ]
@@ -314,18 +317,31 @@ _CODE_EXAMPLE_EN = {1: "1", 2: "1.1", 3: "1.1.1"}
 
 
 def parse_code(raw: str, *, depth: int | None = None) -> str:
-    """Code such as "[১.১.১]" or " [ 1 . 1 ] " -> "1.1.1": dot-separated positive integers, no leading zeros.
+    """Code such as "[১.১.১]" or " [ 1 . 1 ] " -> "1.1.1": dot-separated positive integers, no leading zeros,
+    after an optional letter prefix kept as written ("[এম.১.১.১]" -> "এম.1.1.1", "[M.1.1]" -> "M.1.1"; the
+    Cabinet Division's codes of the mandatory areas carry one, DESIGN.md §7).
 
-    ``depth`` (1 = area, 2 = activity, 3 = indicator) checks the number of parts.
+    ``depth`` (1 = area, 2 = activity, 3 = indicator) checks that the code has at least that many numbers
+    (a plan may number deeper, e.g. ``১.১.১.১``); :func:`code_numbers` gives them for the checks of the
+    plan's hierarchy.
     """
     text = to_ascii_digits(clean_text(raw))
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
     parts = [part.strip() for part in text.split(".")]
-    if not text.strip() or not all(part.isascii() and part.isdigit() for part in parts):
+    prefix: list[str] = []
+    while (
+        parts
+        and parts[0]
+        and not any(c.isascii() and c.isdigit() for c in parts[0])
+        and all(unicodedata.category(c)[0] in "LM" for c in parts[0])
+    ):
+        prefix.append(parts.pop(0))
+    if not text.strip() or not parts or not all(part.isascii() and part.isdigit() for part in parts):
         raise CellError(
-            f"কোড বোঝা যায়নি: {_quote(raw)} — ডট দিয়ে আলাদা করা সংখ্যা লিখুন, যেমন ১.১.১ বা [১.১.১]",
-            f"Not a valid code: {_quote(raw)} — write numbers separated by dots, e.g. 1.1.1 or [1.1.1]",
+            f"কোড বোঝা যায়নি: {_quote(raw)} — ডট দিয়ে আলাদা করা সংখ্যা লিখুন, যেমন ১.১.১, [১.১.১] বা [এম.১.১.১]",
+            f"Not a valid code: {_quote(raw)} — write numbers separated by dots, e.g. 1.1.1, [1.1.1] or "
+            "[M.1.1.1]",
         )
     if any(part.startswith("0") for part in parts):
         raise CellError(
@@ -336,14 +352,20 @@ def parse_code(raw: str, *, depth: int | None = None) -> str:
     if depth is not None:
         if depth not in _CODE_LEVELS:
             raise ValueError(f"depth must be 1, 2 or 3, not {depth!r}")
-        if len(parts) != depth:
+        if len(parts) < depth:
             level_bn, level_en, example_bn = _CODE_LEVELS[depth]
             raise CellError(
-                f"{level_bn} কোড {_quote(raw)} ভুল — এতে {_bn(depth)}টি অংশ থাকবে, যেমন {example_bn}",
-                f"Wrong {level_en} code {_quote(raw)} — it must have {depth} part{'s' * (depth > 1)}, "
+                f"{level_bn} কোড {_quote(raw)} ভুল — এতে অন্তত {_bn(depth)}টি অংশ থাকবে, যেমন {example_bn}",
+                f"Wrong {level_en} code {_quote(raw)} — it must have at least {depth} part{'s' * (depth > 1)}, "
                 f"e.g. {_CODE_EXAMPLE_EN[depth]}",
             )
-    return ".".join(parts)
+    return ".".join([*prefix, *parts])
+
+
+def code_numbers(code: str) -> tuple[int, ...]:
+    """The numbers of a stored code, its letter prefix left out: ``এম.1.2.3`` -> (1, 2, 3). A plan's hierarchy
+    is checked on them: an activity's numbers start with its area's, an indicator's with its activity's."""
+    return tuple(int(part) for part in code.split(".") if part.isascii() and part.isdigit())
 
 
 # --------------------------------------------------------------------------------------------
@@ -561,6 +583,38 @@ _UNITS = _keyword_table(
     }
 )
 _parse_unit = _keyword_parser(_UNITS, "একক", "unit", "তারিখ, % (শতাংশ), সংখ্যা", "date, percent (%), number")
+
+
+@dataclass(frozen=True)
+class UnitLabel:
+    """A unit as the plan writes it (``জনঘন্টা``, ``কোটি টাকা``, ``সংখ্যা (হাজার)``) and the kind of value it
+    takes (DESIGN.md §7): ``known`` is False when the label is none of the kind words and was read as a
+    number (the import says so)."""
+
+    kind: Unit
+    label: str
+    known: bool
+
+
+def parse_unit_label(raw: str) -> UnitLabel:
+    """A unit label and its kind: the kind words of :func:`parse_unit` (তারিখ/date, %/শতাংশ/percent,
+    সংখ্যা/number …); any other label with "%" or শতাংশ/শতকরা in it is a percent, one with তারিখ/date a date, and
+    every other label a number of that name (জনঘন্টা, কোটি টাকা, সংখ্যা (হাজার) …)."""
+    label = " ".join(clean_text(raw).split())
+    if not label:
+        raise CellError("একক আবশ্যক (তারিখ, % বা সংখ্যা, অথবা যেমন লেখা: জনঘন্টা, কোটি টাকা …)।",
+                        "The unit is required (date, percent or number, or as the plan writes it).")  # fmt: skip
+    known = _UNITS.get(normalize_header(label))
+    if known is not None:
+        return UnitLabel(known, label, True)
+    words = normalize_header(label)
+    if "%" in label or "শতাংশ" in words or "শতকরা" in words or "percent" in words:
+        return UnitLabel(Unit.PERCENT, label, True)
+    if "তারিখ" in words or "date" in words.split():
+        return UnitLabel(Unit.DATE, label, True)
+    return UnitLabel(
+        Unit.NUMBER, label, any(word in words for word in ("সংখ্যা", "number", "টাকা", "ঘন্টা", "ঘণ্টা"))
+    )
 
 
 def parse_unit(raw: str) -> Unit:

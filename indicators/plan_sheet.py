@@ -26,7 +26,15 @@ from indicators.problems import (
     model_field,
     sheet_rows,
 )
+from indicators.selectors import CALC_WORDS
 from indicators.sheets import Sheet
+
+#: The calculation method a unit implies when the sheet has none (DESIGN.md §7).
+DEFAULT_CALC_METHODS = {
+    scoring.Unit.DATE: scoring.CalcMethod.DATE,
+    scoring.Unit.PERCENT: scoring.CalcMethod.AVERAGE,
+    scoring.Unit.NUMBER: scoring.CalcMethod.SUM,
+}
 
 
 @dataclass
@@ -53,6 +61,7 @@ class ParsedIndicator:
     activity_code: str
     area_code: str
     unit: scoring.Unit
+    unit_label: str
     weight: Decimal
     calc_method: scoring.CalcMethod
     scoring_method: scoring.ScoringMethod
@@ -171,7 +180,7 @@ def _parse_activity(
         problems.add(number, "activity_title", "", "কার্যক্রমের নাম আবশ্যক।", "The activity title is required.")
     if code is None or area is None or not title:
         return None
-    if not code.startswith(area.code + "."):
+    if not _under(code, area.code):
         problems.add(
             number,
             "activity_code",
@@ -213,7 +222,21 @@ def _parse_indicator(
     title = cells.get("indicator_title", "")
     if not title:
         problems.add(number, "indicator_title", "", "সূচকের নাম আবশ্যক।", "The indicator title is required.")
-    unit = problems.cell(number, "unit", cells.get("unit", ""), parsing.parse_unit)
+    raw_unit = cells.get("unit", "")
+    unit_label = problems.cell(number, "unit", raw_unit, parsing.parse_unit_label)
+    if unit_label is not None and not check_column_fits(
+        problems, number, "unit", raw_unit, unit_label.label, model_field(Indicator, "unit_label")
+    ):
+        unit_label = None
+    unit = unit_label.kind if unit_label is not None else None
+    if unit_label is not None and not unit_label.known:
+        problems.warn(
+            number,
+            "unit",
+            raw_unit,
+            f"একক '{unit_label.label}' সংখ্যা হিসেবে পড়া হয়েছে (তারিখ বা শতাংশ হলে তা এককে লিখুন)।",
+            f"The unit '{unit_label.label}' was read as a number (write date or % in it if it is one).",
+        )
     raw_weight = cells.get("weight", "")
     weight = problems.cell(number, "weight", raw_weight, parsing.parse_weight)
     if weight is not None and not check_column_fits(
@@ -222,18 +245,20 @@ def _parse_indicator(
         weight = None
     raw_calc = cells.get("calc_method", "")
     calc_method: scoring.CalcMethod | None
-    if parsing.is_blank(raw_calc) and unit == scoring.Unit.DATE:
-        calc_method = scoring.CalcMethod.DATE  # the only method a date indicator can have
-    elif parsing.is_blank(raw_calc):
-        calc_method = None
-        if unit is not None:
-            problems.add(
+    if parsing.is_blank(raw_calc) and unit is not None:
+        # DESIGN.md §7: the Cabinet Division's table has no method column; the unit says it, and the import
+        # says so (a date is the earliest date, a percent the average, a number the sum of the quarters).
+        calc_method = DEFAULT_CALC_METHODS[unit]
+        if unit != scoring.Unit.DATE:
+            problems.warn(
                 number,
                 "calc_method",
-                raw_calc,
-                "গণনা পদ্ধতি আবশ্যক (সমষ্টি, গড়, ক্রমপুঞ্জিভূত বা তারিখ)।",
-                "The calculation method is required (sum, average, cumulative or date).",
+                "",
+                f"গণনা পদ্ধতি লেখা নেই; একক থেকে '{CALC_WORDS[calc_method]}' ধরা হয়েছে।",
+                f"No calculation method; '{calc_method.value}' was taken from the unit.",
             )
+    elif parsing.is_blank(raw_calc):
+        calc_method = None
     else:
         calc_method = problems.cell(number, "calc_method", raw_calc, parsing.parse_calc_method)
     scoring_method = problems.cell(number, "scoring", cells.get("scoring", ""), parsing.parse_scoring_method)
@@ -267,7 +292,7 @@ def _parse_indicator(
             f"Duplicate indicator code, first used in row {indicators[code].row}.",
         )
         return None
-    if code is not None and activity is not None and not code.startswith(activity.code + "."):
+    if code is not None and activity is not None and not _under(code, activity.code):
         problems.add(
             number,
             "indicator_code",
@@ -309,6 +334,7 @@ def _parse_indicator(
         activity_code=activity.code,
         area_code=activity.area_code,
         unit=unit,
+        unit_label=unit_label.label if unit_label is not None else "",
         weight=weight,
         calc_method=calc_method,
         scoring_method=scoring_method,
@@ -316,3 +342,10 @@ def _parse_indicator(
         targets=targets,
         row=number,
     )
+
+
+def _under(code: str, parent: str) -> bool:
+    """Whether ``code`` sits under ``parent``: its numbers start with all of the parent's and go deeper (a
+    letter prefix, ``[এম.১.১]``, is part of how an office writes a code, not of where it sits)."""
+    numbers, above = parsing.code_numbers(code), parsing.code_numbers(parent)
+    return len(numbers) > len(above) and numbers[: len(above)] == above

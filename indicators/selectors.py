@@ -52,7 +52,6 @@ def plan_year_code(plan: ActionPlan) -> str:
 
 
 # Words written by the plan export; ``indicators.parsing`` reads every one of them back.
-UNIT_WORDS = {scoring.Unit.DATE: "তারিখ", scoring.Unit.PERCENT: "%", scoring.Unit.NUMBER: "সংখ্যা"}
 CALC_WORDS = {
     scoring.CalcMethod.SUM: "সমষ্টি",
     scoring.CalcMethod.AVERAGE: "গড়",
@@ -116,7 +115,7 @@ def plan_sheet_rows(plan: ActionPlan) -> tuple[list[str], list[list[str]]]:
                 activity.title,
                 format_code(indicator.code),
                 indicator.title,
-                UNIT_WORDS[unit],
+                indicator.unit_text,
                 _sheet_number(indicator.weight),
                 CALC_WORDS[scoring.CalcMethod(indicator.calc_method)],
                 SCORING_WORDS[scoring.ScoringMethod(indicator.scoring_method)],

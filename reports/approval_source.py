@@ -54,6 +54,10 @@ def _json_value(value: object) -> object:
     return value
 
 
+def _filled(fields: dict) -> dict:
+    return {key: value for key, value in fields.items() if value}
+
+
 def approval_source(plan: ActionPlan, quarter: int) -> dict:
     """Everything the reports of ``quarter`` print about the plan, as plain JSON values (see the module)."""
     areas = [
@@ -78,6 +82,9 @@ def approval_source(plan: ActionPlan, quarter: int) -> dict:
             "applicable": i.applicable,
             "not_applicable_reason": i.not_applicable_reason,
             "position": i.position,
+            # Fields added after the first approvals were made enter the digest only when filled in, so
+            # the digests of those approvals stay what they were.
+            **_filled({"unit_label": i.unit_label}),
         }
         for i in Indicator.objects.filter(plan=plan).select_related("activity").order_by("position", "pk")
     ]

@@ -95,9 +95,6 @@ def value_text(value: Decimal | datetime.date | None, unit: str) -> str:
     return f"{text}%" if unit == scoring.Unit.PERCENT else text
 
 
-UNIT_BN = {scoring.Unit.DATE: "তারিখ", scoring.Unit.PERCENT: "%", scoring.Unit.NUMBER: "সংখ্যা"}
-
-
 @dataclass
 class EvidenceRef:
     evidence: Evidence
@@ -256,7 +253,7 @@ def table_rows(
             TableRow(
                 indicator=indicator,
                 code=format_code(indicator.code),
-                unit=UNIT_BN[unit],
+                unit=indicator.unit_text,
                 weight=_plain_number(indicator.weight),
                 targets=[value_text(indicator.target(level), unit) for level in scoring.LEVEL_PERCENTS],
                 quarters=[

@@ -108,6 +108,7 @@ def plan_import(
         indicator.activity = activities[parsed_indicator.activity_code]
         indicator.title = parsed_indicator.title
         indicator.unit = parsed_indicator.unit.value
+        indicator.unit_label = parsed_indicator.unit_label
         indicator.weight = parsed_indicator.weight
         indicator.calc_method = parsed_indicator.calc_method.value
         indicator.scoring_method = parsed_indicator.scoring_method.value
@@ -193,7 +194,9 @@ def _structure_lines(plan: ActionPlan) -> dict[tuple[str, str], str]:
     for activity in plan.activities.select_related("area"):
         lines[("activity", activity.code)] = f"[{activity.code}] {activity.title} #{activity.position}"
     for indicator in plan.indicators.all():
-        lines[("indicator", indicator.code)] = f"[{indicator.code}] {indicator.title} #{indicator.position}"
+        lines[("indicator", indicator.code)] = (
+            f"[{indicator.code}] {indicator.title} ({indicator.unit_text}) #{indicator.position}"
+        )
     return lines
 
 

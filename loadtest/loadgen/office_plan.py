@@ -270,6 +270,7 @@ class _OfficePlan:
                 item.code,
                 item.title,
                 item.unit.value,
+                item.unit_label,
                 weight,
                 item.calc_method.value,
                 item.scoring_method.value,

@@ -141,6 +141,7 @@ class PlanRows:
                 "code",
                 "title",
                 "unit",
+                "unit_label",
                 "weight",
                 "calc_method",
                 "scoring_method",

@@ -625,7 +625,7 @@ def test_admin_import_of_a_bad_plan_sheet_lists_every_problem_and_writes_nothing
     lines[1] = lines[1].replace(
         "১০/০৫/২০২৩,১৫/০৫/২০২৩,২৫/০৫/২০২৩,৩১/০৫/২০২৩", "১০/০৫/২০২৩,২৫/০৫/২০২৩,১৫/০৫/২০২৩,৩১/০৫/২০২৩"
     )
-    lines[7] = lines[7].replace(",সংখ্যা,৬,", ",কেজি,৬,")
+    lines[7] = lines[7].replace(",সংখ্যা,৬,", ",,৬,")
     lines[8] = lines[8].replace(",সংখ্যা,৩,", ",সংখ্যা,৪,")
     content = "\n".join(lines).encode("utf-8")
     with pytest.raises(ImportFailed) as expected:

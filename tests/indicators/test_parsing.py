@@ -20,6 +20,7 @@ from indicators.parsing import (
     REQUIRED_FIELDS,
     CellError,
     clean_text,
+    code_numbers,
     is_blank,
     map_headers,
     normalize_header,
@@ -470,16 +471,35 @@ def test_parse_code_refuses(raw):
     assert f"'{raw.strip()}'" in bn and f"'{raw.strip()}'" in en
 
 
-@pytest.mark.parametrize(
-    ("raw", "depth"),
-    [("1.1", 1), ("1", 2), ("1.1.1", 2), ("1.1", 3), ("১.১.১.১", 3)],
-)
+@pytest.mark.parametrize(("raw", "depth"), [("1", 2), ("1", 3), ("1.1", 3), ("এম.১.১", 3), ("[M.1]", 2)])
 def test_parse_code_checks_depth(raw, depth):
-    """A code with the wrong number of parts for its level is refused with the expected count."""
+    """A code with fewer parts than its level needs is refused with the expected count."""
     with pytest.raises(CellError) as info:
         parse_code(raw, depth=depth)
     bn, en = both_messages(info)
-    assert f"{depth} part" in en and to_bangla_digits(depth) in bn
+    assert f"at least {depth} part" in en and f"অন্তত {to_bangla_digits(depth)}" in bn
+
+
+@pytest.mark.parametrize(
+    ("raw", "depth", "expected"),
+    [
+        ("[এম.১.১.১]", 3, "এম.1.1.1"),
+        ("এম.১.১", 2, "এম.1.1"),
+        ("[এম.১]", 1, "এম.1"),
+        ("[M.1.1.1]", 3, "M.1.1.1"),
+        ("[ এম . ১ . ২ ]", None, "এম.1.2"),
+        ("১.১.১.১", 3, "1.1.1.1"),
+        ("1.1.1", 1, "1.1.1"),
+    ],
+)
+def test_parse_code_keeps_a_letter_prefix_and_any_depth(raw, depth, expected):
+    """DESIGN.md §7: codes may carry a letter prefix, kept as written, and number deeper than their level."""
+    assert parse_code(raw, depth=depth) == expected
+
+
+def test_code_numbers_leave_the_prefix_out():
+    assert code_numbers("এম.1.2.3") == (1, 2, 3)
+    assert code_numbers("1.10") == (1, 10)
 
 
 def test_parse_code_rejects_invalid_depth_argument():
@@ -1207,7 +1227,7 @@ def test_parse_code_round_trips(parts, brackets, spaces, bangla):
         text = f"[ {text} ]" if spaces else f"[{text}]"
     if bangla:
         text = to_bangla_digits(text)
-    depth = len(parts) if len(parts) <= 3 else None
+    depth = min(len(parts), 3)
     assert parse_code(text, depth=depth) == code
 
 

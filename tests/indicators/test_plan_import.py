@@ -29,12 +29,14 @@ from evidence.services import evidence_attach
 from indicators.models import (
     ActionPlan,
     Activity,
+    CalcMethod,
     FiscalYear,
     Indicator,
     Office,
     OfficeMembership,
     PerformanceArea,
     Progress,
+    Unit,
 )
 from indicators.problems import ImportFailed, ImportProblem
 from indicators.selectors import PLAN_SHEET_HEADERS, plan_sheet_rows
@@ -445,7 +447,7 @@ def test_xlsx_plan_with_typed_cells_imports(db, tmp_path):
 
 ERROR_CASES = {
     # case: (row index in SMALL, changes, sheet row, canonical column, value in the problem)
-    "unknown-unit": (0, {"unit": "kg"}, 2, "unit", "kg"),
+    "missing-unit": (0, {"unit": ""}, 2, "unit", ""),
     "unknown-calc-method": (0, {"calc_method": "median"}, 2, "calc_method", "median"),
     "unknown-scoring-method": (2, {"scoring": "random"}, 4, "scoring", "random"),
     "unknown-direction": (0, {"direction": "sideways"}, 2, "direction", "sideways"),
@@ -575,7 +577,7 @@ def test_sheet_with_several_errors_lists_all_of_them_in_row_order(db):
     """Errors in different rows and columns are all reported, sorted by row, not just the first."""
     headers, rows = small(
         {
-            0: {"unit": "kg", "target_90": "abc"},
+            0: {"unit": "", "target_90": "abc"},
             1: {"target_100": "৩১/০২/২০২৩"},
             2: {"scoring": "random", "calc_method": "median"},
         }
@@ -591,7 +593,7 @@ def test_sheet_with_several_errors_lists_all_of_them_in_row_order(db):
 def test_command_prints_every_problem_on_stderr_and_raises(db, tmp_path):
     """`import_plan` raises CommandError and writes each problem (row, column, value, bn + en) to stderr."""
     call_command("import_offices", str(DEMO_DIR / "offices.csv"), stdout=io.StringIO())
-    headers, rows = small({0: {"unit": "kg"}, 1: {"target_100": "৩১/০২/২০২৩"}})
+    headers, rows = small({0: {"unit": ""}, 1: {"target_100": "৩১/০২/২০২৩"}})
     path = tmp_path / "plan.csv"
     path.write_bytes(csv_bytes(headers, rows))
     err = io.StringIO()
@@ -600,8 +602,8 @@ def test_command_prints_every_problem_on_stderr_and_raises(db, tmp_path):
     assert "কিছুই সংরক্ষণ করা হয়নি" in str(caught.value)
     stderr = err.getvalue()
     for text in (
-        "সারি ২, কলাম 'unit', মান 'kg'",
-        "row 2, column 'unit', value 'kg'",
+        "সারি ২, কলাম 'unit': একক আবশ্যক",
+        "row 2, column 'unit': The unit is required",
         "সারি ৩, কলাম 'target_100', মান '৩১/০২/২০২৩'",
         "row 3, column 'target_100', value '৩১/০২/২০২৩'",
     ):
@@ -612,13 +614,13 @@ def test_command_prints_every_problem_on_stderr_and_raises(db, tmp_path):
 # --- all-or-nothing ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", ["unknown-unit", "bad-date", "levels-out-of-order", "weights-not-summing"])
+@pytest.mark.parametrize("case", ["missing-unit", "bad-date", "levels-out-of-order", "weights-not-summing"])
 def test_failed_replace_leaves_the_database_exactly_as_before(demo, tmp_path, case):
     """After a refused --replace of the demo plan every table holds exactly the rows it held before."""
     headers, rows = demo_table()
     index = demo_row_index(rows, "[১.৩.১]")
     column, value = {
-        "unknown-unit": (7, "কেজি"),
+        "missing-unit": (7, ""),
         "bad-date": (10, "৩২/০৫/২০২৩"),
         "levels-out-of-order": (12, "৯০%"),
         "weights-not-summing": (8, "৯"),
@@ -633,7 +635,7 @@ def test_failed_replace_leaves_the_database_exactly_as_before(demo, tmp_path, ca
 
 def test_failed_import_for_a_new_year_leaves_no_fiscal_year_behind(demo, tmp_path):
     """A refused import for a year not yet in the database does not leave that FiscalYear row behind."""
-    headers, rows = small({0: {"unit": "kg"}})
+    headers, rows = small({0: {"unit": ""}})
     before = db_dump()
     with pytest.raises(CommandError):
         run_import_command(tmp_path, headers, rows, year="2023-24")
@@ -677,13 +679,13 @@ def test_command_subprocess_exits_1_with_problems_on_stderr(tmp_path):
 
     assert manage("migrate", "--noinput", "-v", "0").returncode == 0
     assert manage("import_offices", str(DEMO_DIR / "offices.csv")).returncode == 0
-    headers, rows = small({0: {"unit": "kg"}, 2: {"scoring": "random"}})
+    headers, rows = small({0: {"unit": ""}, 2: {"scoring": "random"}})
     path = tmp_path / "bad.csv"
     path.write_bytes(csv_bytes(headers, rows))
     result = manage("import_plan", str(path), "--office", "mofa", "--year", "2022-23")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "row 2, column 'unit', value 'kg'" in result.stderr
+    assert "row 2, column 'unit': The unit is required" in result.stderr
     assert "সারি ৪, কলাম 'scoring', মান 'random'" in result.stderr
     assert "কিছুই সংরক্ষণ করা হয়নি" in result.stderr
     with sqlite3.connect(database) as connection:
@@ -1105,3 +1107,43 @@ def test_replace_without_an_existing_plan_creates_it(db, tmp_path):
     out, _err = run_import_command(tmp_path, *small(), replace=True)
     assert ActionPlan.objects.get(office__code="mofa").indicators.count() == 3
     assert "3 indicators" in out
+
+
+@pytest.mark.parametrize(
+    ("written", "kind", "warned"),
+    [
+        ("সংখ্যা", Unit.NUMBER, False),
+        ("জনঘন্টা", Unit.NUMBER, False),
+        ("কোটি টাকা", Unit.NUMBER, False),
+        ("সংখ্যা (হাজার)", Unit.NUMBER, False),
+        ("শতকরা হার (%)", Unit.PERCENT, False),
+        ("কেজি", Unit.NUMBER, True),
+    ],
+)
+def test_unit_as_the_plan_writes_it_is_kept_and_an_unknown_one_warned(db, written, kind, warned):
+    """DESIGN §7: the unit is kept as written (printed in the report) with its kind; a label that names none of
+    the kinds imports as a number, with a warning naming its row."""
+    headers, rows = small({0: {"unit": written}})
+    office, fiscal_year = new_office_and_year()
+    result = plan_import(office=office, fiscal_year=fiscal_year, sheet=sheet_of(headers, rows))
+    indicator = result.plan.indicators.get(code="1.1.1")
+    assert (indicator.unit, indicator.unit_label, indicator.unit_text) == (kind, written, written)
+    assert ((2, "unit") in {(w.row, w.column) for w in result.warnings}) is warned
+
+
+def test_missing_calculation_method_is_taken_from_the_unit_with_a_warning(db):
+    """The Cabinet Division's table has no method column: a number sums, a percent averages, a date takes the
+    earliest; the import says which it took (no warning for a date: it has only one method)."""
+    headers, rows = small({0: {"calc_method": ""}, 1: {"calc_method": ""}})
+    office, fiscal_year = new_office_and_year()
+    result = plan_import(office=office, fiscal_year=fiscal_year, sheet=sheet_of(headers, rows))
+    methods = dict(result.plan.indicators.values_list("code", "calc_method"))
+    assert methods["1.1.1"] == CalcMethod.SUM
+    assert methods["1.1.2"] == CalcMethod.DATE
+    assert [(w.row, w.column) for w in result.warnings] == [(2, "calc_method")]
+
+
+def test_unit_longer_than_its_column_is_a_listed_problem(db):
+    """A unit label longer than the 64 characters kept for it is reported with its row, not a crash."""
+    failure = import_failure(sheet_of(*small({0: {"unit": "সংখ্যা " * 20}})))
+    assert find_problem(failure, row=2, column="unit")
