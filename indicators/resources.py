@@ -5,8 +5,8 @@ the same rules and messages as the command line and writes all of it or nothing;
 run inside a transaction that is rolled back. Export writes what the command line writes, so an export
 imports back unchanged.
 
-The formats read every cell as the text a person sees in the sheet (``indicators.sheets.read_sheet_bytes``):
-tablib's own XLSX reader loses Excel's number formats and turns an ``85%`` cell into ``0.85``.
+The formats are the command line's reader and writers (``indicators.sheets``); their docstrings say why the
+library's own CSV and XLSX cannot stand in.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from import_export.fields import Field
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.formats.base_formats import XLSX, TablibFormat
 from import_export.resources import Resource
 from import_export.results import Error, InvalidRow, Result, RowResult
 
@@ -47,20 +47,20 @@ NOT_APPLICABLE_WORD = "প্রযোজ্য নয়"
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Formats: every cell as the text a person sees
+# Formats: the command line's reader and writers
 
 
 class SheetDataset(tablib.Dataset):
-    """A tablib dataset that keeps the :class:`Sheet` it was read from, with the row numbers a person sees
-    in the file (blank lines skipped), so problems are reported at the same rows as on the command line."""
+    """A dataset that keeps the sheet it was read from: the service reads the sheet, and its problems carry the
+    row numbers a person sees in the file (blank lines skipped), as on the command line."""
 
-    def __init__(self, sheet: Sheet, **kwargs: Any):
-        super().__init__(*(cells for _number, cells in sheet.rows), headers=list(sheet.headers), **kwargs)
+    def __init__(self, sheet: Sheet):
+        super().__init__(*(cells for _number, cells in sheet.rows), headers=list(sheet.headers))
         self.sheet = sheet
 
     def __bool__(self) -> bool:
-        # A sheet with headers but no rows is still a sheet: the service says what is wrong with it
-        # (import-export would otherwise refuse it with its own English message).
+        # Headers without rows are still a sheet: the service says what is wrong with it, in Bangla (the admin
+        # would refuse an empty dataset with the library's English message).
         return True
 
 
@@ -78,14 +78,14 @@ def dataset_sheet(dataset: tablib.Dataset) -> Sheet:
 
 
 class _SheetFormat:
-    """Read with ``read_sheet_bytes`` (the command line's reader) and write what ``export_plan`` writes."""
+    """Reads a file as ``import_plan`` and ``import_progress`` do (``read_sheet_bytes``): the kind decided by the
+    content, every cell as the text a person sees, the file's row numbers kept."""
 
     name_hint = ""
 
-    def create_dataset(self, in_stream: bytes | str, **kwargs: Any) -> SheetDataset:
-        data = in_stream.encode("utf-8") if isinstance(in_stream, str) else bytes(in_stream)
+    def create_dataset(self, in_stream: bytes, **kwargs: Any) -> SheetDataset:
         try:
-            sheet = read_sheet_bytes(data, name=self.name_hint)
+            return SheetDataset(read_sheet_bytes(bytes(in_stream), name=self.name_hint))
         except DomainError:
             raise
         except Exception as exc:  # openpyxl and zipfile raise many kinds of errors for a broken file
@@ -94,32 +94,29 @@ class _SheetFormat:
                 "ফাইলটি পড়া যায়নি (ভাঙা বা অন্য ধরনের ফাইল); CSV (UTF-8) বা XLSX ফাইল দিন।",
                 "The file could not be read (broken or of another type); upload a CSV (UTF-8) or XLSX file.",
             ) from exc
-        return SheetDataset(sheet)
-
-    def is_binary(self) -> bool:
-        # Bytes reach create_dataset undecoded, so read_sheet_bytes decides the encoding (UTF-8, UTF-16)
-        # and a wrong one gets our Bangla message.
-        return True
-
-    def get_read_mode(self) -> str:
-        return "rb"
-
-    def can_import(self) -> bool:
-        return True
-
-    def can_export(self) -> bool:
-        return True
 
 
-class SheetCSV(_SheetFormat, CSV):
-    name_hint = "sheet.csv"
+class SheetCSV(_SheetFormat, TablibFormat):
+    """CSV as the command line reads and writes it. The library's own CSV cannot stand in: it decodes the
+    upload as UTF-8 (Excel's "Unicode text" is UTF-16, and ``;`` separates Excel's cells in some locales), and
+    it writes without the BOM Excel needs to show Bangla and without neutralising formulas: ``csv_bytes`` puts a
+    quote before a cell such as ``=HYPERLINK(…)`` (OWASP "CSV Injection") and ``read_sheet_bytes`` takes it off
+    again, so an export imports back unchanged. A binary format, so the upload reaches the reader as bytes."""
+
+    TABLIB_MODULE = "tablib.formats._csv"
     CONTENT_TYPE = "text/csv; charset=utf-8"
+    name_hint = "sheet.csv"
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
-        return csv_bytes(list(dataset.headers), dataset)
+        return csv_bytes(dataset.headers, dataset)
 
 
 class SheetXLSX(_SheetFormat, XLSX):
+    """XLSX as the command line reads and writes it. The library's own XLSX reads the stored values of the
+    active worksheet: a cell showing ``85%`` arrives as ``0.85``, a date as a datetime. ``xlsx_bytes`` writes
+    every text cell as text (never a formula) in columns formatted as text, so Excel keeps Bangla digits as
+    typed."""
+
     name_hint = "sheet.xlsx"
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
