@@ -350,10 +350,12 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
     def generate_log_entries(self, result: SheetImportResult, request: HttpRequest) -> None:
         if self.get_skip_admin_log():
             return
+        # A row's instance is the line of the sheet; the entry names the row the service wrote for it.
         instances: dict[str, list[Any]] = defaultdict(list)
         for row in result:
-            if row.instance is not None and row.import_type in LOG_ACTIONS:
-                instances[row.import_type].append(row.instance)
+            stored = getattr(row.instance, "stored", None)
+            if stored is not None and row.import_type in LOG_ACTIONS:
+                instances[row.import_type].append(stored)
         for import_type, objects in instances.items():
             action_flag, change_message = LOG_ACTIONS[import_type]
             LogEntry.objects.log_actions(
