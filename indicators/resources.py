@@ -87,23 +87,28 @@ def dataset_sheet(dataset: tablib.Dataset) -> Sheet:
     return Sheet(headers=headers, rows=rows)
 
 
+def sheet_from_upload(data: bytes, *, name: str = "") -> Sheet:
+    """An uploaded file read as ``import_plan`` and ``import_progress`` read it (``read_sheet_bytes``: the kind
+    decided by the content, every cell as the text a person sees), any failure said in Bangla and English."""
+    try:
+        return read_sheet_bytes(data, name=name)
+    except DomainError:
+        raise
+    except Exception as exc:  # openpyxl and zipfile raise many kinds of errors for a broken file
+        logger.info("unreadable sheet: %r", exc)
+        raise SheetUnreadable(
+            "ফাইলটি পড়া যায়নি (ভাঙা বা অন্য ধরনের ফাইল); CSV (UTF-8) বা XLSX ফাইল দিন।",
+            "The file could not be read (broken or of another type); upload a CSV (UTF-8) or XLSX file.",
+        ) from exc
+
+
 class _SheetFormat:
-    """Reads a file as ``import_plan`` and ``import_progress`` do (``read_sheet_bytes``): the kind decided by the
-    content, every cell as the text a person sees, the file's row numbers kept."""
+    """Reads a file with ``sheet_from_upload``, keeping the file's row numbers."""
 
     name_hint = ""
 
     def create_dataset(self, in_stream: bytes, **kwargs: Any) -> SheetDataset:
-        try:
-            return SheetDataset(read_sheet_bytes(bytes(in_stream), name=self.name_hint))
-        except DomainError:
-            raise
-        except Exception as exc:  # openpyxl and zipfile raise many kinds of errors for a broken file
-            logger.info("unreadable sheet: %r", exc)
-            raise SheetUnreadable(
-                "ফাইলটি পড়া যায়নি (ভাঙা বা অন্য ধরনের ফাইল); CSV (UTF-8) বা XLSX ফাইল দিন।",
-                "The file could not be read (broken or of another type); upload a CSV (UTF-8) or XLSX file.",
-            ) from exc
+        return SheetDataset(sheet_from_upload(bytes(in_stream), name=self.name_hint))
 
 
 class SheetCSV(_SheetFormat, TablibFormat):

@@ -1,13 +1,12 @@
 """The exchange sheets of DESIGN.md §7 in the admin: upload → check and preview → confirm, and export.
 
 ``SheetImportExportMixin`` gives a model's list django-import-export's Import and Export pages for one sheet
-(``indicators.resources``): the upload is checked by content before the library keeps a copy, its size is
+(``indicators.resources``): the upload is checked by content and read before the library keeps a copy, its size is
 limited while the body arrives, the copy is removed when there is nothing to confirm, and the log entries,
 messages and warnings are in Bangla."""
 
 from __future__ import annotations
 
-import logging
 import os
 from collections import defaultdict
 from typing import Any
@@ -33,16 +32,15 @@ from base.errors import DomainError
 from base.uploadhandlers import UploadLimit, declared_too_large
 from indicators import parsing
 from indicators.models import ActionPlan, Office
-from indicators.resources import SHEET_FORMATS, SheetImportResult, SheetXLSX
-from indicators.uploads import check_sheet_bytes, check_sheet_size, sheet_too_large
-
-logger = logging.getLogger(__name__)
+from indicators.resources import SHEET_FORMATS, SheetImportResult, SheetXLSX, sheet_from_upload
+from indicators.uploads import check_sheet_size, sheet_too_large
 
 
 class _SheetFileCheck:
-    """The uploaded sheet is checked by content (``indicators.uploads``, as on the command line) while the
-    form is validated, so a refused file never reaches import-export's temporary copy. ``upload_refusal``
-    is what ``UploadLimit`` refused while the request was received (the file itself is then missing)."""
+    """The uploaded sheet is checked by content and read as the command line reads it (``indicators.uploads``,
+    ``sheet_from_upload``) while the form is validated, so a file the import cannot read is refused, with the
+    reader's own words, before import-export keeps a copy of it. ``upload_refusal`` is what ``UploadLimit``
+    refused while the request was received (the file itself is then missing)."""
 
     def __init__(self, *args: Any, upload_refusal: str = "", **kwargs: Any):
         self.upload_refusal = upload_refusal
@@ -54,8 +52,7 @@ class _SheetFileCheck:
             return upload  # dropped or closed while it arrived; clean() says why
         try:
             check_sheet_size(upload.size)
-            data = b"".join(upload.chunks())
-            check_sheet_bytes(data, name=upload.name or "")
+            sheet_from_upload(b"".join(upload.chunks()), name=upload.name or "")
         except DomainError as error:
             raise ValidationError(error.message) from error
         return upload
@@ -295,14 +292,6 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
 
     def get_export_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {"page_title": self.export_page_title}
-
-    def add_data_read_fail_error_to_form(self, form: forms.Form, e: Exception) -> None:
-        if isinstance(e, DomainError):
-            message = e.message
-        else:
-            logger.info("sheet could not be read: %r", e)
-            message = _("ফাইলটি পড়া যায়নি (ভাঙা বা অন্য ধরনের ফাইল); CSV (UTF-8) বা XLSX ফাইল দিন।")
-        form.add_error("import_file", message)
 
     # -- after the confirmation
 
