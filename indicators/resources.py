@@ -186,11 +186,18 @@ class RowProblems(ValidationError):
 
 
 class SheetInvalidRow(InvalidRow):
-    """An invalid row numbered as the file numbers it, with the service's problems."""
+    """An invalid row numbered as the file numbers it, with the service's problems (or, should a field refuse
+    a cell the service took, the field's messages)."""
 
     @property
     def problems(self) -> list[ImportProblem]:
-        return self.error.problems
+        if isinstance(self.error, RowProblems):
+            return self.error.problems
+        return [
+            ImportProblem(self.number, None if column == NON_FIELD_ERRORS else column, "", message, message)
+            for column, messages in self.error_dict.items()
+            for message in messages
+        ]
 
     @property
     def number_bn(self) -> str:
@@ -444,6 +451,13 @@ class LinesBefore(BaseInstanceLoader):
 # Resources
 
 
+def _unexpected_error() -> DomainError:
+    return DomainError(
+        "আমদানির সময় একটি অপ্রত্যাশিত ত্রুটি হয়েছে; কিছুই সংরক্ষণ করা হয়নি।",
+        "An unexpected error happened during the import; nothing was saved.",
+    )
+
+
 class SheetResource(Resource):
     """What the plan and progress resources share: the sheet's headers given the fields' names, the whole sheet
     written by one service call in ``before_import``, its refusal reported as the result's invalid rows."""
@@ -519,10 +533,7 @@ class SheetResource(Resource):
             raise  # the library reports it as the import's error
         except Exception as exc:
             logger.exception("import of a %s sheet failed", self.kind)
-            self.refusal = DomainError(
-                "আমদানির সময় একটি অপ্রত্যাশিত ত্রুটি হয়েছে; কিছুই সংরক্ষণ করা হয়নি।",
-                "An unexpected error happened during the import; nothing was saved.",
-            )
+            self.refusal = _unexpected_error()
             raise self.refusal from exc
 
     def before_import_row(self, row: dict, row_number: int | None = None, **kwargs: Any) -> None:
@@ -554,6 +565,11 @@ class SheetResource(Resource):
                 result.append_invalid_row(number, {}, RowProblems(number, problems))
                 result.totals[RowResult.IMPORT_TYPE_INVALID] += 1
             result.invalid_rows.sort(key=lambda row: row.number or 0)
+        elif self.refusal is None and result.has_validation_errors():
+            # A field refused a cell the service took: the library rolls back an import with an error, so the
+            # sheet is still written all or nothing.
+            logger.error("a %s sheet the service took has invalid rows: %r", self.kind, result.invalid_rows)
+            raise _unexpected_error()
         result.failure = self.refusal
         if self.outcome is not None:
             result.warnings = list(getattr(self.outcome, "warnings", []))
