@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from base.bangla import format_code, to_bangla_digits
 from evidence.models import Evidence
 from evidence.services import evidence_update
-from indicators.admin import ADMIN_REASON, CodeSearchMixin, IndicatorPlanFilter, ThroughServices
+from indicators.admin.common import ADMIN_REASON, CodeSearchMixin, IndicatorPlanFilter, ThroughServices
 from indicators.models import EDITABLE_STATES
 
 
