@@ -22,13 +22,14 @@ from indicators.resources.results import SheetImportResult
 from indicators.resources.widgets import (
     CalcMethodWidget,
     CellWidget,
+    UnitWidget,
     cell_text,
     code_widget,
     sheet_number,
     target_field,
 )
 from indicators.scores import plan_indicators
-from indicators.selectors import DIRECTION_WORDS, SCORING_WORDS, UNIT_WORDS
+from indicators.selectors import DIRECTION_WORDS, SCORING_WORDS
 from indicators.services.offices import fiscal_year_get_or_create
 from indicators.services.plans import PlanImportResult, plan_import
 from indicators.sheets import Sheet
@@ -45,7 +46,7 @@ class PlanLine(SheetLine):
     activity_title: str = ""
     indicator_code: str = ""
     indicator_title: str = ""
-    unit: scoring.Unit | None = None
+    unit_label: parsing.UnitLabel | None = None
     weight: Decimal | None = None
     calc_method: scoring.CalcMethod | None = None
     scoring_method: scoring.ScoringMethod | None = None
@@ -68,7 +69,7 @@ class PlanLine(SheetLine):
             activity_title=activity.title,
             indicator_code=indicator.code,
             indicator_title=indicator.title,
-            unit=scoring.Unit(indicator.unit),
+            unit_label=parsing.UnitLabel(scoring.Unit(indicator.unit), indicator.unit_text, True),
             weight=indicator.weight,
             calc_method=scoring.CalcMethod(indicator.calc_method),
             scoring_method=scoring.ScoringMethod(indicator.scoring_method),
@@ -76,6 +77,11 @@ class PlanLine(SheetLine):
             **{f"target_{level}": indicator.target(level) for level in scoring.LEVEL_PERCENTS},
             stored=indicator,
         )
+
+    @property
+    def unit(self) -> scoring.Unit | None:
+        """The kind of value of the line's cells (its targets are read and written in it)."""
+        return None if self.unit_label is None else self.unit_label.kind
 
     @property
     def key(self) -> str:
@@ -95,7 +101,7 @@ class PlanSheetResource(SheetResource):
     activity_title = Field("activity_title", "কার্যক্রম", CellWidget(parsing.clean_text))
     indicator_code = Field("indicator_code", "সূচক নং", code_widget(3))
     indicator_title = Field("indicator_title", "কর্মসম্পাদন সূচক", CellWidget(parsing.clean_text))
-    unit = Field("unit", "একক", CellWidget(parsing.parse_unit, UNIT_WORDS.__getitem__))
+    unit = Field("unit_label", "একক", UnitWidget())
     weight = Field("weight", "সূচকের মান", CellWidget(parsing.parse_weight, sheet_number))
     calc_method = Field("calc_method", "গণনা পদ্ধতি", CalcMethodWidget(unit_column="একক"))
     scoring = Field(

@@ -14,6 +14,7 @@ from import_export.widgets import Widget
 
 from base.bangla import format_code, to_bangla_digits
 from indicators import parsing, scoring
+from indicators.plan_sheet import DEFAULT_CALC_METHODS
 from indicators.selectors import CALC_WORDS, sheet_value
 
 
@@ -44,18 +45,29 @@ class CellWidget(Widget):
         return self.blank if value is None else self.write(value)
 
 
+class UnitWidget(CellWidget):
+    """The unit as the plan writes it (``জনঘন্টা``, ``%``, ``তারিখ`` …) read with the kind of value it takes."""
+
+    def __init__(self):
+        super().__init__(parsing.parse_unit_label, lambda unit: unit.label)
+
+
 class CalcMethodWidget(CellWidget):
-    """The method of an indicator; left blank it is তারিখ for a date indicator (the unit in the row's
-    ``unit_column``), the only one it can have."""
+    """The method of an indicator; left blank it is the one its unit (in the row's ``unit_column``) implies,
+    as the plan import takes it (DESIGN.md §7)."""
 
     def __init__(self, unit_column: str):
         super().__init__(parsing.parse_calc_method, CALC_WORDS.__getitem__)
         self.unit_column = unit_column
 
     def clean(self, value: Any, row: dict | None = None, **kwargs: Any) -> scoring.CalcMethod:
-        unit = (row or {}).get(self.unit_column)
-        if parsing.is_blank(cell_text(value)) and parsing.parse_unit(cell_text(unit)) == scoring.Unit.DATE:
-            return scoring.CalcMethod.DATE
+        if parsing.is_blank(cell_text(value)):
+            try:
+                unit = parsing.parse_unit_label(cell_text((row or {}).get(self.unit_column)))
+            except parsing.CellError:
+                pass  # the unit's own cell says what is wrong; the method is then missing as well
+            else:
+                return DEFAULT_CALC_METHODS[unit.kind]
         return super().clean(value, row)
 
 
