@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Prefetch, Q
+from django.utils import translation
 
 from indicators import scoring
 from indicators.models import (
@@ -24,6 +25,7 @@ from indicators.models import (
     Indicator,
     PerformanceArea,
     Progress,
+    Unit,
 )
 
 
@@ -113,6 +115,14 @@ def _achievement(value: Decimal | datetime.date | None) -> str | None:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return _number(value)
+
+
+def plan_unit_labels(plan: ActionPlan) -> dict[str, str]:
+    """{indicator code: the unit as the plan writes it} (one query), for ``score --json``'s ``unit_label``; an
+    indicator without its own label has its kind's Bangla word, whatever language is active."""
+    rows = Indicator.objects.filter(plan=plan).values_list("code", "unit", "unit_label")
+    with translation.override(None):
+        return {code: label or str(Unit(unit).label) for code, unit, label in rows}
 
 
 def plan_score_json(plan: ActionPlan, result: scoring.PlanScore) -> dict:

@@ -37,7 +37,17 @@ TOP_KEYS = {
     "areas",
     "indicators",
 }
-INDICATOR_KEYS = {"code", "unit", "weight", "applicable", "achievement", "raw_score", "achieved_marks"}
+# DESIGN.md §8's keys and, from issue 13, ``unit_label`` (the unit as the plan writes it).
+INDICATOR_KEYS = {
+    "code",
+    "unit",
+    "unit_label",
+    "weight",
+    "applicable",
+    "achievement",
+    "raw_score",
+    "achieved_marks",
+}
 DEMO_USERNAMES = ["mofa.officer", "mofa.cio", "cabinet.reviewer", "msw.officer", "admin"]
 
 
@@ -53,7 +63,7 @@ def score_json(**options) -> dict:
 
 
 def test_score_json_has_exactly_the_documented_shape(demo):
-    """Top-level, area and indicator keys are exactly those of DESIGN.md §8, nothing more or less."""
+    """Top-level, area and indicator keys are exactly those of DESIGN.md §8 (with issue 13's unit_label)."""
     data = score_json()
     assert set(data) == TOP_KEYS
     assert (data["office"], data["year"]) == ("mofa", "2022-23")
@@ -95,6 +105,7 @@ def test_score_json_worked_example_indicators(demo):
     assert by_code["1.2.2"] == {
         "code": "1.2.2",
         "unit": "date",
+        "unit_label": "তারিখ",
         "weight": "7.00",
         "applicable": True,
         "achievement": "2023-05-20",
@@ -130,6 +141,7 @@ def test_score_json_not_applicable_indicator_has_null_score_and_marks(demo):
     assert indicator == {
         "code": "2.2.4",
         "unit": "date",
+        "unit_label": "তারিখ",
         "weight": "2.00",
         "applicable": False,
         "achievement": None,

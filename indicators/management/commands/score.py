@@ -1,7 +1,7 @@
 import json
 
 from base.commands import APACommand
-from indicators.scores import plan_score, plan_score_json
+from indicators.scores import plan_score, plan_score_json, plan_unit_labels
 from indicators.selectors import plan_get
 
 
@@ -20,6 +20,10 @@ class Command(APACommand):
         plan = self.run_service(lambda: plan_get(office_code=options["office"], year_code=options["year"]))
         result = plan_score(plan, up_to_quarter=options["quarter"])
         data = plan_score_json(plan, result)
+        # DESIGN.md §8: ``unit`` is the kind; ``unit_label`` the unit as the plan writes it (issue 13).
+        labels = plan_unit_labels(plan)
+        for item in data["indicators"]:
+            item["unit_label"] = labels[item["code"]]
         if options["json"]:
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
