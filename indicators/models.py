@@ -287,6 +287,10 @@ class Indicator(models.Model):
     # the plan writes it (জনঘন্টা, কোটি টাকা, সংখ্যা (হাজার) …), printed wherever the unit appears.
     unit = models.CharField(_("এককের ধরন"), max_length=16, choices=Unit.choices)
     unit_label = models.CharField(_("একক"), max_length=64, blank=True)
+    # What the Cabinet Division's template says of the indicator (issue 17): how it is evaluated and what
+    # evidence it expects; shown beside the upload and in the summary before a submission.
+    evaluation = models.TextField(_("মূল্যায়ন পদ্ধতি"), blank=True, max_length=2000)
+    evidence_expected = models.TextField(_("প্রত্যাশিত প্রমাণক"), blank=True, max_length=2000)
     weight = models.DecimalField(_("সূচকের মান"), max_digits=6, decimal_places=2)
     calc_method = models.CharField(_("গণনা পদ্ধতি"), max_length=16, choices=CalcMethod.choices)
     scoring_method = models.CharField(

@@ -68,6 +68,8 @@ class ParsedIndicator:
     direction: scoring.Direction
     targets: dict[int, Decimal | datetime.date | None]
     row: int
+    evaluation: str = ""
+    evidence_expected: str = ""
 
 
 @dataclass
@@ -222,6 +224,12 @@ def _parse_indicator(
     title = cells.get("indicator_title", "")
     if not title:
         problems.add(number, "indicator_title", "", "সূচকের নাম আবশ্যক।", "The indicator title is required.")
+    # How the indicator is evaluated and the evidence it expects, as the template words them (issue 17).
+    described: dict[str, str] = {}
+    for column in ("evaluation", "evidence_expected"):
+        text = cells.get(column, "")
+        if check_column_fits(problems, number, column, text, text, model_field(Indicator, column)):
+            described[column] = text
     raw_unit = cells.get("unit", "")
     unit_label = problems.cell(number, "unit", raw_unit, parsing.parse_unit_label)
     if unit_label is not None and not check_column_fits(
@@ -341,6 +349,7 @@ def _parse_indicator(
         direction=direction,
         targets=targets,
         row=number,
+        **described,
     )
 
 

@@ -107,7 +107,8 @@ def check_column_fits(
         except parsing.CellError as error:
             problems.add(row, column, raw, error.message_bn, error.message_en)
             return False
-    if isinstance(field, models.CharField) and isinstance(value, str) and len(value) > field.max_length:
+    limit = field.max_length if isinstance(field, models.CharField | models.TextField) else None
+    if limit is not None and isinstance(value, str) and len(value) > limit:
         problems.add(
             row,
             column,

@@ -83,6 +83,8 @@ PLAN_SHEET_HEADERS = [
     "উত্তম",
     "চলতি মান",
     "চলতি মানের নিম্নে",
+    "মূল্যায়ন পদ্ধতি",
+    "প্রমাণক",
 ]
 
 
@@ -121,6 +123,8 @@ def plan_sheet_rows(plan: ActionPlan) -> tuple[list[str], list[list[str]]]:
                 SCORING_WORDS[scoring.ScoringMethod(indicator.scoring_method)],
                 DIRECTION_WORDS[scoring.Direction(indicator.direction)],
                 *(sheet_value(unit, indicator.target(level)) for level in scoring.LEVEL_PERCENTS),
+                indicator.evaluation,
+                indicator.evidence_expected,
             ]
         )
     return PLAN_SHEET_HEADERS, rows

@@ -66,6 +66,8 @@ def _indicator_changes(indicator: Indicator, **overrides: Any) -> structure.Indi
         "scoring_method": indicator.scoring_method,
         "direction": indicator.direction,
         "targets": {level: indicator.target(level) for level in TARGET_LEVELS},
+        "evaluation": indicator.evaluation,
+        "evidence_expected": indicator.evidence_expected,
     }
     values.update(overrides)
     return structure.IndicatorChanges(**values)
@@ -433,7 +435,12 @@ class IndicatorAdminForm(forms.ModelForm):
             ),
             "unit": _("একক বদলাতে কর্মপরিকল্পনার ছক আবার আমদানি করুন (প্রতিস্থাপন)।"),
         }
-        widgets = {"title": textarea(3, 80), "not_applicable_reason": textarea(2, 80)}
+        widgets = {
+            "title": textarea(3, 80),
+            "not_applicable_reason": textarea(2, 80),
+            "evaluation": textarea(2, 80),
+            "evidence_expected": textarea(2, 80),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -459,6 +466,8 @@ class IndicatorAdminForm(forms.ModelForm):
             calc_method=cleaned.get("calc_method"),
             scoring_method=cleaned.get("scoring_method"),
             direction=cleaned.get("direction"),
+            evaluation=cleaned.get("evaluation", self.instance.evaluation),
+            evidence_expected=cleaned.get("evidence_expected", self.instance.evidence_expected),
             targets={
                 level: cleaned.get(indicator_target_field(self.instance, level)) for level in TARGET_LEVELS
             },
@@ -500,6 +509,7 @@ class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixi
         return (
             (None, {"fields": ("plan", "activity", "code_display", "title", "unit", "weight", "position")}),
             (_("গণনা ও নম্বর"), {"fields": ("calc_method", "scoring_method", "direction")}),
+            (_("মূল্যায়ন ও প্রমাণক"), {"fields": ("evaluation", "evidence_expected")}),
             (_("লক্ষ্যমাত্রা"), {"fields": targets}),
             (_("প্রযোজ্যতা"), {"fields": ("applicable", "not_applicable_reason")}),
         )

@@ -36,6 +36,8 @@ _HEADER_SPEC: dict[str, dict[str, tuple[str, ...]]] = {
             "চলতি মানের নিম্নে (৬০%)",
             "চলতি মানে নিম্নে (৬০%)",
         ),
+        "evaluation": ("মূল্যায়ন পদ্ধতি", "মূল্যায়ন", "evaluation method"),
+        "evidence_expected": ("প্রমাণক", "প্রত্যাশিত প্রমাণক", "expected evidence", "evidence"),
     },
     "progress": {
         "indicator_code": ("সূচক নং", "সূচক নম্বর", "indicator no"),

@@ -56,6 +56,8 @@ class PlanLine(SheetLine):
     target_80: Decimal | datetime.date | None = None
     target_70: Decimal | datetime.date | None = None
     target_60: Decimal | datetime.date | None = None
+    evaluation: str = ""
+    evidence_expected: str = ""
     stored: Indicator | None = None
 
     @classmethod
@@ -75,6 +77,8 @@ class PlanLine(SheetLine):
             scoring_method=scoring.ScoringMethod(indicator.scoring_method),
             direction=scoring.Direction(indicator.direction),
             **{f"target_{level}": indicator.target(level) for level in scoring.LEVEL_PERCENTS},
+            evaluation=indicator.evaluation,
+            evidence_expected=indicator.evidence_expected,
             stored=indicator,
         )
 
@@ -113,6 +117,8 @@ class PlanSheetResource(SheetResource):
     target_80 = target_field(80, "উত্তম")
     target_70 = target_field(70, "চলতি মান")
     target_60 = target_field(60, "চলতি মানের নিম্নে")
+    evaluation = Field("evaluation", "মূল্যায়ন পদ্ধতি", CellWidget(parsing.clean_text))
+    evidence_expected = Field("evidence_expected", "প্রমাণক", CellWidget(parsing.clean_text))
 
     class Meta:
         model = Indicator

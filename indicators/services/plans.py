@@ -109,6 +109,8 @@ def plan_import(
         indicator.title = parsed_indicator.title
         indicator.unit = parsed_indicator.unit.value
         indicator.unit_label = parsed_indicator.unit_label
+        indicator.evaluation = parsed_indicator.evaluation
+        indicator.evidence_expected = parsed_indicator.evidence_expected
         indicator.weight = parsed_indicator.weight
         indicator.calc_method = parsed_indicator.calc_method.value
         indicator.scoring_method = parsed_indicator.scoring_method.value

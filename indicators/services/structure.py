@@ -19,6 +19,7 @@ from django.db import transaction
 
 from base.bangla import format_code, to_bangla_digits
 from base.errors import DomainError, PermissionDeniedError
+from base.text import text_within
 from indicators import permissions, scoring
 from indicators.history import history_record
 from indicators.models import (
@@ -36,6 +37,8 @@ from indicators.services.plans import history_indicator_settings, indicator_sett
 
 #: Longest title accepted for an area, an activity or an indicator.
 TITLE_MAX_CHARS = 2000
+#: An indicator's evaluation method and its expected evidence (the model's limit, the sheet's too).
+DESCRIPTION_MAX_CHARS = 2000
 
 
 def _ensure_may_change(user: AbstractBaseUser | None, plan: ActionPlan, permission: str) -> None:
@@ -151,6 +154,8 @@ class IndicatorChanges:
     scoring_method: str
     direction: str
     targets: dict[int, Decimal | datetime.date | None]
+    evaluation: str
+    evidence_expected: str
 
 
 @dataclass
@@ -189,10 +194,17 @@ def indicator_changes_check(indicator: Indicator, changes: IndicatorChanges) -> 
 def indicator_update(
     *, indicator: Indicator, changes: IndicatorChanges, user: AbstractBaseUser | None, reason: str = ""
 ) -> TargetCheck:
-    """Change an indicator's title, order, methods and targets; returns the warnings of the check."""
+    """Change an indicator's title, order, methods, targets and the words on its evaluation and expected
+    evidence; returns the warnings of the check."""
     plan = indicator.plan
     _ensure_may_change(user, plan, "indicators.change_indicator")
     title = _title(changes.title, "সূচকের", "indicator")
+    evaluation = text_within(
+        changes.evaluation, DESCRIPTION_MAX_CHARS, what_bn="মূল্যায়ন পদ্ধতি", what_en="evaluation"
+    )
+    evidence_expected = text_within(
+        changes.evidence_expected, DESCRIPTION_MAX_CHARS, what_bn="প্রত্যাশিত প্রমাণক", what_en="expected evidence"
+    )
     check = indicator_changes_check(indicator, changes)
     if check.errors:
         first = next(iter(check.errors.values()))[0]
@@ -201,7 +213,9 @@ def indicator_update(
     indicator = Indicator.objects.select_for_update(no_key=True, of=("self",)).get(pk=indicator.pk)
     settings_before = indicator_settings(indicator)
     title_before = (indicator.title, indicator.position)
+    described_before = (indicator.evaluation, indicator.evidence_expected)
     indicator.title, indicator.position = title, changes.position
+    indicator.evaluation, indicator.evidence_expected = evaluation, evidence_expected
     indicator.calc_method = changes.calc_method
     indicator.scoring_method = changes.scoring_method
     indicator.direction = changes.direction
@@ -219,7 +233,20 @@ def indicator_update(
             reason,
             indicator=indicator,
         )
+    if (indicator.evaluation, indicator.evidence_expected) != described_before:
+        _structure_history(
+            plan,
+            user,
+            _described(*described_before),
+            _described(indicator.evaluation, indicator.evidence_expected),
+            reason,
+            indicator=indicator,
+        )
     return check
+
+
+def _described(evaluation: str, evidence_expected: str) -> str:
+    return f"মূল্যায়ন পদ্ধতি: {evaluation or '—'}; প্রমাণক: {evidence_expected or '—'}"
 
 
 def weights_check(plan: ActionPlan, weights: dict[int, Decimal]) -> list[tuple[str, str]]:

@@ -271,6 +271,8 @@ class _OfficePlan:
                 item.title,
                 item.unit.value,
                 item.unit_label,
+                item.evaluation,
+                item.evidence_expected,
                 weight,
                 item.calc_method.value,
                 item.scoring_method.value,

@@ -142,6 +142,8 @@ class PlanRows:
                 "title",
                 "unit",
                 "unit_label",
+                "evaluation",
+                "evidence_expected",
                 "weight",
                 "calc_method",
                 "scoring_method",

@@ -455,6 +455,8 @@ class ApprovedRecord(RuleBasedStateMachine):
             scoring_method=indicator.scoring_method,
             direction=indicator.direction,
             targets=targets,
+            evaluation=indicator.evaluation,
+            evidence_expected=indicator.evidence_expected,
         )
         self.step(
             "edit_indicator",
