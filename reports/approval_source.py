@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from indicators.models import TARGET_LEVELS, ActionPlan, Indicator, PerformanceArea, Progress
 from indicators.parsing import plain_number
+from reports.letter import COVER_LETTER_FIELDS
 from reports.models import CoverLetter, Initiative, Introduction, ReportKind
 from reports.table import report_evidence
 
@@ -32,18 +33,7 @@ APPROVAL_KINDS = {
 }
 
 #: The cover letter's fields a report prints (the memo serial and date are taken at approval).
-_LETTER_FIELDS = (
-    "memo_serial",
-    "letter_date",
-    "subject",
-    "body",
-    "attachments",
-    "signatory_name",
-    "signatory_designation",
-    "recipient",
-    "attention",
-    "copies",
-)
+_LETTER_FIELDS = ("memo_serial", *COVER_LETTER_FIELDS)
 
 
 def _json_value(value: object) -> object:

@@ -43,21 +43,9 @@ from indicators.models import (
     ReportingPeriod,
 )
 from indicators.periods import period_for
-from reports.letter import cover_letter_for
+from reports.letter import COVER_LETTER_FIELDS, cover_letter_for
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, MemoSerial
 
-# The cover letter's fields the team edits; the memo serial is taken at approval and never typed.
-COVER_LETTER_FIELDS = (
-    "letter_date",
-    "subject",
-    "body",
-    "attachments",
-    "signatory_name",
-    "signatory_designation",
-    "recipient",
-    "attention",
-    "copies",
-)
 INITIATIVE_FIELDS = ("kind", "title", "details", "completion_text", "completion_date")
 ANNUAL_QUARTER = 4  # DESIGN.md §4: Q4 carries the annual report, and with it the introduction and initiatives
 

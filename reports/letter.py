@@ -31,6 +31,19 @@ from reports.models import CoverLetter, MemoSerial, ReportKind
 
 logger = logging.getLogger(__name__)
 
+# The cover letter's fields the team edits; the memo serial is taken at approval and never typed.
+COVER_LETTER_FIELDS = (
+    "letter_date",
+    "subject",
+    "body",
+    "attachments",
+    "signatory_name",
+    "signatory_designation",
+    "recipient",
+    "attention",
+    "copies",
+)
+
 
 PLAN_NAME_BN = "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা"
 TEAM_NAME_BN = "ই-গভর্ন্যান্স ও ইনোভেশন টিম"
