@@ -9,7 +9,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 PYTEST_WORKERS ?= auto
 
-.PHONY: setup system-deps run test lint check-migrations clean serve worker bench-deps stateful lock
+.PHONY: setup system-deps run dev test lint check-migrations clean serve worker bench-deps stateful lock
 
 # Every package comes from a lock (requirements/*.lock, made by `make lock` from pyproject.toml): exact
 # versions with their SHA-256, so every machine installs the same files and pip refuses any other. The
@@ -38,6 +38,12 @@ run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# As `make run`, with Django's debug pages on purpose (DJANGO_DEBUG=1): never for users.
+dev: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -31,20 +31,49 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-# Whether this process was started as production (DJANGO_DEBUG off). Unlike DEBUG, test runners leave it
-# alone; commands that must never run on a real site (generate_load_data) ask it.
-PRODUCTION = not DEBUG
+# Three ways the site runs (DESIGN.md §10). Production: DJANGO_DEBUG=0 said explicitly, with the secret key and
+# the allowed hosts it refuses to start without. The embedded product (`make run`, no DJANGO_DEBUG at all): the
+# site as users see it — its own error pages, never Django's technical ones — on 127.0.0.1 over plain http,
+# with a secret generated once and kept outside the repository. Development (`make dev`, DJANGO_DEBUG=1): the
+# same with Django's debug pages, switched on only on purpose.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Whether this process was started as production. Unlike DEBUG, test runners leave it alone; commands that
+# must never run on a real site (generate_load_data) ask it.
+PRODUCTION = bool(os.environ.get("DJANGO_DEBUG", "").strip()) and not DEBUG
+# The embedded setup (the product on one machine, or a developer's): local hosts, plain http, a local secret.
+EMBEDDED = not PRODUCTION
+
+
+def local_secret_key(path: Path) -> str:
+    """The embedded setup's secret key: made once (50 random characters) in ``path``, readable by its owner
+    only, and read back ever after — sessions survive restarts, and no key is ever committed. Several
+    processes starting at once agree: the file is created exclusively and the loser reads the winner's."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        pass
+    from django.core.management.utils import get_random_secret_key
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(get_random_secret_key())
+    return path.read_text(encoding="ascii").strip()
+
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
+    if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
-    # Development only: a key that is obviously not a secret, so nobody mistakes it for one.
-    SECRET_KEY = "insecure-development-key-set-DJANGO_SECRET_KEY-in-production"
+    SECRET_KEY = local_secret_key(
+        Path(os.environ.get("APA_SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+    )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
-if not DEBUG and not ALLOWED_HOSTS:
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if EMBEDDED else [])
+if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when DJANGO_DEBUG is off.")
 
 INSTALLED_APPS = [
@@ -200,16 +229,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Transport and browser protections. Off in the embedded setup (plain http on 127.0.0.1), on in
 # production; each can be set explicitly.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
 # The load balancer probes /healthz over plain HTTP on the app server's own port: answer it, not redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if EMBEDDED else str(365 * 24 * 60 * 60)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -307,7 +336,7 @@ STORAGES = {
     # names (needs `collectstatic`).
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("APA_STATIC_MANIFEST", not DEBUG)
+        if env_bool("APA_STATIC_MANIFEST", PRODUCTION)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }

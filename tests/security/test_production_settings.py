@@ -129,9 +129,10 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_the_embedded_default_needs_no_environment():
-    """Without any variable (`make run`) the settings load: DEBUG on, local hosts, no HTTPS-only protections."""
+    """Without any variable (`make run`) the settings load as the product: DEBUG off (the site's own error
+    pages), not production, local hosts, no HTTPS-only protections."""
     embedded = settings_under(clean_environment())
-    assert embedded.DEBUG is True
+    assert embedded.DEBUG is False and embedded.PRODUCTION is False
     assert embedded.ALLOWED_HOSTS == ["127.0.0.1", "localhost"]
     assert embedded.SECURE_HSTS_SECONDS == 0
     assert embedded.SESSION_COOKIE_SECURE is False
