@@ -45,6 +45,24 @@ from indicators.services.plan_edit import (
 )
 
 TARGET_NAMES = {100: "অসাধারণ", 90: "অতি উত্তম", 80: "উত্তম", 70: "চলতি মান", 60: "চলতি মানের নিম্নে"}
+#: Each plan sheet field: its label in the form (the msgids the form's template uses) and its input's name.
+FIELDS = {
+    "area_code": ("ক্ষেত্র নং", "code"),
+    "area_title": ("কর্মসম্পাদন ক্ষেত্র", "title"),
+    "area_marks": ("ক্ষেত্রের মান", "marks"),
+    "activity_code": ("কার্যক্রম নং", "code"),
+    "activity_title": ("কার্যক্রম", "title"),
+    "indicator_code": ("সূচক নং", "code"),
+    "indicator_title": ("কর্মসম্পাদন সূচক", "title"),
+    "unit": ("একক", "unit_label"),
+    "weight": ("সূচকের মান", "weight"),
+    "calc_method": ("গণনা পদ্ধতি", "calc_method"),
+    "scoring": ("নম্বর পদ্ধতি", "scoring_method"),
+    "direction": ("দিক", "direction"),
+    **{f"target_{level}": (name, f"t{level}") for level, name in TARGET_NAMES.items()},
+    "evaluation": ("মূল্যায়ন পদ্ধতি", "evaluation"),
+    "evidence_expected": ("প্রত্যাশিত প্রমাণক", "evidence_expected"),
+}
 _TEXT_LIMIT = 4000  # longer than any field the plan keeps (the parser names the limit); a bound on memory
 
 
@@ -131,6 +149,46 @@ def _problem_text(problem: EditProblem) -> str:
     return localized(problem.message_bn, problem.message_en)
 
 
+@dataclass(frozen=True)
+class ProblemLine:
+    """A problem in the list above the form: where it is (a link to the field) and what it is."""
+
+    anchor: str
+    where: str
+    text: str
+
+
+def _item_at(draft: PlanDraft, place: tuple[int, ...]) -> tuple[str, str, str] | None:
+    """(kind's name, code, field prefix) of the item at ``place``."""
+    try:
+        area = draft.areas[place[0]]
+        if len(place) == 1:
+            return _("কর্মসম্পাদন ক্ষেত্র"), area.code, f"a{place[0]}-"
+        activity = area.activities[place[1]]
+        if len(place) == 2:
+            return _("কার্যক্রম"), activity.code, f"a{place[0]}-x{place[1]}-"
+        indicator = activity.indicators[place[2]]
+        return _("সূচক"), indicator.code, f"a{place[0]}-x{place[1]}-i{place[2]}-"
+    except IndexError:
+        return None
+
+
+def problem_lines(draft: PlanDraft, problems: list[EditProblem]) -> list[ProblemLine]:
+    """Every problem with the item and the field it is at, in the form's order."""
+    lines = []
+    for problem in sorted(problems, key=lambda p: p.place):
+        item = _item_at(draft, problem.place) if problem.place else None
+        if item is None:
+            lines.append(ProblemLine("plan-edit-form", "", _problem_text(problem)))
+            continue
+        kind, code, prefix = item
+        label, suffix = FIELDS.get(problem.field, ("", ""))
+        where = f"{kind} {code}" + (f", {_(label)}" if label else "")
+        anchor = prefix + suffix if suffix else prefix + "box"
+        lines.append(ProblemLine(anchor, where, _problem_text(problem)))
+    return lines
+
+
 def draft_view(draft: PlanDraft, problems: list[EditProblem]) -> list[ItemView]:
     by_place: dict[tuple[int, ...], list[EditProblem]] = {}
     for problem in problems:
@@ -206,8 +264,11 @@ def plan_edit(request: HttpRequest, office: str, year: str) -> HttpResponse:
                 error = failure.user_message
             else:
                 messages.success(request, _("কর্মপরিকল্পনা সংরক্ষিত হয়েছে।"))
-                for warning in result.warnings:
-                    messages.warning(request, _("সতর্কতা: %(message)s") % {"message": _problem_text(warning)})
+                for line in problem_lines(draft, result.warnings):
+                    messages.warning(
+                        request,
+                        _("সতর্কতা (%(where)s): %(message)s") % {"where": line.where, "message": line.text},
+                    )
                 if is_htmx(request):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = plan_url(plan)
@@ -222,7 +283,7 @@ def plan_edit(request: HttpRequest, office: str, year: str) -> HttpResponse:
     context = {
         "plan": plan,
         "areas": draft_view(draft, problems),
-        "plan_problems": [_problem_text(p) for p in problems if p.place == ()],
+        "problems": problem_lines(draft, problems),
         "version": version,
         "error": error,
         "refusal": refusal.user_message if refusal is not None else "",
@@ -234,5 +295,8 @@ def plan_edit(request: HttpRequest, office: str, year: str) -> HttpResponse:
         "plan_url": plan_url(plan),
     }
     if is_htmx(request):
-        return render(request, "workflow/_plan_edit_form.html", context)
+        response = render(request, "workflow/_plan_edit_form.html", context)
+        if problems or error:  # a refused save: show the list of problems at the top of the form
+            response["HX-Reswap"] = "outerHTML show:#plan-edit-form:top"
+        return response
     return render(request, "workflow/plan_edit.html", context)

@@ -178,6 +178,20 @@ def test_the_editor_refuses_exactly_what_the_import_refuses_with_its_messages(de
     assert editor_messages(demo, draft) == import_messages(demo, code, index, text)
 
 
+@pytest.mark.parametrize(("column", "text"), [("weight", "abc"), ("weight", "৪"), (80, "৪"), (100, "--")])
+def test_cells_the_import_refuses_are_refused_by_the_editor_with_the_same_messages(demo, column, text):
+    """The invariant above is not met by two empty answers: these cells are refused by both."""
+    draft = plan_draft(demo)
+    indicator = find(draft, "[১.৪.২]")
+    if column == "weight":
+        indicator.weight = text
+    else:
+        indicator.targets[column] = text
+    index = WEIGHT_COLUMN if column == "weight" else TARGET_COLUMNS[column]
+    expected = import_messages(demo, "[১.৪.২]", index, text)
+    assert expected and editor_messages(demo, draft) == expected
+
+
 def test_weights_must_still_sum_to_the_area_marks_in_the_imports_words(demo):
     draft = plan_draft(demo)
     find(draft, "[১.৪.২]").weight = "৪"
