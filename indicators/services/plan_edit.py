@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from base.bangla import to_bangla_digits
+from base.bangla import format_code, to_bangla_digits
 from base.errors import ConflictError, DomainError, LockedError, PermissionDeniedError
 from indicators import parsing, permissions, scoring
 from indicators.history import history_record
@@ -172,6 +172,35 @@ def _unit_problems(place: tuple[int, ...], kind: str, cell: str) -> list[EditPro
     ]
 
 
+def _reused_codes(plan: ActionPlan, draft: PlanDraft) -> list[EditProblem]:
+    """A new indicator may not take the code of one that is saved: the import matches indicators by code,
+    so it would inherit the progress of the indicator removed in the same save (or clash with a kept one)."""
+    saved = set(plan.indicators.values_list("code", flat=True))
+    problems = []
+    for a, area in enumerate(draft.areas):
+        for b, activity in enumerate(area.activities):
+            for c, indicator in enumerate(activity.indicators):
+                if indicator.saved:
+                    continue
+                try:
+                    code = parsing.parse_code(indicator.code, depth=3)
+                except parsing.CellError:
+                    continue  # the sheet's parser says it
+                if code in saved:
+                    problems.append(
+                        EditProblem(
+                            (a, b, c),
+                            "indicator_code",
+                            f"সূচক নম্বর {format_code(code)} এই পরিকল্পনার একটি সংরক্ষিত সূচকের; নতুন সূচককে অন্য "
+                            "নম্বর দিন (বাদ দেওয়া সূচকের নম্বর নতুন সূচক পায় না, যাতে এর অগ্রগতি নতুনটির না হয়ে যায়)।",
+                            f"Indicator code {code} belongs to a saved indicator of this plan; give the new indicator "
+                            "another code (a removed indicator's code is not given to a new one, so that its "
+                            "progress does not pass to the new one).",
+                        )
+                    )
+    return problems
+
+
 def _described(evaluation: str, evidence_expected: str) -> str:
     # The line ``structure.indicator_update`` writes for the same change.
     return f"মূল্যায়ন পদ্ধতি: {evaluation or '—'}; প্রমাণক: {evidence_expected or '—'}"
@@ -196,7 +225,7 @@ def plan_edit_save(
             "not saved. Open the saved plan again and make them anew.",
         )
     sheet, places = draft_sheet(draft)
-    problems = draft_problems(draft)
+    problems = draft_problems(draft) + _reused_codes(plan, draft)
     try:
         plan_sheet_parse(sheet, fiscal_year=plan.fiscal_year)
     except ImportFailed as failed:

@@ -290,6 +290,41 @@ def test_an_indicator_with_evidence_cannot_be_removed(demo):
     assert demo.indicators.get(code="2.2.4").weight == Decimal(2)
 
 
+def test_a_new_indicator_cannot_take_the_code_of_a_removed_one(demo):
+    """Else the import, which matches by code, would hand the removed indicator's progress to the new one."""
+    draft = plan_draft(demo)
+    draft_apply(draft, "remove:1.1.4")  # [২.২.৫], which has progress
+    draft_apply(draft, "add-indicator:1.1")
+    new = draft.areas[1].activities[1].indicators[-1]
+    assert new.code == "[২.২.৫]"
+    new.title, new.weight, new.targets[100] = "নতুন সূচক", "৩", "৫"
+    with pytest.raises(PlanEditFailed) as failed:
+        save(demo, draft)
+    (problem,) = failed.value.problems
+    assert (problem.place, problem.field) == ((1, 1, 4), "indicator_code")
+    new.code = "[২.২.৬]"
+    save(demo, draft)
+    assert set(demo.indicators.filter(activity__code="2.2").values_list("code", flat=True)) == {
+        "2.2.1",
+        "2.2.2",
+        "2.2.3",
+        "2.2.4",
+        "2.2.6",
+    }
+    assert not Progress.objects.filter(indicator__code="2.2.6").exists()
+
+
+def test_moving_an_area_and_an_activity_changes_their_places(demo):
+    draft = plan_draft(demo)
+    draft_apply(draft, "up:1")
+    draft_apply(draft, "down:1.0")  # area [১] is now second: its [১.১] goes below [১.২]
+    save(demo, draft)
+    assert list(demo.areas.order_by("position").values_list("code", flat=True)) == ["2", "1"]
+    activities = demo.activities.filter(area__code="1").order_by("position").values_list("code", flat=True)
+    assert list(activities)[:2] == ["1.2", "1.1"]
+    assert HistoryEntry.objects.filter(plan=demo, reason=EDIT_REASON, indicator=None).count() >= 2
+
+
 def test_moving_an_indicator_changes_its_place_and_is_recorded(demo):
     draft = plan_draft(demo)
     draft_apply(draft, "down:0.3.0")
