@@ -199,3 +199,16 @@ def test_a_frozen_plan_shows_why_and_refuses_a_save(client, demo):
     response = client.post(EDIT, {**data, "op": "save"})
     assert "১ম ত্রৈমাসিক দাখিল" in response.content.decode()
     assert title_of(demo, "1.4.2") != "নতুন নাম"
+
+
+def test_a_saved_change_is_in_the_indicators_history_on_its_page(client, demo):
+    login(client, "mofa.officer")
+    data = form_of(client.get(EDIT))
+    data["a0-x3-i1-t80"] = "২.৫"
+    data["a0-x3-i1-evaluation"] = "প্রশিক্ষণের হাজিরা গণনা"
+    client.post(EDIT, {**data, "op": "save"})
+    page = client.get(PLAN + "indicators/1.4.2/").content.decode()
+    history = page[page.index('id="history"') :]
+    assert "ব্রাউজারে কর্মপরিকল্পনা সম্পাদনা" in history
+    assert "targets=৩/--/২.৫/১/--" in history  # the 80% target, before ২ (Bangla digits on the page)
+    assert "প্রশিক্ষণের হাজিরা গণনা" in history
