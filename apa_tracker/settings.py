@@ -251,6 +251,9 @@ if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
 # Uploads larger than this are streamed to a temporary file instead of memory; no file larger than the
 # largest accepted upload is kept at all, on any address (base/uploadhandlers.py).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The plan editor posts the whole plan (about 16 fields an indicator, at most 300 indicators,
+# workflow/plan_editor.py); Django's default of 1,000 fields would refuse a plan of 60 indicators.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 6000
 FILE_UPLOAD_HANDLERS = [
     "base.uploadhandlers.SiteUploadLimit",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -97,6 +97,12 @@ class PlanPage:
     can_edit: bool
     visible_quarters: list[int]
 
+    @property
+    def can_edit_plan(self) -> bool:
+        """Whether the plan editor is open to this user: an officer or the CIO of the office, while no quarter
+        is submitted or beyond (the service checks it again under its locks, ``plan_edit_save``)."""
+        return self.can_edit and all(view.period.state in EDITABLE_STATES for view in self.periods)
+
     def row(self, code: str) -> IndicatorRow | None:
         for area in self.areas:
             for block in area.activities:

@@ -54,9 +54,11 @@ def plan_import(
     sheet: Sheet,
     replace: bool = False,
     user: AbstractBaseUser | None = None,
+    reason: str = "কর্মপরিকল্পনা আমদানি / plan import",
 ) -> PlanImportResult:
     """Create an office's plan for a year from a plan sheet, or with ``replace`` bring an existing one
-    in line with the sheet: indicators are matched by code, so progress of kept indicators stays."""
+    in line with the sheet: indicators are matched by code, so progress of kept indicators stays.
+    ``reason`` is what the history says of the changes (the browser's editor says it edited the plan)."""
     # NO KEY UPDATE: two imports of one plan still wait for each other, but a progress save that inserts a
     # history row (whose foreign key takes KEY SHARE on the plan) does not deadlock with this import. The
     # plan's row only (of=self): the default ordering joins the office and the fiscal year, whose rows a lock
@@ -80,7 +82,6 @@ def plan_import(
         plan.save()
     removed = _plan_check_replace(plan, parsed)
 
-    reason = "কর্মপরিকল্পনা আমদানি / plan import"
     # Every change to a plan that existed is in the history (DESIGN.md §4): what each area, activity and
     # indicator was and became.
     lines_before = {} if created else _structure_lines(plan)
@@ -130,9 +131,9 @@ def plan_import(
     keep_activities = {a.code for a in parsed.activities}
     keep_areas = {a.code for a in parsed.areas}
     removed_indicators = plan.indicators.exclude(code__in=keep_indicators).prefetch_related("progress")
+    # The removal is itself history: what the indicator was, and every value that goes with it.
+    removed_reason = f"{reason}: সূচক বাদ / indicator removed"
     for indicator in removed_indicators:
-        # The removal is itself history: what the indicator was, and every value that goes with it.
-        reason = "কর্মপরিকল্পনা আমদানিতে সূচক বাদ / indicator removed by plan import"
         history_record(
             plan=plan,
             kind=HistoryKind.TARGETS,
@@ -140,7 +141,7 @@ def plan_import(
             after="",
             user=user,
             indicator=indicator,
-            reason=reason,
+            reason=removed_reason,
         )
         for progress in indicator.progress.all():
             if progress.value is not None or progress.remark:
@@ -152,7 +153,7 @@ def plan_import(
                     user=user,
                     indicator=indicator,
                     quarter=progress.quarter,
-                    reason=reason,
+                    reason=removed_reason,
                 )
     removed_indicators.delete()
     plan.activities.exclude(code__in=keep_activities).delete()

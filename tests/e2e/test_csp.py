@@ -37,6 +37,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 OFFICE_PAGES = [
     "/",
     PLAN,
+    PLAN + "edit/",
     INDICATOR,
     TEXTS + "letter/1/",
     TEXTS + "letter/4/",
@@ -145,6 +146,11 @@ def test_every_main_page_loads_without_anything_refused(demo_live, new_page, use
         page.click("#ind-1-3-1 button[type=submit]")
         page.wait_for_selector("#ind-1-3-1 form", state="detached")
         problems += watcher.problems("plan, after saving Q1 of 1.3.1")
+        # The plan editor swaps its whole form after each button.
+        watcher.visit(PLAN + "edit/")
+        page.click("button[value='add-indicator:0.0']")
+        page.wait_for_selector("#a0-x0-i1-title")
+        problems += watcher.problems("plan editor, after adding an indicator")
 
     assert problems == []
 
