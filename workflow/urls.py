@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import review_views, views
+from workflow import children_views, review_views, views
 
 app_name = "workflow"
 
@@ -19,4 +19,15 @@ urlpatterns = [
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),
     path("review/summary.csv", review_views.summary_csv, name="summary_csv"),
+    # The review of child offices (issue 16.3)
+    path(
+        "review/children/<slug:office>/<str:year>/q<int:quarter>/",
+        children_views.children_review,
+        name="children_review",
+    ),
+    path(
+        "review/children/<slug:office>/<str:year>/q<int:quarter>.pdf",
+        children_views.children_review_pdf,
+        name="children_review_pdf",
+    ),
 ]
