@@ -105,7 +105,8 @@ def _progress_text(value) -> str:
         return "এখনো কোনো অগ্রগতি লেখা হয়নি।"
     if isinstance(value, datetime.date):
         return f"এ পর্যন্ত অগ্রগতি: {format_date_short(value)}।"
-    return f"এ পর্যন্ত অগ্রগতি: {format_number(value)}।"
+    plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return f"এ পর্যন্ত অগ্রগতি: {format_number(plain)}।"
 
 
 def items_from_plan(plan: ActionPlan) -> list[dict]:

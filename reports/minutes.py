@@ -37,7 +37,7 @@ def meeting_get(*, office: Office, fiscal_year: FiscalYear, number: int) -> Meet
     meeting = Meeting.objects.filter(office=office, fiscal_year=fiscal_year, number=number).first()
     if meeting is None:
         raise DomainError(
-            f"{office.name_bn}-এর {fiscal_year_label(fiscal_year.start_year)} অর্থবছরে "
+            f"{genitive_bn(office.name_bn)} {fiscal_year_label(fiscal_year.start_year)} অর্থবছরে "
             f"{to_bangla_digits(number)} নম্বর সভা নেই।",
             f"No meeting {number} of {office.code} in {fiscal_year.code}.",
         )

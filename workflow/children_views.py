@@ -110,6 +110,19 @@ def children_review_links(user) -> list[ChildrenReviewLink]:
     ]
 
 
+def meeting_links(user) -> list[ChildrenReviewLink]:
+    """For the home page: the review meetings of each office the user belongs to, in the newest year."""
+    office_ids = set(permissions.roles_by_office(user))
+    years = fiscal_years()
+    if not office_ids or not years:
+        return []
+    year = years[0]
+    offices = Office.objects.filter(pk__in=office_ids).order_by("name_bn")
+    return [
+        ChildrenReviewLink(office, year.code, fiscal_year_label(year.start_year), 0) for office in offices
+    ]
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def children_review(request: HttpRequest, office: str, year: str, quarter: int) -> HttpResponse:

@@ -85,7 +85,7 @@ def tree():
     OfficeFactory(code="c-noplan", name_bn="গ অধিদপ্তর", kind=OfficeKind.DEPARTMENT, parent=parent)
     stranger = OfficeFactory(code="stranger", name_bn="অন্য মন্ত্রণালয়")
     sent_plan = PlanFactory(office=sent)
-    weak = IndicatorFactory(plan=sent_plan, activity__area__plan=sent_plan, title="দুর্বল সূচক")
+    weak = IndicatorFactory(plan=sent_plan, activity__area__plan=sent_plan, title="দুর্বল সূচক", code="1.1.1")
     IndicatorFactory(plan=sent_plan, activity__area__plan=sent_plan, title="ভালো সূচক", code="1.1.2")
     periods_ensure(sent_plan)
     q2 = ReportingPeriod.objects.get(plan=sent_plan, quarter=2)

@@ -19,7 +19,7 @@ from base.bangla import to_ascii_digits, to_bangla_digits
 from base.commands import APACommand
 from base.errors import DomainError
 from indicators.selectors import fiscal_year_start, office_get, plan_get
-from reports import subordinate_review
+from reports import minutes, subordinate_review
 from reports.letter import report_kind, report_quarter
 from reports.rendering import period_is_final, render_report
 
@@ -31,6 +31,16 @@ def _quarter(raw: str | None) -> int | None:
     if not text.isdigit():
         raise DomainError(
             f"ত্রৈমাসিক '{raw}' বোঝা যায়নি; ১ থেকে ৪ লিখুন।", f"Quarter '{raw}' is not a number 1-4."
+        )
+    return int(text)
+
+
+def _quarter_or_number(raw: str | None) -> int:
+    text = to_ascii_digits((raw or "").strip())
+    if not text.isdigit() or int(text) < 1:
+        raise DomainError(
+            "--kind minutes-এর জন্য সভার নম্বর দিন (--meeting 1)।",
+            "--kind minutes needs the meeting's number (--meeting 1).",
         )
     return int(text)
 
@@ -54,6 +64,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 
 SUBORDINATE_REVIEW = "subordinate-review"
+MINUTES = "minutes"
 
 
 class Command(APACommand):
@@ -69,11 +80,12 @@ class Command(APACommand):
         parser.add_argument(
             "--kind",
             required=True,
-            help="annual | half-yearly | quarterly | cover-letter | subordinate-review",
+            help="annual | half-yearly | quarterly | cover-letter | subordinate-review | minutes",
         )
         parser.add_argument(
             "--quarter", help="1-4; required for quarterly, optional for cover-letter (default 4)"
         )
+        parser.add_argument("--meeting", help="the meeting's number in its office and year (--kind minutes)")
         parser.add_argument("--out", required=True, help="the PDF file to write")
         parser.add_argument("--draft", action="store_true", help="put the draft mark on even if approved")
 
@@ -89,6 +101,14 @@ class Command(APACommand):
                 )
                 write_atomically(out, rendered.pdf)
                 return rendered, False
+            if options["kind"].strip() == MINUTES:
+                office = office_get(code=options["office"])
+                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                number = _quarter_or_number(options["meeting"])
+                meeting = minutes.meeting_get(office=office, fiscal_year=year, number=number)
+                rendered = minutes.render_minutes(meeting, draft=True if options["draft"] else None)
+                write_atomically(out, rendered.pdf)
+                return rendered, meeting.state != "approved" or options["draft"]
             kind = report_kind(options["kind"])
             office = office_get(code=options["office"])
             plan = plan_get(office_code=office.code, year_code=options["year"])
