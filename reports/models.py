@@ -207,3 +207,80 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.kind} Q{self.quarter} ({self.status})"
+
+
+class MeetingState(models.TextChoices):
+    DRAFT = "draft", _("খসড়া")
+    APPROVED = "approved", _("সভাপতি কর্তৃক অনুমোদিত")
+
+
+class Meeting(models.Model):
+    """A progress-review meeting of an office's plan and its minutes (issue 16.1, seed 004): who chaired it,
+    when and where, who attended (the annex list), and per indicator the discussion, the decision and who is
+    responsible. Numbered per office and fiscal year; approved by the chair (the CIO), after which it is
+    read-only, and its PDF can be kept as evidence of the plan's meetings indicator."""
+
+    office = models.ForeignKey("indicators.Office", verbose_name=_("দপ্তর"), on_delete=models.CASCADE)
+    fiscal_year = models.ForeignKey(
+        "indicators.FiscalYear", verbose_name=_("অর্থবছর"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.PositiveIntegerField(_("সভার ক্রম"))
+    held_on = models.DateField(_("তারিখ"))
+    time_text = models.CharField(_("সময়"), max_length=64, blank=True)
+    place = models.CharField(_("স্থান"), max_length=255, blank=True)
+    chair_name = models.CharField(_("সভাপতির নাম"), max_length=255)
+    chair_designation = models.TextField(_("সভাপতির পদবি"), blank=True, help_text=_("প্রতিটি লাইন আলাদা"))
+    wing_bn = models.CharField(_("শাখা/অনুবিভাগ"), max_length=255, blank=True)
+    attendees = models.TextField(
+        _("উপস্থিত কর্মকর্তা (পরিশিষ্ট-ক)"), blank=True, help_text=_("প্রতিটি জন আলাদা লাইনে")
+    )
+    opening = models.TextField(_("সূচনা"), blank=True)
+    closing = models.TextField(_("সমাপ্তি"), blank=True)
+    memo_number = models.CharField(_("স্মারক নম্বর"), max_length=128, blank=True)
+    signed_on = models.DateField(_("স্বাক্ষরের তারিখ"), null=True, blank=True)
+    distribution = models.TextField(_("বিতরণ"), blank=True, help_text=_("প্রতিটি প্রাপক আলাদা লাইনে"))
+    state = models.CharField(
+        _("অবস্থা"), max_length=16, choices=MeetingState.choices, default=MeetingState.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("অনুমোদনের সময়"), null=True, blank=True)
+    evidence = models.ForeignKey(
+        "evidence.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("পর্যালোচনা সভা")
+        verbose_name_plural = _("পর্যালোচনা সভাসমূহ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "fiscal_year", "number"], name="meeting_number_per_year"
+            )
+        ]
+        ordering = ["office", "fiscal_year", "number"]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.fiscal_year} — {self.number}"
+
+
+class MeetingItem(models.Model):
+    """One row of the minutes' table: ক্রম · সূচক ও আলোচনা · সিদ্ধান্ত · বাস্তবায়নে."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(_("ক্রম"))
+    indicator_code = models.CharField(_("সূচকের কোড"), max_length=32, blank=True)
+    indicator_title = models.TextField(_("সূচক/বিষয়"), blank=True)
+    discussion = models.TextField(_("আলোচনা"), blank=True)
+    decision = models.TextField(_("সিদ্ধান্ত"), blank=True)
+    responsible = models.TextField(_("বাস্তবায়নে"), blank=True)
+
+    class Meta:
+        verbose_name = _("সভার আলোচ্য বিষয়")
+        verbose_name_plural = _("সভার আলোচ্য বিষয়সমূহ")
+        ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="meeting_item_position")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.position}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import plan_editor, review_views, views
+from workflow import children_views, meeting_views, plan_editor, review_views, views
 
 app_name = "workflow"
 
@@ -20,4 +20,19 @@ urlpatterns = [
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),
     path("review/summary.csv", review_views.summary_csv, name="summary_csv"),
+    # Review meetings and their minutes (issue 16.1)
+    path("meetings/<slug:office>/<str:year>/", meeting_views.meeting_list, name="meetings"),
+    path("meetings/<slug:office>/<str:year>/<int:number>/", meeting_views.meeting_page, name="meeting"),
+    path("meetings/<slug:office>/<str:year>/<int:number>.pdf", meeting_views.meeting_pdf, name="meeting_pdf"),
+    # The review of child offices (issue 16.3)
+    path(
+        "review/children/<slug:office>/<str:year>/q<int:quarter>/",
+        children_views.children_review,
+        name="children_review",
+    ),
+    path(
+        "review/children/<slug:office>/<str:year>/q<int:quarter>.pdf",
+        children_views.children_review_pdf,
+        name="children_review_pdf",
+    ),
 ]

@@ -25,12 +25,15 @@ from indicators.parsing import plain_number
 from indicators.services.progress import indicator_set_applicability, progress_record
 from reports.selectors import plan_reports
 from workflow import pages, transitions
+from workflow.children_views import children_review_links, meeting_links
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The user's home: their plans with the marks so far, and what waits for them."""
     context = pages.home_page(request.user)
+    context["children_reviews"] = children_review_links(request.user)
+    context["meeting_links"] = meeting_links(request.user)
     return render(request, "workflow/home.html", context)
 
 

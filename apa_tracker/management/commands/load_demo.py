@@ -1,3 +1,4 @@
+import json
 import os
 from pathlib import Path
 
@@ -11,15 +12,20 @@ from indicators.services.plans import plan_import
 from indicators.services.progress import progress_import
 from indicators.sheets import read_sheet
 from reports.editing import report_contents_load
+from reports.meetings import meeting_import
+from reports.models import Meeting
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "mofa-2022-23"
 DEMO_YEAR = "2022-23"
+# Seed 004: the Statistics and Informatics Division's review meeting of 2022-23, as meeting 1.
+SID_MEETING = Path(__file__).resolve().parents[2] / "demo" / "sid-2022-23" / "meeting-1.json"
 DEFAULT_PASSWORD = "apa-demo-2023"
 
 # Letterhead details from the submitted report (seed 000) that the offices sheet does not carry.
 OFFICE_DETAILS = {
     "mofa": {"wing_bn": "আইসিটি অনুবিভাগ", "memo_prefix": "১৯.০০.০০০০.১৭৫.৪২.০০১.২৩"},
     "cabinet": {"wing_bn": "সমন্বয় ও সংস্কার"},
+    "sid": {"wing_bn": "আইসিটি-১ শাখা"},
 }
 
 # (username, first name, office, role); the admin is a superuser besides.
@@ -67,6 +73,14 @@ class Command(APACommand):
             progress_import(plan=result.plan, sheet=read_sheet(DEMO_DIR / "progress.csv"))
             # The report's own contents as submitted (seed 000): Q4 cover letter, introduction, initiatives.
             report_contents_load(plan=result.plan, path=DEMO_DIR / "report.json")
+
+        sid = Office.objects.get(code="sid")
+        if not Meeting.objects.filter(office=sid, fiscal_year=fiscal_year, number=1).exists():
+            meeting_import(
+                office=sid,
+                fiscal_year=fiscal_year,
+                record=json.loads(SID_MEETING.read_text(encoding="utf-8")),
+            )
 
         User = get_user_model()
         for username, name, office_code, role in DEMO_USERS:

@@ -1,5 +1,6 @@
 """`render_report --office CODE --year YEAR --kind annual|half-yearly|quarterly|cover-letter [--quarter N]
---out FILE.pdf` (DESIGN.md §8): one report as PDF.
+--out FILE.pdf` (DESIGN.md §8): one report as PDF; `--kind subordinate-review --quarter N` the office's
+review of its child offices' reports of that quarter (reports.subordinate_review).
 
 The "খসড়া" mark is on unless the period is approved (or sent, or accepted); ``--draft`` puts it on anyway.
 The file is written atomically (a temporary file in the same folder, then renamed), so a failed run never
@@ -17,7 +18,8 @@ from django.core.management.base import CommandError
 from base.bangla import to_ascii_digits, to_bangla_digits
 from base.commands import APACommand
 from base.errors import DomainError
-from indicators.selectors import office_get, plan_get
+from indicators.selectors import fiscal_year_start, office_get, plan_get
+from reports import minutes, subordinate_review
 from reports.letter import report_kind, report_quarter
 from reports.rendering import period_is_final, render_report
 
@@ -29,6 +31,16 @@ def _quarter(raw: str | None) -> int | None:
     if not text.isdigit():
         raise DomainError(
             f"ত্রৈমাসিক '{raw}' বোঝা যায়নি; ১ থেকে ৪ লিখুন।", f"Quarter '{raw}' is not a number 1-4."
+        )
+    return int(text)
+
+
+def _quarter_or_number(raw: str | None) -> int:
+    text = to_ascii_digits((raw or "").strip())
+    if not text.isdigit() or int(text) < 1:
+        raise DomainError(
+            "--kind minutes-এর জন্য সভার নম্বর দিন (--meeting 1)।",
+            "--kind minutes needs the meeting's number (--meeting 1).",
         )
     return int(text)
 
@@ -51,6 +63,10 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+SUBORDINATE_REVIEW = "subordinate-review"
+MINUTES = "minutes"
+
+
 class Command(APACommand):
     help = (
         "প্রতিবেদনের PDF তৈরি: বার্ষিক, অর্ধবার্ষিক, ত্রৈমাসিক বা প্রেরণপত্র / "
@@ -61,10 +77,15 @@ class Command(APACommand):
         parser.add_argument("--office", required=True, help="office code, e.g. mofa")
         parser.add_argument("--year", required=True, help="fiscal year, e.g. 2022-23")
         # Checked by the service, not by argparse: an unknown kind gets the Bangla message and exit 1.
-        parser.add_argument("--kind", required=True, help="annual | half-yearly | quarterly | cover-letter")
+        parser.add_argument(
+            "--kind",
+            required=True,
+            help="annual | half-yearly | quarterly | cover-letter | subordinate-review | minutes",
+        )
         parser.add_argument(
             "--quarter", help="1-4; required for quarterly, optional for cover-letter (default 4)"
         )
+        parser.add_argument("--meeting", help="the meeting's number in its office and year (--kind minutes)")
         parser.add_argument("--out", required=True, help="the PDF file to write")
         parser.add_argument("--draft", action="store_true", help="put the draft mark on even if approved")
 
@@ -72,6 +93,22 @@ class Command(APACommand):
         out = Path(options["out"]).expanduser()
 
         def render():
+            if options["kind"].strip() == SUBORDINATE_REVIEW:
+                office = office_get(code=options["office"])
+                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                rendered = subordinate_review.render_subordinate_review(
+                    office, year, _quarter(options["quarter"])
+                )
+                write_atomically(out, rendered.pdf)
+                return rendered, False
+            if options["kind"].strip() == MINUTES:
+                office = office_get(code=options["office"])
+                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                number = _quarter_or_number(options["meeting"])
+                meeting = minutes.meeting_get(office=office, fiscal_year=year, number=number)
+                rendered = minutes.render_minutes(meeting, draft=True if options["draft"] else None)
+                write_atomically(out, rendered.pdf)
+                return rendered, meeting.state != "approved" or options["draft"]
             kind = report_kind(options["kind"])
             office = office_get(code=options["office"])
             plan = plan_get(office_code=office.code, year_code=options["year"])

@@ -1,0 +1,123 @@
+"""The minutes of a progress-review meeting as a Bangla PDF in seed 004's shape (issue 16.1): the letterhead,
+the subject, chair/date/time/place, the attendees' annex line, the opening, the numbered table ক্রম · সূচক ও
+আলোচনা · সিদ্ধান্ত · বাস্তবায়নে, the closing, the chair's signature block with the Bangla-calendar and
+Gregorian dates, the memo number, the numbered distribution list and the attendees' list (পরিশিষ্ট-ক).
+`render_report --kind minutes --meeting N`; a draft carries the "খসড়া" mark.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from base.bangla import (
+    BANGABDA,
+    KHRISTABDA,
+    fiscal_year_label,
+    format_date_long,
+    format_date_short,
+    ordinal_serial,
+    to_bangla_date,
+    to_bangla_digits,
+)
+from base.errors import DomainError
+from indicators.models import FiscalYear, Office
+from reports import pdf
+from reports.document import draft_watermark_uri
+from reports.letter import DRAFT_MARK_BN, PLAN_NAME_BN, genitive_bn
+from reports.models import Meeting, MeetingState
+from reports.table import bangla_text
+
+
+def meeting_get(*, office: Office, fiscal_year: FiscalYear, number: int) -> Meeting:
+    meeting = Meeting.objects.filter(office=office, fiscal_year=fiscal_year, number=number).first()
+    if meeting is None:
+        raise DomainError(
+            f"{genitive_bn(office.name_bn)} {fiscal_year_label(fiscal_year.start_year)} অর্থবছরে "
+            f"{to_bangla_digits(number)} নম্বর সভা নেই।",
+            f"No meeting {number} of {office.code} in {fiscal_year.code}.",
+        )
+    return meeting
+
+
+def _lines(text: str) -> list[str]:
+    return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [bangla_text(p.strip()) for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
+
+
+def minutes_title(meeting: Meeting) -> str:
+    year = fiscal_year_label(meeting.fiscal_year.start_year)
+    return (
+        f"{genitive_bn(meeting.office.name_bn)} {PLAN_NAME_BN} {year}-এর বাস্তবায়ন অগ্রগতি সংক্রান্ত "
+        "পর্যালোচনা সভার কার্যবিবরণী।"
+    )
+
+
+def minutes_html(meeting: Meeting, *, draft: bool) -> str:
+    office = meeting.office
+    signed = meeting.signed_on or meeting.held_on
+    items = [
+        {
+            "serial": to_bangla_digits(item.position),
+            "code": to_bangla_digits(item.indicator_code) if item.indicator_code else "",
+            "title": bangla_text(item.indicator_title),
+            "discussion": _paragraphs(item.discussion),
+            "decision": _paragraphs(item.decision),
+            "responsible": _lines(item.responsible),
+        }
+        for item in meeting.items.all()
+    ]
+    context = {
+        "css": Path(finders.find("css/report.css")).read_text(encoding="utf-8"),
+        "office": office,
+        "parent": office.parent,
+        "meeting": meeting,
+        "title": minutes_title(meeting),
+        "wing": bangla_text(meeting.wing_bn or office.wing_bn),
+        "website": office.website,
+        "chair_name": bangla_text(meeting.chair_name),
+        "chair_lines": _lines(meeting.chair_designation),
+        "held_on": f"{format_date_short(meeting.held_on)} খ্রি",
+        "time": bangla_text(meeting.time_text),
+        "place": bangla_text(meeting.place),
+        "opening": _paragraphs(meeting.opening),
+        "closing": _paragraphs(meeting.closing),
+        "items": items,
+        "date_bangla": f"{to_bangla_date(signed)} {BANGABDA}",
+        "date_gregorian": f"{format_date_long(signed)} {KHRISTABDA}",
+        "memo_number": bangla_text(meeting.memo_number),
+        "distribution": [
+            (to_bangla_digits(n), line) for n, line in enumerate(_lines(meeting.distribution), start=1)
+        ],
+        "attendees": [(ordinal_serial(n), line) for n, line in enumerate(_lines(meeting.attendees), start=1)],
+        "draft": draft,
+        "draft_mark": DRAFT_MARK_BN,
+        "watermark_uri": draft_watermark_uri() if draft else "",
+    }
+    return render_to_string("reports/pdf/minutes.html", context)
+
+
+@dataclass(frozen=True)
+class RenderedMinutes:
+    pdf: bytes
+    pages: int
+    sha256: str
+
+
+def render_minutes(meeting: Meeting, *, draft: bool | None = None) -> RenderedMinutes:
+    """The minutes as PDF; a draft unless approved (or ``draft`` says otherwise)."""
+    if draft is None:
+        draft = meeting.state != MeetingState.APPROVED
+    meeting = Meeting.objects.select_related("office__parent", "fiscal_year").get(pk=meeting.pk)
+    html = minutes_html(meeting, draft=draft)
+    base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
+    document = pdf.html_to_document(html, base_url=base_url)
+    data = document.write_pdf()
+    return RenderedMinutes(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())

@@ -1,0 +1,252 @@
+"""Review meetings in the browser (issue 16.1): `/meetings/<office>/<year>/` lists an office's meetings of the
+year and starts a new one; `/meetings/<office>/<year>/<n>/` edits a draft (officers and the CIO) and lets the
+chair — the office's CIO — approve it, keeping the minutes as evidence of a chosen indicator;
+`/meetings/<office>/<year>/<n>.pdf` downloads the minutes.
+
+Members of the office see its meetings; anyone else gets 404 (as for a plan of an office they have nothing
+to do with). Each view: check permission → validate the form → call one service → redirect or render.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import formset_factory
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from base.errors import DomainError, localized
+from base.forms import BanglaDateField
+from indicators import permissions
+from indicators.models import Indicator, Office, Role
+from indicators.selectors import fiscal_year_start
+from reports import meetings, minutes
+from reports.models import Meeting, MeetingState
+from reports.subordinate_review import fiscal_year_get
+
+TEAM = {Role.OFFICER, Role.CIO}
+
+
+def _office_year_or_404(request: HttpRequest, office: str, year: str):
+    found = Office.objects.filter(code=office).first()
+    if found is None or not permissions.roles_in(request.user, found):
+        raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+    try:
+        return found, fiscal_year_get(fiscal_year_start(year))
+    except DomainError as error:
+        raise Http404(error.message_bn) from error
+
+
+def _meeting_or_404(request: HttpRequest, office: str, year: str, number: int) -> Meeting:
+    found, fiscal_year = _office_year_or_404(request, office, year)
+    meeting = (
+        Meeting.objects.select_related("office", "fiscal_year")
+        .filter(office=found, fiscal_year=fiscal_year, number=number)
+        .first()
+    )
+    if meeting is None:
+        raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+    return meeting
+
+
+class NewMeetingForm(forms.Form):
+    held_on = BanglaDateField(label=gettext_lazy("সভার তারিখ"))
+    chair_name = forms.CharField(label=gettext_lazy("সভাপতির নাম"), max_length=255)
+    time_text = forms.CharField(label=gettext_lazy("সময়"), max_length=64, required=False)
+    place = forms.CharField(label=gettext_lazy("স্থান"), max_length=255, required=False)
+
+
+class MeetingForm(NewMeetingForm):
+    chair_designation = forms.CharField(
+        label=gettext_lazy("সভাপতির পদবি (প্রতিটি লাইন আলাদা)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    attendees = forms.CharField(
+        label=gettext_lazy("উপস্থিত কর্মকর্তা — পরিশিষ্ট-ক (প্রতিটি জন আলাদা লাইনে)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    opening = forms.CharField(
+        label=gettext_lazy("সূচনা"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    closing = forms.CharField(
+        label=gettext_lazy("সমাপ্তি"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    memo_number = forms.CharField(label=gettext_lazy("স্মারক নম্বর"), max_length=128, required=False)
+    signed_on = BanglaDateField(label=gettext_lazy("স্বাক্ষরের তারিখ"), required=False)
+    distribution = forms.CharField(
+        label=gettext_lazy("বিতরণ (প্রতিটি প্রাপক আলাদা লাইনে)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ItemForm(forms.Form):
+    indicator_code = forms.CharField(label=gettext_lazy("সূচকের কোড"), max_length=32, required=False)
+    indicator_title = forms.CharField(
+        label=gettext_lazy("সূচক/বিষয়"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    discussion = forms.CharField(
+        label=gettext_lazy("আলোচনা"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    decision = forms.CharField(
+        label=gettext_lazy("সিদ্ধান্ত"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    responsible = forms.CharField(
+        label=gettext_lazy("বাস্তবায়নে"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+ItemFormSet = formset_factory(ItemForm, extra=1, max_num=200, validate_max=True)
+
+
+class ApproveForm(forms.Form):
+    indicator = forms.ChoiceField(label=gettext_lazy("কার্যবিবরণী কোন সূচকের প্রমাণক হবে"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicators: list[Indicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = {str(i.pk): i for i in indicators}
+        self.fields["indicator"].choices = [("", _("কোনোটির নয়"))] + [
+            (str(i.pk), f"[{i.code}] {i.title}") for i in indicators
+        ]
+
+    def clean_indicator(self) -> Indicator | None:
+        return self.indicators.get(self.cleaned_data["indicator"])
+
+
+def _indicators(meeting: Meeting) -> list[Indicator]:
+    plan = meetings.office_plan(meeting.office, meeting.fiscal_year)
+    if plan is None:
+        return []
+    return list(
+        Indicator.objects.filter(plan=plan).order_by(
+            "activity__area__position", "activity__position", "position"
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_list(request: HttpRequest, office: str, year: str) -> HttpResponse:
+    found, fiscal_year = _office_year_or_404(request, office, year)
+    is_team = bool(permissions.roles_in(request.user, found) & TEAM)
+    form = NewMeetingForm(request.POST or None)
+    if request.method == "POST":
+        if not is_team:
+            raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+        if form.is_valid():
+            try:
+                meeting = meetings.meeting_create(
+                    office=found, fiscal_year=fiscal_year, user=request.user, **form.cleaned_data
+                )
+            except DomainError as error:
+                form.add_error(None, localized(error.message_bn, error.message_en))
+            else:
+                messages.success(request, _("সভাটি লেখা হয়েছে; আলোচনা ও সিদ্ধান্ত লিখুন।"))
+                return redirect(
+                    "workflow:meeting", office=found.code, year=fiscal_year.code, number=meeting.number
+                )
+    return render(
+        request,
+        "workflow/meetings.html",
+        {
+            "office": found,
+            "fiscal_year": fiscal_year,
+            "meetings": Meeting.objects.filter(office=found, fiscal_year=fiscal_year).order_by("number"),
+            "form": form if is_team else None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, office, year, number)
+    roles = permissions.roles_in(request.user, meeting.office)
+    can_edit = bool(roles & TEAM) and meeting.state == MeetingState.DRAFT
+    can_approve = Role.CIO in roles and meeting.state == MeetingState.DRAFT
+    initial = {name: getattr(meeting, name) for name in meetings.MEETING_FIELDS} | {
+        "version": meeting.version
+    }
+    items = [{name: getattr(item, name) for name in meetings.ITEM_FIELDS} for item in meeting.items.all()]
+    form = MeetingForm(initial=initial)
+    formset = ItemFormSet(initial=items, prefix="items")
+    approve_form = (
+        ApproveForm(initial={"version": meeting.version}, indicators=_indicators(meeting))
+        if can_approve
+        else None
+    )
+    if request.method == "POST":
+        if request.POST.get("action") == "approve":
+            if not can_approve:
+                raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+            approve_form = ApproveForm(request.POST, indicators=_indicators(meeting))
+            if approve_form.is_valid():
+                try:
+                    rendered = minutes.render_minutes(meeting, draft=False)
+                    meetings.meeting_approve(
+                        meeting=meeting,
+                        user=request.user,
+                        expected_version=approve_form.cleaned_data["version"],
+                        pdf=rendered.pdf,
+                        indicator=approve_form.cleaned_data["indicator"],
+                    )
+                except DomainError as error:
+                    approve_form.add_error(None, localized(error.message_bn, error.message_en))
+                else:
+                    messages.success(request, _("কার্যবিবরণী অনুমোদিত হয়েছে।"))
+                    return redirect(request.path)
+        else:
+            if not can_edit:
+                raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+            form = MeetingForm(request.POST)
+            formset = ItemFormSet(request.POST, prefix="items")
+            if form.is_valid() and formset.is_valid():
+                data = dict(form.cleaned_data)
+                version = data.pop("version")
+                try:
+                    meetings.meeting_update(
+                        meeting=meeting,
+                        user=request.user,
+                        expected_version=version,
+                        items=[
+                            f.cleaned_data
+                            for f in formset.forms
+                            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                        ],
+                        **data,
+                    )
+                except DomainError as error:
+                    form.add_error(None, localized(error.message_bn, error.message_en))
+                else:
+                    messages.success(request, _("কার্যবিবরণী সংরক্ষিত হয়েছে।"))
+                    return redirect(request.path)
+    return render(
+        request,
+        "workflow/meeting.html",
+        {
+            "meeting": meeting,
+            "items": meeting.items.all(),
+            "form": form if can_edit else None,
+            "formset": formset if can_edit else None,
+            "approve_form": approve_form,
+        },
+    )
+
+
+@login_required
+@require_GET
+def meeting_pdf(request: HttpRequest, office: str, year: str, number: int) -> HttpResponse:
+    meeting = _meeting_or_404(request, office, year, number)
+    rendered = minutes.render_minutes(meeting)
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
