@@ -415,8 +415,21 @@ class Indicator(models.Model):
                 ),
                 name="indicator_no_proportional_dates",
             ),
-            # The 100% target (অসাধারণ) may be blank only in a plan started from a template, until the office
-            # fills it in: the plan is then incomplete (no marks for the indicator, no submission).
+            # The 100% target (অসাধারণ) comes first: no lower level without it. All five may be blank only in a
+            # plan started from a template, until the office writes them: the plan is then incomplete (no
+            # marks for the indicator, no submission; issue 13).
+            models.CheckConstraint(
+                condition=Q(target_100_number__isnull=False)
+                | Q(target_100_date__isnull=False)
+                | Q(
+                    **{
+                        f"target_{level}_{kind}__isnull": True
+                        for level in TARGET_LEVELS[1:]
+                        for kind in ("number", "date")
+                    }
+                ),
+                name="indicator_no_target_without_100",
+            ),
             _unit_columns_match(
                 [f"target_{level}" for level in TARGET_LEVELS], "indicator_targets_match_unit"
             ),

@@ -32,7 +32,7 @@ from indicators.models import (
 )
 from indicators.periods import periods_ensure
 from indicators.scores import indicator_scoring_input, plan_indicators, plan_scores
-from indicators.selectors import plans_for_user, visible_quarters
+from indicators.selectors import plans_for_user, templates_to_start, visible_quarters
 from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
 
 
@@ -255,4 +255,6 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         "to_approve": to_approve,
         "to_send": to_send,
         "sent_to_me": sent_to_me,
+        # Templates of the parent offices for a year the user's office has no plan of yet (issue 13).
+        "templates_to_start": templates_to_start(user),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import review_views, views
+from workflow import next_year_views, review_views, views
 
 app_name = "workflow"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path(indicator + "row/", views.progress_cell, name="row"),
     path(indicator + "q<int:quarter>/", views.progress_edit, name="progress"),
     path(indicator + "applicability/", views.indicator_applicability, name="applicability"),
+    path(plan + "next-year/", next_year_views.plan_next_year, name="plan_next_year"),
+    path(plan + "from-template/", next_year_views.plan_from_template, name="plan_from_template"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),
     # The higher office's review (DESIGN.md §9)
     path("review/", review_views.inbox, name="inbox"),

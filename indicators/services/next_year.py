@@ -29,16 +29,10 @@ from indicators.models import (
     PerformanceArea,
     PlanOrigin,
     PlanTemplate,
-    Role,
 )
 from indicators.parsing import plain_number
 from indicators.periods import periods_ensure
 from indicators.services.plans import indicator_settings
-
-#: Who starts an office's plan in the browser: its officers and its CIO.
-PLAN_STARTERS = {Role.OFFICER, Role.CIO}
-#: Who publishes an office's template for the offices below it.
-TEMPLATE_PUBLISHERS = {Role.OFFICER, Role.CIO, Role.REVIEWER}
 
 #: What an indicator carries over to the next year (its targets apart, and never its applicability).
 _INDICATOR_FIELDS = (
@@ -60,7 +54,7 @@ def may_start_plan(user: AbstractBaseUser | None, office: Office) -> bool:
     """The office's officers and CIO (the browser), administrators (the admin), the command line (None)."""
     return (
         user is None
-        or bool(permissions.roles_in(user, office) & PLAN_STARTERS)
+        or permissions.can_start_plan(user, office)
         or permissions.administers(user, "indicators.add_actionplan")
     )
 
@@ -68,7 +62,7 @@ def may_start_plan(user: AbstractBaseUser | None, office: Office) -> bool:
 def may_publish_template(user: AbstractBaseUser | None, office: Office) -> bool:
     return (
         user is None
-        or bool(permissions.roles_in(user, office) & TEMPLATE_PUBLISHERS)
+        or permissions.can_publish_template(user, office)
         or permissions.administers(user, "indicators.add_plantemplate")
     )
 
@@ -175,6 +169,13 @@ def plan_copy(*, source: ActionPlan, to_year: FiscalYear, user: AbstractBaseUser
     )
     periods_ensure(plan)
     return plan
+
+
+@transaction.atomic
+def plan_start_next_year(*, source: ActionPlan, user: AbstractBaseUser | None) -> ActionPlan:
+    """The plan of the year after ``source``'s, copied from it (the plan page's "start next year")."""
+    to_year, _created = FiscalYear.objects.get_or_create(start_year=source.fiscal_year.start_year + 1)
+    return plan_copy(source=source, to_year=to_year, user=user)
 
 
 # ---------------------------------------------------------------------------------------------------------
