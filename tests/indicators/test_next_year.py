@@ -194,29 +194,12 @@ def test_copy_plan_refusals_are_in_bangla_and_write_nothing(demo, args, message)
 
 
 def test_copy_plan_of_an_unknown_office_exits_with_status_1(db):
-    """Through the command line as scripts call it: stderr in Bangla, exit status 1."""
-    import subprocess
-    import sys
-
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "copy_plan",
-            "--office",
-            "nope",
-            "--from-year",
-            "2022-23",
-            "--to-year",
-            "2023-24",
-        ],
-        capture_output=True,
-        text=True,
-        env={**__import__("os").environ, "DATABASE_URL": "sqlite:///:memory:"},
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "কোনো কর্মপরিকল্পনা নেই" in result.stderr or "no such table" in result.stderr
+    """The command's error is a CommandError with exit status 1 (Django prints it to stderr and exits)."""
+    with pytest.raises(CommandError) as error:
+        _run("copy_plan", "--office", "nope", "--from-year", "2022-23", "--to-year", "2023-24")
+    assert error.value.returncode == 1
+    assert "'nope' দপ্তরের 2022-23 অর্থবছরের কোনো কর্মপরিকল্পনা নেই" in str(error.value)
+    assert not FiscalYear.objects.filter(start_year=2023).exists()
 
 
 def test_copy_is_refused_to_someone_of_another_office(rich_plan):
