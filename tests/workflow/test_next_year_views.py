@@ -138,3 +138,15 @@ def test_the_year_switch_is_not_shown_to_another_office(client, demo):
     plan_start_next_year(source=demo, user=None)
     login(client, "msw.officer")
     assert client.get("/plans/mofa/2023-24/").status_code == 404
+
+
+def test_the_admin_shows_templates_read_only_and_the_plan_origin(client, template):
+    """Templates are listed in the admin but neither added, changed nor deleted there (one write path)."""
+    admin = get_user_model().objects.get(username="admin")
+    client.force_login(admin)
+    listing = client.get("/admin/indicators/plantemplate/").content.decode()
+    assert "মন্ত্রিপরিষদ বিভাগ" in listing and "mofa 2022-23" in listing
+    assert client.get("/admin/indicators/plantemplate/add/").status_code == 403
+    assert client.post(f"/admin/indicators/plantemplate/{template.pk}/delete/").status_code == 403
+    plans = client.get("/admin/indicators/actionplan/").content.decode()
+    assert "শিট থেকে আমদানি" in plans
