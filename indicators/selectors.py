@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Exists, F, OuterRef, Q
+
 from base.bangla import fiscal_year_label, format_code, format_date_short, to_bangla_digits
 from base.errors import DomainError
 from indicators import parsing, permissions, scoring
@@ -223,29 +225,36 @@ def next_year_for(plan: ActionPlan, user, plans: list[ActionPlan]) -> NextYear |
 
 @dataclass(frozen=True)
 class TemplateToStart:
-    office: Office
+    office_code: str
+    office_name: str
     template: PlanTemplate
 
 
 def templates_to_start(user) -> list[TemplateToStart]:
     """Templates the parents of the user's offices published for a year the office has no plan of yet, for
-    the offices where the user may start a plan (officer, CIO)."""
-    offices = list(
-        Office.objects.filter(
-            pk__in=permissions.offices_with_role(user, [Role.OFFICER, Role.CIO]), parent__isnull=False
-        )
-    )
-    if not offices:
+    the offices where the user may start a plan (officer, CIO); one query."""
+    office_ids = permissions.offices_with_role(user, [Role.OFFICER, Role.CIO])
+    if not office_ids:
         return []
-    taken = set(ActionPlan.objects.filter(office__in=offices).values_list("office_id", "fiscal_year_id"))
-    templates = PlanTemplate.objects.select_related("office", "fiscal_year").filter(
-        office_id__in={o.parent_id for o in offices}
+    templates = (
+        PlanTemplate.objects.filter(office__children__pk__in=office_ids)
+        .annotate(
+            child_id=F("office__children__pk"),
+            child_code=F("office__children__code"),
+            child_name=F("office__children__name_bn"),
+        )
+        .exclude(
+            Exists(
+                ActionPlan.objects.filter(
+                    office_id=OuterRef("child_id"), fiscal_year_id=OuterRef("fiscal_year_id")
+                )
+            )
+        )
+        .select_related("office", "fiscal_year")
+        .order_by("-fiscal_year__start_year", "child_code")
     )
     return [
-        TemplateToStart(office=office, template=template)
-        for template in templates.order_by("-fiscal_year__start_year")
-        for office in offices
-        if office.parent_id == template.office_id and (office.pk, template.fiscal_year_id) not in taken
+        TemplateToStart(office_code=t.child_code, office_name=t.child_name, template=t) for t in templates
     ]
 
 
@@ -266,3 +275,34 @@ def template_for_office(*, office_code: str, year_code: str) -> tuple[Office, Fi
             f"The parent office has published no template for {year_code}.",
         )
     return office, template.fiscal_year, template
+
+
+@dataclass(frozen=True)
+class TemplateDesk:
+    """What the templates page shows a member of higher offices: the offices whose template they may
+    publish, the plans whose structure may become one (their own offices' and the offices' below), and the
+    templates published so far."""
+
+    offices: list[Office]
+    sources: list[ActionPlan]
+    templates: list[PlanTemplate]
+
+
+def template_desk(user) -> TemplateDesk:
+    """Offices with offices below them where the user may publish (officer, CIO, reviewer)."""
+    office_ids = permissions.offices_with_role(user, [Role.OFFICER, Role.CIO, Role.REVIEWER])
+    offices = list(
+        Office.objects.filter(pk__in=office_ids, children__isnull=False).distinct().order_by("code")
+    )
+    ids = [o.pk for o in offices]
+    sources = list(
+        ActionPlan.objects.filter(Q(office_id__in=ids) | Q(office__parent_id__in=ids))
+        .select_related("office", "fiscal_year")
+        .order_by("-fiscal_year__start_year", "office__code")
+    )
+    templates = list(
+        PlanTemplate.objects.filter(office_id__in=ids)
+        .select_related("office", "fiscal_year", "published_by")
+        .order_by("-fiscal_year__start_year", "office__code")
+    )
+    return TemplateDesk(offices=offices, sources=sources, templates=templates)

@@ -23,6 +23,7 @@ from indicators.models import (
     Activity,
     Approval,
     Indicator,
+    Office,
     PerformanceArea,
     PeriodState,
     PeriodTransition,
@@ -257,4 +258,9 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         "sent_to_me": sent_to_me,
         # Templates of the parent offices for a year the user's office has no plan of yet (issue 13).
         "templates_to_start": templates_to_start(user),
+        # Members of a higher office publish the year's template for the offices below it.
+        "publishes_templates": Office.objects.filter(
+            pk__in=permissions.offices_with_role(user, [Role.OFFICER, Role.CIO, Role.REVIEWER]),
+            children__isnull=False,
+        ).exists(),
     }

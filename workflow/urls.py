@@ -17,6 +17,7 @@ urlpatterns = [
     path(plan + "next-year/", next_year_views.plan_next_year, name="plan_next_year"),
     path(plan + "from-template/", next_year_views.plan_from_template, name="plan_from_template"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),
+    path("templates/", next_year_views.templates_page, name="templates"),
     # The higher office's review (DESIGN.md §9)
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),

@@ -253,6 +253,15 @@ def template_publish(
     return template
 
 
+@transaction.atomic
+def template_publish_year(
+    *, office: Office, start_year: int, source: ActionPlan, user: AbstractBaseUser | None
+) -> PlanTemplate:
+    """``template_publish`` for the fiscal year starting in ``start_year`` (the year's row made if missing)."""
+    fiscal_year, _created = FiscalYear.objects.get_or_create(start_year=start_year)
+    return template_publish(office=office, fiscal_year=fiscal_year, source=source, user=user)
+
+
 def parent_template(office: Office, fiscal_year: FiscalYear) -> PlanTemplate | None:
     """The template the office's parent published for the year, if any."""
     if office.parent_id is None:

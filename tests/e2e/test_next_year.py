@@ -13,8 +13,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from indicators.models import ActionPlan, FiscalYear, Office, PlanOrigin
-from indicators.services.next_year import template_publish
+from indicators.models import ActionPlan, PlanOrigin, PlanTemplate
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -60,10 +59,21 @@ def test_start_next_year_from_the_demo_plan(demo_live, new_page, shots):
 
 
 def test_start_next_year_from_the_template(demo_live, new_page, shots):
-    cabinet = Office.objects.get(code="cabinet")
-    template_publish(
-        office=cabinet, fiscal_year=FiscalYear.objects.create(start_year=2023), source=demo_live, user=None
-    )
+    """The Cabinet Division's reviewer publishes the 2023-24 template on the templates page; the MoFA officer
+    finds it on the home page and starts the plan from it: every indicator waits for its targets."""
+    reviewer = new_page()
+    sign_in(reviewer, "cabinet.reviewer")
+    reviewer.get_by_role("link", name="আওতাধীন দপ্তরের জন্য বছরের টেমপ্লেট").click()
+    reviewer.wait_for_url(re.compile(r"/templates/$"))
+    reviewer.select_option("#id_source", label="পররাষ্ট্র মন্ত্রণালয় — ২০২২-২৩")
+    assert reviewer.input_value("#id_year") == "২০২৩-২৪"
+    shots(reviewer, "templates-page")
+    reviewer.click("#publish-template")
+    reviewer.wait_for_url(re.compile(r"/templates/$"))
+    assert reviewer.locator("table.templates tbody tr").count() == 1
+    shots(reviewer, "template-published")
+    assert PlanTemplate.objects.get().office.code == "cabinet"
+
     officer = new_page()
     sign_in(officer, "mofa.officer")
     shots(officer, "home-with-template", full_page=False)

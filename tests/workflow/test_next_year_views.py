@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from indicators.models import ActionPlan, FiscalYear, PlanOrigin
+from indicators.models import ActionPlan, FiscalYear, PlanOrigin, PlanTemplate
 from indicators.services.next_year import plan_start_next_year, template_publish
 
 PLAN = "/plans/mofa/2022-23/"
@@ -150,3 +150,58 @@ def test_the_admin_shows_templates_read_only_and_the_plan_origin(client, templat
     assert client.post(f"/admin/indicators/plantemplate/{template.pk}/delete/").status_code == 403
     plans = client.get("/admin/indicators/actionplan/").content.decode()
     assert "শিট থেকে আমদানি" in plans
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The templates page of a higher office
+
+TEMPLATES = "/templates/"
+
+
+def publish_form(demo, year: str = "২০২৩-২৪") -> dict:
+    return {"office": demo.office.parent_id, "year": year, "source": demo.pk}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_templates_page_anonymous_goes_to_sign_in(client, demo, method):
+    response = getattr(client, method)(TEMPLATES)
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.parametrize("username", ["msw.officer", "mofa.officer"])
+def test_templates_page_is_404_for_offices_with_nobody_below(client, demo, username):
+    """Offices with no office below them publish no template (and another office's form is not theirs)."""
+    login(client, username)
+    assert client.get(TEMPLATES).status_code == 404
+    assert client.post(TEMPLATES, publish_form(demo)).status_code == 404
+    assert not PlanTemplate.objects.exists()
+
+
+def test_the_cabinet_division_publishes_the_year_template(client, demo):
+    """The Cabinet Division's reviewer sees the page from home, publishes 2023-24 from MoFA's 2022-23 plan,
+    and a second publication of the year is refused with the reason."""
+    login(client, "cabinet.reviewer")
+    assert f'href="{TEMPLATES}"' in client.get("/").content.decode()
+    page = client.get(TEMPLATES).content.decode()
+    assert "বছরের টেমপ্লেট প্রকাশ" in page and 'value="২০২৩-২৪"' in page
+    response = client.post(TEMPLATES, publish_form(demo))
+    assert response.status_code == 302
+    template = PlanTemplate.objects.get()
+    assert (template.office.code, template.fiscal_year.start_year, template.indicator_count) == (
+        "cabinet",
+        2023,
+        12,
+    )
+    assert template.published_by.username == "cabinet.reviewer"
+    again = client.post(TEMPLATES, publish_form(demo), follow=True).content.decode()
+    assert "আগেই প্রকাশ করেছে" in again and PlanTemplate.objects.count() == 1
+
+
+def test_a_plan_outside_the_office_tree_is_not_a_source(client, demo):
+    """The form offers only the plans of the publisher's office and the offices below it."""
+    from tests.factories import OfficeFactory, PlanFactory
+
+    foreign = PlanFactory(office=OfficeFactory(code="foreign"))
+    login(client, "cabinet.reviewer")
+    response = client.post(TEMPLATES, {**publish_form(demo), "source": foreign.pk})
+    assert response.status_code == 200 and not PlanTemplate.objects.exists()
