@@ -377,3 +377,35 @@ def test_score_plan_leaves_indicators_without_targets_out_of_the_marks():
     assert result.missing_targets == ("1.1.2",)
     assert result.achieved_marks == Decimal(10) and result.applicable_weight == Decimal(20)
     assert result.indicators[1].raw_score is None and result.indicators[1].achieved_marks is None
+
+
+@given(
+    weights=st.lists(st.integers(min_value=1, max_value=20), min_size=1, max_size=5),
+    achieved=st.lists(st.integers(min_value=0, max_value=15), min_size=5, max_size=5),
+    blank_weight=st.integers(min_value=1, max_value=20),
+)
+def test_a_blank_target_never_raises_the_plan_score(weights, achieved, blank_weight):
+    """Whatever the plan, adding an indicator whose targets are not written leaves the achieved marks as they
+    were, never raises the percent, and names the indicator as missing its targets."""
+
+    def number(code: str, weight: int, value: int, targets: scoring.Targets) -> scoring.IndicatorInput:
+        return scoring.IndicatorInput(
+            code=code,
+            area_code="1",
+            unit=scoring.Unit.NUMBER,
+            weight=Decimal(weight),
+            calc_method=scoring.CalcMethod.SUM,
+            scoring_method=scoring.ScoringMethod.INTERPOLATE,
+            direction=scoring.Direction.HIGHER,
+            targets=targets,
+            quarterly={1: Decimal(value)},
+        )
+
+    full = [number(f"1.1.{n}", w, achieved[n], scoring.Targets(Decimal(10))) for n, w in enumerate(weights)]
+    blank = number("1.2.1", blank_weight, 10, scoring.Targets(None))
+    total = Decimal(sum(weights) + blank_weight)
+    before = scoring.score_plan([scoring.AreaInput("1", total)], full)
+    after = scoring.score_plan([scoring.AreaInput("1", total)], [*full, blank])
+    assert after.achieved_marks == before.achieved_marks
+    assert after.percent <= before.percent
+    assert after.missing_targets == ("1.2.1",) and before.is_complete
