@@ -13,7 +13,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from base.errors import DomainError, PermissionDeniedError
 from indicators import permissions
@@ -95,8 +95,15 @@ def _shift_date(value: datetime.date, years: int) -> datetime.date:
 
 def _new_plan(office: Office, fiscal_year: FiscalYear, **origin) -> ActionPlan:
     plan = ActionPlan(office=office, fiscal_year=fiscal_year, **origin)
-    plan.full_clean()
-    plan.save()
+    plan.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # where rows are not locked (SQLite), two starts meet at the constraint
+            plan.save()
+    except IntegrityError as error:
+        raise DomainError(
+            f"{office.name_bn}-এর {fiscal_year} অর্থবছরের কর্মপরিকল্পনা আগেই আছে; নতুন করে শুরু করা যাবে না।",
+            f"A plan for {office.code} {fiscal_year.code} already exists; it is not overwritten.",
+        ) from error
     return plan
 
 
