@@ -38,6 +38,8 @@ def score_reason_bn(score: scoring.IndicatorScore) -> str:
     raw = format_percent(score.raw_score) if score.raw_score is not None else ""
     hi, lo = _level(explanation.level_hi, unit), _level(explanation.level_lo, unit)
     match explanation.kind:
+        case ExplanationKind.NO_TARGETS:
+            return "লক্ষ্যমাত্রা লেখা হয়নি → নম্বর হিসাব হয়নি"
         case ExplanationKind.NO_ACHIEVEMENT:
             return "কোনো অর্জন লেখা হয়নি → ০"
         case ExplanationKind.AT_OR_BETTER_THAN_BEST:

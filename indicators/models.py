@@ -147,12 +147,89 @@ class ActionPlanQuerySet(models.QuerySet):
         return self.filter(office__code=office_code, fiscal_year__start_year=start_year)
 
 
+class PlanOrigin(models.TextChoices):
+    """Where a plan came from (issue 13): shown on the plan page."""
+
+    UNKNOWN = "", _("অজানা")
+    IMPORT = "import", _("শিট থেকে আমদানি")
+    COPY = "copy", _("আগের অর্থবছরের কর্মপরিকল্পনা থেকে অনুলিপি")
+    TEMPLATE = "template", _("ঊর্ধ্বতন দপ্তরের টেমপ্লেট থেকে")
+
+
+class PlanTemplate(models.Model):
+    """The year's template a higher office publishes for the offices below it (the Cabinet Division for the
+    ministries, a ministry for its departments): the mandatory areas, activities and indicators with their
+    weights, units, methods and texts, without targets. Published once and kept as it was published, so
+    that every plan started from it says what it was started from.
+
+    ``structure`` is ``{"areas": [{"code", "title", "marks", "activities": [{"code", "title",
+    "indicators": [{"code", "title", "unit", "unit_label", "weight", "calc_method", "scoring_method",
+    "direction", "evaluation", "evidence_expected"}]}]}]}`` with numbers as strings.
+    """
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("প্রকাশকারী দপ্তর"), on_delete=models.PROTECT, related_name="plan_templates"
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.PROTECT, related_name="plan_templates"
+    )
+    structure = models.JSONField(_("কাঠামো"))
+    source = models.CharField(_("যে কর্মপরিকল্পনা থেকে"), max_length=255, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("প্রকাশ করেছেন"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("প্রকাশের সময়"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("কর্মপরিকল্পনার টেমপ্লেট")
+        verbose_name_plural = _("কর্মপরিকল্পনার টেমপ্লেটসমূহ")
+        ordering = ["-fiscal_year__start_year", "office__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "fiscal_year"], name="one_template_per_office_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.fiscal_year}"
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(
+            len(activity["indicators"]) for area in self.structure["areas"] for activity in area["activities"]
+        )
+
+
 class ActionPlan(models.Model):
     """কর্মপরিকল্পনা: one per office and fiscal year."""
 
     office = models.ForeignKey(Office, verbose_name=_("দপ্তর"), on_delete=models.PROTECT, related_name="plans")
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("অর্থবছর"), on_delete=models.PROTECT, related_name="plans"
+    )
+    # Where the plan came from: a sheet, last year's plan (origin_plan) or a higher office's template
+    # (origin_template); written once, when the plan is created.
+    origin = models.CharField(
+        _("উৎস"), max_length=16, choices=PlanOrigin.choices, blank=True, default=PlanOrigin.UNKNOWN
+    )
+    origin_plan = models.ForeignKey(
+        "self",
+        verbose_name=_("যে কর্মপরিকল্পনা থেকে অনুলিপি"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    origin_template = models.ForeignKey(
+        PlanTemplate,
+        verbose_name=_("যে টেমপ্লেট থেকে"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plans",
     )
     created_at = models.DateTimeField(_("তৈরি"), auto_now_add=True)
     updated_at = models.DateTimeField(_("হালনাগাদ"), auto_now=True)
@@ -271,6 +348,11 @@ class IndicatorQuerySet(models.QuerySet):
     def applicable(self) -> IndicatorQuerySet:
         return self.filter(applicable=True)
 
+    def without_targets(self) -> IndicatorQuerySet:
+        """Applicable indicators whose 100% target is not written yet (a plan started from a template):
+        they get no marks and the plan cannot be submitted until they have one."""
+        return self.applicable().filter(target_100_number__isnull=True, target_100_date__isnull=True)
+
 
 class Indicator(models.Model):
     """কর্মসম্পাদন সূচক, code ``1.1.1``, with its weight (সূচকের মান) and five target levels."""
@@ -333,10 +415,20 @@ class Indicator(models.Model):
                 ),
                 name="indicator_no_proportional_dates",
             ),
-            # The 100% target (অসাধারণ) is required; the other levels may be blank.
+            # The 100% target (অসাধারণ) comes first: no lower level without it. All five may be blank only in a
+            # plan started from a template, until the office writes them: the plan is then incomplete (no
+            # marks for the indicator, no submission; issue 13).
             models.CheckConstraint(
-                condition=Q(target_100_number__isnull=False) | Q(target_100_date__isnull=False),
-                name="indicator_target_100_required",
+                condition=Q(target_100_number__isnull=False)
+                | Q(target_100_date__isnull=False)
+                | Q(
+                    **{
+                        f"target_{level}_{kind}__isnull": True
+                        for level in TARGET_LEVELS[1:]
+                        for kind in ("number", "date")
+                    }
+                ),
+                name="indicator_no_target_without_100",
             ),
             _unit_columns_match(
                 [f"target_{level}" for level in TARGET_LEVELS], "indicator_targets_match_unit"
@@ -355,6 +447,10 @@ class Indicator(models.Model):
         """The unit as printed: the plan's own label, or the word of its kind."""
         return self.unit_label or Unit(self.unit).label
 
+    @property
+    def has_targets(self) -> bool:
+        return self.target(100) is not None
+
     def target(self, level: int) -> Decimal | datetime.date | None:
         suffix = "date" if self.unit == Unit.DATE else "number"
         return getattr(self, f"target_{level}_{suffix}")
@@ -368,7 +464,7 @@ class Indicator(models.Model):
     @property
     def targets(self) -> scoring.Targets:
         t100 = self.target(100)
-        if t100 is None:  # only on an unsaved, invalid instance; the database refuses it
+        if t100 is None:  # a plan started from a template whose targets are not written yet
             raise ValueError(f"indicator {self.code} has no 100% target")
         return scoring.Targets(
             t100=t100, t90=self.target(90), t80=self.target(80), t70=self.target(70), t60=self.target(60)

@@ -62,6 +62,16 @@ def is_cio(user: User, plan: ActionPlan) -> bool:
     return Role.CIO in roles_in(user, plan.office_id)
 
 
+def can_start_plan(user: User, office: Office) -> bool:
+    """Officers and the CIO of an office start its plan of a new year (from last year's or a template)."""
+    return bool(roles_in(user, office) & {Role.OFFICER, Role.CIO})
+
+
+def can_publish_template(user: User, office: Office) -> bool:
+    """Members of a higher office (officers, CIO, reviewers) publish its template for the offices below."""
+    return bool(roles_in(user, office) & {Role.OFFICER, Role.CIO, Role.REVIEWER})
+
+
 def administers(user: AbstractBaseUser | None, permission: str) -> bool:
     """An administrator acting through /admin/ with the model permission for the change."""
     return bool(user is not None and user.is_active and user.is_staff and user.has_perm(permission))

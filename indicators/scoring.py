@@ -122,9 +122,11 @@ LEVEL_NAMES_EN: dict[int, str] = {
 
 @dataclass(frozen=True)
 class Targets:
-    """The targets of one indicator; t100 is required, the lower levels may be blank (None)."""
+    """The targets of one indicator; t100 is required for a score, the lower levels may be blank (None).
+    A plan started from a template has indicators whose t100 is not written yet: they get no score
+    (``score_indicator``) and the plan says it is incomplete (``PlanScore.missing_targets``)."""
 
-    t100: Value
+    t100: Value | None
     t90: Value | None = None
     t80: Value | None = None
     t70: Value | None = None
@@ -152,6 +154,7 @@ class ExplanationKind(StrEnum):
     THRESHOLD_MET = "threshold_met"
     THRESHOLD_MISSED = "threshold_missed"
     STEP_LEVEL = "step_level"
+    NO_TARGETS = "no_targets"
 
 
 @dataclass(frozen=True)
@@ -197,8 +200,8 @@ class IndicatorScore:
     weight: Decimal
     applicable: bool
     achievement: Value | None  # None when nothing was reported
-    raw_score: Decimal | None  # rounded to 2 decimals; None when not applicable
-    achieved_marks: Decimal | None  # None when not applicable
+    raw_score: Decimal | None  # rounded to 2 decimals; None when not applicable or without targets
+    achieved_marks: Decimal | None  # None when not applicable or without targets
     explanation: ScoreExplanation | None  # None when not applicable
 
 
@@ -225,6 +228,13 @@ class PlanScore:
     scaled_marks: Decimal
     areas: tuple[AreaScore, ...]
     indicators: tuple[IndicatorScore, ...]
+    # Codes of applicable indicators without a 100% target: the plan is incomplete, its marks are not final
+    # (their weight counts as applicable, so leaving a target blank never raises the percent).
+    missing_targets: tuple[str, ...] = ()
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.missing_targets
 
 
 # --------------------------------------------------------------------------------------------------
@@ -522,6 +532,19 @@ def score_indicator(indicator: IndicatorInput, up_to_quarter: int = 4) -> Indica
             achieved_marks=None,
             explanation=None,
         )
+    if indicator.targets.t100 is None:
+        # Not scored silently: no raw score and no marks, and the reason says why (issue 13).
+        return IndicatorScore(
+            code=indicator.code,
+            area_code=indicator.area_code,
+            unit=unit,
+            weight=weight,
+            applicable=True,
+            achievement=achievement,
+            raw_score=None,
+            achieved_marks=None,
+            explanation=ScoreExplanation(kind=ExplanationKind.NO_TARGETS),
+        )
     raw, explanation = explain_score(
         unit=unit,
         targets=indicator.targets,
@@ -564,8 +587,8 @@ def score_plan(
             raise ValueError(f"indicator {score.code}: unknown area {score.area_code!r}")
         total_weight += score.weight
         if score.applicable:
-            assert score.achieved_marks is not None
-            achieved_by_area[score.area_code] += score.achieved_marks
+            if score.achieved_marks is not None:  # None: no targets yet (counted in missing_targets)
+                achieved_by_area[score.area_code] += score.achieved_marks
             weight_by_area[score.area_code] += score.weight
 
     area_scores = tuple(
@@ -593,6 +616,11 @@ def score_plan(
         scaled_marks=scaled,
         areas=area_scores,
         indicators=scores,
+        missing_targets=tuple(
+            s.code
+            for s in scores
+            if s.explanation is not None and s.explanation.kind is ExplanationKind.NO_TARGETS
+        ),
     )
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
+
+from django.db.models import Exists, F, OuterRef, Q
 
 from base.bangla import fiscal_year_label, format_code, format_date_short, to_bangla_digits
 from base.errors import DomainError
@@ -11,8 +14,11 @@ from indicators import parsing, permissions, scoring
 from indicators.models import (
     VISIBLE_TO_REVIEWER_STATES,
     ActionPlan,
+    FiscalYear,
     Office,
+    PlanTemplate,
     ReportingPeriod,
+    Role,
 )
 from indicators.scores import plan_indicators
 
@@ -36,7 +42,14 @@ def fiscal_year_start(year_code: str) -> int:
 def plan_get(*, office_code: str, year_code: str) -> ActionPlan:
     plan = (
         ActionPlan.objects.for_office_year(office_code, fiscal_year_start(year_code))
-        .select_related("office", "fiscal_year")
+        .select_related(
+            "office",
+            "fiscal_year",
+            "origin_plan__office",
+            "origin_plan__fiscal_year",
+            "origin_template__office",
+            "origin_template__fiscal_year",
+        )
         .first()
     )
     if plan is None:
@@ -165,3 +178,131 @@ def visible_quarters(plan: ActionPlan, user, *, periods: list[ReportingPeriod] |
         return []
     periods = plan.periods.all() if periods is None else periods
     return sorted(p.quarter for p in periods if p.state in VISIBLE_TO_REVIEWER_STATES)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The years of an office's plans and the next year (issue 13)
+
+
+def office_plans(plan: ActionPlan) -> list[ActionPlan]:
+    """Every plan of the plan's office, oldest year first (whoever sees one plan of an office sees them all:
+    visibility depends on the office only, ``permissions.can_view_plan``)."""
+    return list(
+        ActionPlan.objects.filter(office_id=plan.office_id)
+        .select_related("office", "fiscal_year")
+        .order_by("fiscal_year__start_year")
+    )
+
+
+@dataclass(frozen=True)
+class NextYear:
+    """What the plan page offers an office's officer or CIO for the year after the plan's."""
+
+    fiscal_year: str  # Bangla label, ২০২৩-২৪
+    code: str  # 2023-24
+    template: PlanTemplate | None  # the parent office's template of that year, if published
+
+
+def next_year_for(plan: ActionPlan, user, plans: list[ActionPlan]) -> NextYear | None:
+    """The next year's start, if this user may start the office's plans and the office has none for the
+    year after this plan's yet (``plans``: the office's plans, ``office_plans``)."""
+    start = plan.fiscal_year.start_year + 1
+    if not permissions.can_start_plan(user, plan.office) or any(
+        p.fiscal_year.start_year == start for p in plans
+    ):
+        return None
+    template = (
+        PlanTemplate.objects.select_related("office", "fiscal_year")
+        .filter(office_id=plan.office.parent_id, fiscal_year__start_year=start)
+        .first()
+        if plan.office.parent_id
+        else None
+    )
+    return NextYear(
+        fiscal_year=fiscal_year_label(start), code=fiscal_year_label(start, bangla=False), template=template
+    )
+
+
+@dataclass(frozen=True)
+class TemplateToStart:
+    office_code: str
+    office_name: str
+    template: PlanTemplate
+
+
+def templates_to_start(user) -> list[TemplateToStart]:
+    """Templates the parents of the user's offices published for a year the office has no plan of yet, for
+    the offices where the user may start a plan (officer, CIO); one query."""
+    office_ids = permissions.offices_with_role(user, [Role.OFFICER, Role.CIO])
+    if not office_ids:
+        return []
+    templates = (
+        PlanTemplate.objects.filter(office__children__pk__in=office_ids)
+        .annotate(
+            child_id=F("office__children__pk"),
+            child_code=F("office__children__code"),
+            child_name=F("office__children__name_bn"),
+        )
+        .exclude(
+            Exists(
+                ActionPlan.objects.filter(
+                    office_id=OuterRef("child_id"), fiscal_year_id=OuterRef("fiscal_year_id")
+                )
+            )
+        )
+        .select_related("office", "fiscal_year")
+        .order_by("-fiscal_year__start_year", "child_code")
+    )
+    return [
+        TemplateToStart(office_code=t.child_code, office_name=t.child_name, template=t) for t in templates
+    ]
+
+
+def template_for_office(*, office_code: str, year_code: str) -> tuple[Office, FiscalYear, PlanTemplate]:
+    """The office, the year and its parent's template of that year; a DomainError if any is missing."""
+    office = office_get(code=office_code)
+    start = fiscal_year_start(year_code)
+    template = (
+        PlanTemplate.objects.select_related("office", "fiscal_year")
+        .filter(office_id=office.parent_id, fiscal_year__start_year=start)
+        .first()
+        if office.parent_id
+        else None
+    )
+    if template is None:
+        raise DomainError(
+            f"{year_code} অর্থবছরের কোনো টেমপ্লেট ঊর্ধ্বতন দপ্তর প্রকাশ করেনি।",
+            f"The parent office has published no template for {year_code}.",
+        )
+    return office, template.fiscal_year, template
+
+
+@dataclass(frozen=True)
+class TemplateDesk:
+    """What the templates page shows a member of higher offices: the offices whose template they may
+    publish, the plans whose structure may become one (their own offices' and the offices' below), and the
+    templates published so far."""
+
+    offices: list[Office]
+    sources: list[ActionPlan]
+    templates: list[PlanTemplate]
+
+
+def template_desk(user) -> TemplateDesk:
+    """Offices with offices below them where the user may publish (officer, CIO, reviewer)."""
+    office_ids = permissions.offices_with_role(user, [Role.OFFICER, Role.CIO, Role.REVIEWER])
+    offices = list(
+        Office.objects.filter(pk__in=office_ids, children__isnull=False).distinct().order_by("code")
+    )
+    ids = [o.pk for o in offices]
+    sources = list(
+        ActionPlan.objects.filter(Q(office_id__in=ids) | Q(office__parent_id__in=ids))
+        .select_related("office", "fiscal_year")
+        .order_by("-fiscal_year__start_year", "office__code")
+    )
+    templates = list(
+        PlanTemplate.objects.filter(office_id__in=ids)
+        .select_related("office", "fiscal_year", "published_by")
+        .order_by("-fiscal_year__start_year", "office__code")
+    )
+    return TemplateDesk(offices=offices, sources=sources, templates=templates)

@@ -23,6 +23,7 @@ from indicators.models import (
     Activity,
     Approval,
     Indicator,
+    Office,
     PerformanceArea,
     PeriodState,
     PeriodTransition,
@@ -32,7 +33,7 @@ from indicators.models import (
 )
 from indicators.periods import periods_ensure
 from indicators.scores import indicator_scoring_input, plan_indicators, plan_scores
-from indicators.selectors import plans_for_user, visible_quarters
+from indicators.selectors import plans_for_user, templates_to_start, visible_quarters
 from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
 
 
@@ -261,4 +262,11 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         "to_approve": to_approve,
         "to_send": to_send,
         "sent_to_me": sent_to_me,
+        # Templates of the parent offices for a year the user's office has no plan of yet (issue 13).
+        "templates_to_start": templates_to_start(user),
+        # Members of a higher office publish the year's template for the offices below it.
+        "publishes_templates": Office.objects.filter(
+            pk__in=permissions.offices_with_role(user, [Role.OFFICER, Role.CIO, Role.REVIEWER]),
+            children__isnull=False,
+        ).exists(),
     }

@@ -18,7 +18,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from base.bangla import QUARTER_ORDINALS_BN
+from base.bangla import QUARTER_ORDINALS_BN, format_code
 from base.errors import ConflictError, DomainError, PermissionDeniedError
 from base.text import text_within
 from indicators import permissions
@@ -26,6 +26,7 @@ from indicators.history import history_record
 from indicators.models import (
     VISIBLE_TO_REVIEWER_STATES,
     HistoryKind,
+    Indicator,
     PeriodState,
     PeriodTransition,
     ReportingPeriod,
@@ -155,6 +156,8 @@ def period_transition(
             f"ত্রৈমাসিকগুলো ক্রমানুসারে এগোয়: আগে {quarters_bn(behind)} ত্রৈমাসিককে '{target.label}' পর্যন্ত নিতে হবে।",
             f"Quarters go forward in order: quarter(s) {', '.join(map(str, behind))} must be {target.value} first.",
         )
+    if action == "submit":
+        _ensure_targets_written(period)
     comment = text_within(comment, COMMENT_MAX_CHARS, what_bn="মন্তব্য", what_en="comment")
     if transition.comment_required and not comment:
         raise DomainError("ফেরত পাঠানোর কারণ মন্তব্যে লিখুন।", "Write in the comment why it is returned.")
@@ -172,6 +175,21 @@ def period_transition(
                 _move(later, PeriodState.RETURNED, user=user, comment=f"{cascade}: {comment}")
                 approvals.approval_supersede(later)
     return period
+
+
+def _ensure_targets_written(period: ReportingPeriod) -> None:
+    """A plan started from a template is incomplete until every applicable indicator has its 100% target:
+    its marks would not mean anything, so none of its quarters is submitted (issue 13)."""
+    missing = list(
+        Indicator.objects.filter(plan_id=period.plan_id).without_targets().order_by("position")[:5]
+    )
+    if missing:
+        codes = ", ".join(format_code(i.code) for i in missing)
+        raise DomainError(
+            f"কর্মপরিকল্পনা অসম্পূর্ণ: {codes} সূচকের লক্ষ্যমাত্রা লেখা হয়নি; আগে লক্ষ্যমাত্রা লিখুন।",
+            f"The plan is incomplete: indicator(s) {', '.join(i.code for i in missing)} have no targets; "
+            "write their targets first.",
+        )
 
 
 def _move(period: ReportingPeriod, to_state: str, *, user: AbstractBaseUser, comment: str) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import children_views, meeting_views, plan_editor, review_views, views
+from workflow import children_views, meeting_views, next_year_views, plan_editor, review_views, views
 
 app_name = "workflow"
 
@@ -15,7 +15,10 @@ urlpatterns = [
     path(indicator + "row/", views.progress_cell, name="row"),
     path(indicator + "q<int:quarter>/", views.progress_edit, name="progress"),
     path(indicator + "applicability/", views.indicator_applicability, name="applicability"),
+    path(plan + "next-year/", next_year_views.plan_next_year, name="plan_next_year"),
+    path(plan + "from-template/", next_year_views.plan_from_template, name="plan_from_template"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),
+    path("templates/", next_year_views.templates_page, name="templates"),
     # The higher office's review (DESIGN.md §9)
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from base.errors import ConflictError, DomainError, PermissionDeniedError, localized
 from evidence.selectors import PanelAccess, indicator_evidence
-from indicators import parsing, permissions, scoring
+from indicators import parsing, permissions, scoring, selectors
 from indicators.http import indicator_or_404, is_htmx, plan_or_404, plan_url, row_anchor
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
@@ -41,11 +41,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def plan_page(request: HttpRequest, office: str, year: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     page = pages.plan_page(plan, request.user)
+    office_plans = selectors.office_plans(plan)
     context = {
         "page": page,
         "plan": plan,
         "quarters": (1, 2, 3, 4),
         "reports": plan_reports(plan, request.user),
+        # The year switch, where the plan came from, and the next year's start (issue 13).
+        "office_plans": office_plans,
+        "is_earlier_year": office_plans[-1].pk != plan.pk,
+        "any_editable": any(view.period.is_editable for view in page.periods),
+        "next_year": selectors.next_year_for(plan, request.user, office_plans),
     }
     return render(request, "workflow/plan.html", context)
 

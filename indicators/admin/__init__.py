@@ -6,4 +6,4 @@ page goes through the services (``common.ThroughServices``, DESIGN.md §4 "One w
 Importing the package registers every model, as ``admin.autodiscover()`` expects.
 """
 
-from indicators.admin import offices, plans, progress  # noqa: F401 — registers the models
+from indicators.admin import offices, plans, progress, templates  # noqa: F401 — registers the models

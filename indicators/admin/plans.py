@@ -225,11 +225,20 @@ PLAN_PAGE_HELP = _(
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(ThroughServices, admin.ModelAdmin):
-    list_display = ("office", "fiscal_year", "indicator_link", "progress_link", "updated_at")
+    list_display = ("office", "fiscal_year", "origin", "indicator_link", "progress_link", "updated_at")
     list_select_related = ("office", "fiscal_year")
     list_filter = ("fiscal_year", "office__kind")
     search_fields = ("office__code", "office__name_bn", "office__name_en")
-    readonly_fields = ("office", "fiscal_year", "created_at", "updated_at", "sheet_links")
+    readonly_fields = (
+        "office",
+        "fiscal_year",
+        "origin",
+        "origin_plan",
+        "origin_template",
+        "created_at",
+        "updated_at",
+        "sheet_links",
+    )
     inlines = (AreaInline, IndicatorWeightInline)
 
     def get_fieldsets(self, request: HttpRequest, obj: ActionPlan | None = None):

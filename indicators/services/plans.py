@@ -23,6 +23,7 @@ from indicators.models import (
     Indicator,
     Office,
     PerformanceArea,
+    PlanOrigin,
 )
 from indicators.parsing import plain_number
 from indicators.periods import (
@@ -77,7 +78,7 @@ def plan_import(
 
     created = plan is None
     if plan is None:
-        plan = ActionPlan(office=office, fiscal_year=fiscal_year)
+        plan = ActionPlan(office=office, fiscal_year=fiscal_year, origin=PlanOrigin.IMPORT)
         plan.full_clean()
         plan.save()
     removed = _plan_check_replace(plan, parsed)

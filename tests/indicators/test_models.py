@@ -161,7 +161,8 @@ def test_proportional_scoring_on_a_date_unit_is_refused():
 
 
 def test_missing_100_percent_target_is_refused():
-    """The 100% target is required (other levels may be blank)."""
+    """No lower level without the 100% target (other levels may be blank; all five only in a plan started
+    from a template, ``test_next_year``)."""
     activity = ActivityFactory()
     refused(
         lambda: Indicator.objects.create(

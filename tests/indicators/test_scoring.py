@@ -628,6 +628,7 @@ def test_explanation_kinds_are_the_documented_strings() -> None:
         "threshold_met",
         "threshold_missed",
         "step_level",
+        "no_targets",
     }
 
 
