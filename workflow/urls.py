@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import review_views, views
+from workflow import review_views, user_views, views
 
 app_name = "workflow"
 
@@ -9,6 +9,8 @@ indicator = plan + "indicators/<str:code>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("waiting/", user_views.waiting_list, name="waiting"),
+    path("profile/", user_views.profile, name="profile"),
     path(plan, views.plan_page, name="plan"),
     path(indicator, views.indicator_page, name="indicator"),
     path(indicator + "row/", views.progress_cell, name="row"),
