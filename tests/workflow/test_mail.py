@@ -76,6 +76,9 @@ def test_each_transition_mails_the_people_who_act_next_and_never_the_actor(
         assert got == sorted(f"{name}@demo.apa.example" for name in recipients), action
         for message in mail.outbox:
             assert len(message.to) == 1  # nobody sees the others' addresses
+            # Reviewers see a quarter from "sent" on: an approval's mail links to their inbox, not the plan.
+            link = "/review/" if action == "approve" else "/plans/mofa/2022-23/#period-1"
+            assert f"http://127.0.0.1:8000{link}" in message.body, action
             if comment:
                 assert comment in message.body
     # Another ministry's officer hears nothing of MoFA.
