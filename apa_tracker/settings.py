@@ -132,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "indicators.context_processors.navigation",
+                "workflow.context_processors.waiting",
             ],
         },
     },
@@ -369,6 +370,28 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Mail (DESIGN.md §10): Django's mail, every setting from the environment. The embedded default writes each
+# mail to the console, or as a file into EMAIL_FILE_PATH when that is set; production names an SMTP server.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if EMAIL_FILE_PATH
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "APA Tracker <apa-tracker@localhost>")
+# The site's address as people reach it, for the links in mails (no request is at hand in a command).
+SITE_URL = os.environ.get("APA_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# send_reminders mails about deadlines at most this many days ahead (and every day once passed).
+REMINDER_DAYS = int(os.environ.get("APA_REMINDER_DAYS", "7"))
 
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"

@@ -17,6 +17,7 @@ is shown back unchanged when the form has errors.
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cache
 from typing import Any
@@ -25,6 +26,7 @@ from django import forms
 from django.forms.fields import BaseTemporalField
 
 from base.bangla import to_ascii_digits
+from base.dates import DateEntryError, format_typed_date, parse_typed_date
 
 __all__ = [
     "BanglaDateField",
@@ -34,6 +36,7 @@ __all__ = [
     "BanglaDigitsMixin",
     "BanglaIntegerField",
     "BanglaNumberMixin",
+    "DateEntryInput",
     "accept_bangla_digits",
 ]
 
@@ -90,12 +93,63 @@ class BanglaDecimalField(_NumberTextInput, forms.DecimalField):
     """``forms.DecimalField`` that reads ``৪৪.৭৭``, ``44.77`` and ``১২,৩৪,৫৬৭.৫০``; ``inputmode=decimal``."""
 
 
-class BanglaDateField(BanglaDigitsMixin, forms.DateField):
-    """``forms.DateField`` that reads ``০৫/০৭/২০২৩`` as well as ``05/07/2023`` (formats: DATE_INPUT_FORMATS)."""
+class DateEntryInput(forms.TextInput):
+    """The site's date box: a text input that takes what people type (``base.dates``) and a small calendar
+    beside it (static/js/date-entry.js; keyboard: Alt+↓ opens it). Not ``type=date``, which follows the
+    browser's locale (mm/dd/yyyy in most) and refuses Bangla digits. A stored date is shown ``২৫/০৯/২০২২``
+    in the Bangla UI, ``25/09/2022`` in English; what the user typed is shown back exactly as typed."""
+
+    template_name = "base/widgets/date_entry.html"
+
+    class Media:  # the site's pages load it in base.html; the admin adds each form's media
+        js = ("js/date-entry.js",)
+        css = {"all": ("css/date-entry.css",)}
+
+    def __init__(self, attrs: dict[str, Any] | None = None):
+        css = " ".join(filter(None, ["date-entry", (attrs or {}).get("class", "")]))
+        super().__init__(attrs={"size": 12, "autocomplete": "off", **(attrs or {}), "class": css})
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, datetime.date):
+            from django.utils.translation import get_language
+
+            return format_typed_date(value, bangla=not (get_language() or "bn").startswith("en"))
+        return super().format_value(value)
+
+
+class TypedDateMixin:
+    """Mixin for a date field: reads what people type (``base.dates``) — ``২৫/০৯/২০২২``, ``25/09/2022``,
+    ``25-9-22``, ``25092022``, ISO; an impossible date is refused with a Bangla message naming why."""
+
+    empty_values = forms.DateField.empty_values
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return parse_typed_date(str(value))
+        except DateEntryError as error:
+            raise forms.ValidationError(error.user_message, code="invalid") from error
+
+
+class BanglaDateField(TypedDateMixin, forms.DateField):
+    """``forms.DateField`` that reads what people type (``base.dates``), shown with :class:`DateEntryInput`."""
+
+    widget = DateEntryInput
 
 
 class BanglaDateTimeField(BanglaDigitsMixin, forms.DateTimeField):
     """``forms.DateTimeField`` that reads ``০৫/০৭/২০২৩ ১৪:৩০``."""
+
+
+@cache
+def _typed_date_class(cls: type[forms.Field]) -> type[forms.Field]:
+    """The typed-date variant of a date field class (a subclass: ``isinstance`` checks still hold)."""
+    return type(f"TypedDate{cls.__name__}", (TypedDateMixin, cls), {"__module__": __name__})
 
 
 @cache
@@ -112,7 +166,17 @@ def accept_bangla_digits(field: forms.Field) -> forms.Field:
     fields, and the parts of a ``MultiValueField`` such as ``SplitDateTimeField``.  A number field shown as
     ``<input type="number">`` gets a text input with the same attributes and an ``inputmode``.
     """
-    if isinstance(field, BanglaDigitsMixin):
+    if isinstance(field, (BanglaDigitsMixin, TypedDateMixin)):
+        return field
+    if isinstance(field, forms.DateField):
+        # Every date box of the site is the same control (the admin's too): typed dates and the picker.
+        field.__class__ = _typed_date_class(type(field))
+        if isinstance(field.widget, forms.DateInput):
+            widget = DateEntryInput(
+                {k: v for k, v in field.widget.attrs.items() if k not in {"class", "size"}}
+            )
+            widget.is_required = field.widget.is_required
+            field.widget = widget
         return field
     if isinstance(field, forms.MultiValueField):
         for sub in field.fields:

@@ -6,37 +6,21 @@ Dates read Bangla or ASCII digits (``base.forms``) and are shown in Bangla digit
 
 from __future__ import annotations
 
-import datetime
-
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from base.bangla import to_bangla_digits
-from base.forms import BanglaDateField, BanglaDigitsFormMixin
+from base.forms import BanglaDateField, BanglaDigitsFormMixin, DateEntryInput
 from reports.models import InitiativeKind
 
 DATE_HELP = _("দিন/মাস/বছর, বাংলা বা ইংরেজি অঙ্কে: যেমন ০৫/০৭/২০২৩ বা 05/07/2023।")
 LINES_HELP = _("প্রতিটি লাইন আলাদা")  # the model's own help text
 
 
-class BanglaDateInput(forms.DateInput):
-    """A text box for a date, shown ``০৫/০৭/২০২৩`` in the Bangla UI (``type=date`` refuses Bangla digits)."""
-
-    input_type = "text"
+class BanglaDateInput(DateEntryInput):
+    """The site's date box (``base.forms.DateEntryInput``), with a placeholder."""
 
     def __init__(self, attrs: dict | None = None):
-        super().__init__(
-            attrs={"inputmode": "numeric", "placeholder": _("দিন/মাস/বছর"), "size": 12, **(attrs or {})},
-            format="%d/%m/%Y",
-        )
-
-    def format_value(self, value):
-        text = super().format_value(value)
-        # Only a stored date is rewritten; what the user typed is shown back exactly as typed.
-        if isinstance(value, datetime.date) and text and (get_language() or "bn").startswith("bn"):
-            return to_bangla_digits(text)
-        return text
+        super().__init__(attrs={"placeholder": _("দিন/মাস/বছর"), **(attrs or {})})
 
 
 def _lines(rows: int) -> forms.Textarea:

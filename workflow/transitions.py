@@ -36,6 +36,7 @@ from indicators.periods import (
     quarters_bn,
 )
 from reports import approvals
+from workflow import mail
 
 #: Longest comment accepted on a transition.
 COMMENT_MAX_CHARS = 2000
@@ -174,6 +175,8 @@ def period_transition(
             if later.quarter > period.quarter and STATE_RANK[later.state] > 0:
                 _move(later, PeriodState.RETURNED, user=user, comment=f"{cascade}: {comment}")
                 approvals.approval_supersede(later)
+    # The people who act next are mailed once this commits (a rolled-back transition mails nobody).
+    mail.transition_notify(period=period, action=action, actor=user, comment=comment)
     return period
 
 

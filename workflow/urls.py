@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import children_views, meeting_views, next_year_views, plan_editor, review_views, views
+from workflow import children_views, meeting_views, next_year_views, plan_editor, review_views, user_views, views
 
 app_name = "workflow"
 
@@ -9,6 +9,8 @@ indicator = plan + "indicators/<str:code>/"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("waiting/", user_views.waiting_list, name="waiting"),
+    path("profile/", user_views.profile, name="profile"),
     path(plan, views.plan_page, name="plan"),
     path(plan + "edit/", plan_editor.plan_edit, name="plan_edit"),
     path(indicator, views.indicator_page, name="indicator"),

@@ -13,9 +13,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from base.dates import DateEntryError, format_typed_date, parse_typed_date
 from base.errors import ConflictError, DomainError, PermissionDeniedError, localized
 from evidence.selectors import PanelAccess, indicator_evidence
 from indicators import parsing, permissions, scoring, selectors
@@ -73,6 +75,12 @@ class ProgressForm(forms.Form):
         raw = self.cleaned_data["value"]
         if parsing.is_blank(raw):
             return None
+        if self.indicator.unit == scoring.Unit.DATE:
+            # What people type (base.dates): ২৫/০৯/২০২২, 25-9-22, 25092022 …; the text is kept on an error.
+            try:
+                return parse_typed_date(raw)
+            except DateEntryError as error:
+                raise forms.ValidationError(error.user_message) from error
         try:
             return parsing.parse_value(raw, scoring.Unit(self.indicator.unit))
         except parsing.CellError as error:
@@ -90,7 +98,7 @@ def _progress_form_initial(progress: Progress | None, unit: str) -> dict:
     if value is None:
         text = ""
     elif unit == scoring.Unit.DATE:
-        text = value.isoformat()  # what <input type=date> expects
+        text = format_typed_date(value, bangla=not (get_language() or "bn").startswith("en"))
     else:
         text = plain_number(value)
     return {"value": text, "remark": progress.remark, "version": progress.version}

@@ -13,11 +13,24 @@ from django.utils.translation import gettext_lazy as _
 
 from base.bangla import to_ascii_digits
 from base.errors import DomainError
+from base.forms import accept_bangla_digits
 from indicators.models import ActionPlan
 
 
 def textarea(rows: int = 2, cols: int = 60) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "cols": cols})
+
+
+class TypedDates:
+    """ModelAdmin mixin: every date field is the site's date box (``base.forms.DateEntryInput``) — what people
+    type (২৫/০৯/২০২২, 25-9-22, 25092022 …) and the same keyboard calendar as the rest of the site, instead of
+    the admin's own widget, which reads neither Bangla digits nor the other forms (issue 14.1)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and isinstance(field, forms.DateField):
+            field = accept_bangla_digits(field)
+        return field
 
 
 class PlanListFilter(admin.SimpleListFilter):

@@ -29,6 +29,7 @@ from indicators.admin.common import (
     CodeSearchMixin,
     PlanListFilter,
     ThroughServices,
+    TypedDates,
     plan_from_query,
     textarea,
 )
@@ -484,7 +485,9 @@ class IndicatorAdminForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
+class IndicatorAdmin(
+    TypedDates, CreatedByImportOnly, CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin
+):
     form = IndicatorAdminForm
     list_display = ("code_display", "title_short", "plan", "unit", "weight", "calc_method", "applicable")
     list_select_related = ("plan__office", "plan__fiscal_year")

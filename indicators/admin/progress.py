@@ -18,6 +18,7 @@ from indicators.admin.common import (
     CodeSearchMixin,
     IndicatorPlanFilter,
     ThroughServices,
+    TypedDates,
     plan_from_query,
     textarea,
 )
@@ -76,7 +77,7 @@ class ProgressAdminForm(forms.ModelForm):
 
 
 @admin.register(Progress)
-class ProgressAdmin(ThroughServices, CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
+class ProgressAdmin(TypedDates, ThroughServices, CodeSearchMixin, SheetImportExportMixin, admin.ModelAdmin):
     form = ProgressAdminForm
     list_display = (
         "indicator_code",

@@ -44,12 +44,21 @@ OFFICE_PAGES = [
     TEXTS + "introduction/",
     TEXTS + "initiatives/",
     "/accounts/password_change/",
+    "/waiting/",
+    "/profile/",
 ]
 PAGES_BY_ROLE = {
     "mofa.officer": OFFICE_PAGES,
     "mofa.cio": OFFICE_PAGES,
-    "cabinet.reviewer": ["/", "/review/", "/review/summary/", "/accounts/password_change/"],
-    "msw.officer": ["/", "/accounts/password_change/"],
+    "cabinet.reviewer": [
+        "/",
+        "/review/",
+        "/review/summary/",
+        "/accounts/password_change/",
+        "/waiting/",
+        "/profile/",
+    ],
+    "msw.officer": ["/", "/accounts/password_change/", "/waiting/", "/profile/"],
     "admin": [
         "/",
         "/admin/",

@@ -362,8 +362,9 @@ def test_nav_links_to_the_summary_for_reviewers_only(client, tree):
 
 
 # The summary's queries, whatever the size of the tree: the session and its user, the fiscal years of the
-# filter form, the user's roles, the reviewed offices, and the summary itself (one statement).
-SUMMARY_QUERIES = 6
+# filter form, the user's roles, the reviewed offices, the summary itself (one statement), and the header's
+# count of what waits for the user (one COUNT, issue 14).
+SUMMARY_QUERIES = 7
 
 
 def _grow(parent: Office, departments: int, field_offices: int) -> None:

@@ -86,6 +86,9 @@ class Command(APACommand):
         for username, name, office_code, role in DEMO_USERS:
             user, _created = User.objects.get_or_create(username=username)
             user.first_name = name
+            # DESIGN.md §8: demo users have e-mail addresses (the mails of DESIGN.md §10 reach someone);
+            # an address changed since is kept.
+            user.email = user.email or f"{username}@demo.apa.example"
             user.is_staff = user.is_superuser = role == Role.ADMIN
             user.is_active = True
             user.set_password(password)
