@@ -284,3 +284,76 @@ class MeetingItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.position}"
+
+
+class SmartTerm(models.TextChoices):
+    SHORT = "short", _("স্বল্পমেয়াদী (৬-১২ মাস)")
+    MEDIUM = "medium", _("মধ্যমেয়াদী (১২-১৮ মাস)")
+    LONG = "long", _("দীর্ঘমেয়াদী")
+
+
+class SmartPlan(models.Model):
+    """An office's Smart Bangladesh action plan of a fiscal year (issue 16.2, seed 003): the forwarding letter
+    (memo number, dual date, subject, body, signatory, recipient, copies) and its initiatives. Approved by
+    the office's CIO, after which it is read-only and can be kept as evidence of the indicator that asks
+    for it (`[১.৫.২]` in 2023-24), whose value is then the approval date."""
+
+    office = models.ForeignKey("indicators.Office", verbose_name=_("দপ্তর"), on_delete=models.CASCADE)
+    fiscal_year = models.ForeignKey(
+        "indicators.FiscalYear", verbose_name=_("অর্থবছর"), on_delete=models.PROTECT, related_name="+"
+    )
+    memo_number = models.CharField(_("স্মারক নম্বর"), max_length=128, blank=True)
+    letter_date = models.DateField(_("পত্রের তারিখ"), null=True, blank=True)
+    subject = models.TextField(_("বিষয়"), blank=True)
+    body = models.TextField(_("পত্রের মূল অংশ"), blank=True)
+    signatory_name = models.CharField(_("স্বাক্ষরকারীর নাম"), max_length=255, blank=True)
+    signatory_lines = models.TextField(
+        _("স্বাক্ষরকারীর পদবি ও যোগাযোগ"), blank=True, help_text=_("প্রতিটি লাইন আলাদা")
+    )
+    recipient = models.TextField(_("প্রাপক"), blank=True, help_text=_("প্রতিটি লাইন আলাদা"))
+    copies = models.TextField(_("অনুলিপি"), blank=True, help_text=_("প্রতিটি প্রাপক আলাদা লাইনে"))
+    state = models.CharField(
+        _("অবস্থা"), max_length=16, choices=MeetingState.choices, default=MeetingState.DRAFT
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("অনুমোদনের সময়"), null=True, blank=True)
+    evidence = models.ForeignKey(
+        "evidence.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা")
+        verbose_name_plural = _("স্মার্ট বাংলাদেশ কর্মপরিকল্পনাসমূহ")
+        constraints = [models.UniqueConstraint(fields=["office", "fiscal_year"], name="smart_plan_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.fiscal_year}"
+
+
+class SmartInitiative(models.Model):
+    """One initiative of the Smart Bangladesh plan: one row of seed 003's table."""
+
+    smart_plan = models.ForeignKey(SmartPlan, on_delete=models.CASCADE, related_name="initiatives")
+    position = models.PositiveIntegerField(_("ক্রম"))
+    name = models.TextField(_("স্মার্ট উদ্যোগের নাম"))
+    description = models.TextField(_("সংক্ষিপ্ত ধারণা/বিবরণ"), blank=True)
+    implementing_office = models.TextField(_("বাস্তবায়নকারী দপ্তর/সংস্থা"), blank=True)
+    partners = models.TextField(_("সহযোগী/অংশীজন সংস্থা"), blank=True)
+    problem = models.TextField(_("যে সমস্যার সমাধান হবে"), blank=True)
+    beneficiaries = models.TextField(_("উপকারভোগী"), blank=True)
+    term = models.CharField(_("মেয়াদ"), max_length=8, choices=SmartTerm.choices, default=SmartTerm.SHORT)
+    time_frame = models.CharField(_("বাস্তবায়ন কাল"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("স্মার্ট উদ্যোগ")
+        verbose_name_plural = _("স্মার্ট উদ্যোগসমূহ")
+        ordering = ["smart_plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["smart_plan", "position"], name="smart_initiative_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.name[:60]

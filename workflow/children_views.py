@@ -27,9 +27,10 @@ from base.bangla import fiscal_year_label
 from base.errors import DomainError
 from evidence.services import evidence_attach
 from indicators import permissions
-from indicators.models import Indicator, Office, Role
+from indicators.models import ActionPlan, FiscalYear, Indicator, Office, Role
 from indicators.selectors import fiscal_year_start
 from reports import subordinate_review as review
+from reports.models import Meeting, SmartPlan
 from workflow.inbox import fiscal_years
 from workflow.summary import default_quarter
 
@@ -111,16 +112,27 @@ def children_review_links(user) -> list[ChildrenReviewLink]:
 
 
 def meeting_links(user) -> list[ChildrenReviewLink]:
-    """For the home page: the review meetings of each office the user belongs to, in the newest year."""
+    """For the home page: the review meetings and the Smart Bangladesh plan of each office the user belongs
+    to, in the office's newest year with a plan, a meeting or a Smart Bangladesh plan (else the newest year)."""
     office_ids = set(permissions.roles_by_office(user))
-    years = fiscal_years()
-    if not office_ids or not years:
+    if not office_ids:
         return []
-    year = years[0]
-    offices = Office.objects.filter(pk__in=office_ids).order_by("name_bn")
-    return [
-        ChildrenReviewLink(office, year.code, fiscal_year_label(year.start_year), 0) for office in offices
-    ]
+    newest = FiscalYear.objects.order_by("-start_year").first()
+    if newest is None:
+        return []
+    latest: dict[int, int] = {}
+    for model in (ActionPlan, Meeting, SmartPlan):
+        rows = model.objects.filter(office_id__in=office_ids).values_list(
+            "office_id", "fiscal_year__start_year"
+        )
+        for office_id, start_year in rows:
+            latest[office_id] = max(latest.get(office_id, 0), start_year)
+    years = {y.start_year: y for y in FiscalYear.objects.filter(start_year__in=set(latest.values()))}
+    links = []
+    for office in Office.objects.filter(pk__in=office_ids).order_by("name_bn"):
+        year = years.get(latest.get(office.pk), newest)
+        links.append(ChildrenReviewLink(office, year.code, fiscal_year_label(year.start_year), 0))
+    return links
 
 
 @login_required

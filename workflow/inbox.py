@@ -329,8 +329,10 @@ class InboxPage:
 
 
 def fiscal_years() -> list[FiscalYear]:
-    """The fiscal years offered by the year filter, newest first."""
-    return list(FiscalYear.objects.order_by("-start_year"))
+    """The fiscal years offered by the year filter, newest first: those with plans (a year that holds only,
+    say, a Smart Bangladesh plan has nothing to review), or every year while no plan exists."""
+    with_plans = list(FiscalYear.objects.filter(plans__isnull=False).distinct().order_by("-start_year"))
+    return with_plans or list(FiscalYear.objects.order_by("-start_year"))
 
 
 def _filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> QuerySet[ReportingPeriod]:

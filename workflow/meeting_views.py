@@ -122,7 +122,12 @@ class ApproveForm(forms.Form):
 
 
 def _indicators(meeting: Meeting) -> list[Indicator]:
-    plan = meetings.office_plan(meeting.office, meeting.fiscal_year)
+    return _indicators_of(meeting.office, meeting.fiscal_year)
+
+
+def _indicators_of(office: Office, fiscal_year) -> list[Indicator]:
+    """The indicators of the office's plan of the year, in the plan's order (none without a plan)."""
+    plan = meetings.office_plan(office, fiscal_year)
     if plan is None:
         return []
     return list(

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from workflow import children_views, meeting_views, next_year_views, plan_editor, review_views, user_views, views
+from workflow import (
+    children_views,
+    meeting_views,
+    next_year_views,
+    plan_editor,
+    review_views,
+    smart_plan_views,
+    user_views,
+    views,
+)
 
 app_name = "workflow"
 
@@ -29,6 +38,9 @@ urlpatterns = [
     path("meetings/<slug:office>/<str:year>/", meeting_views.meeting_list, name="meetings"),
     path("meetings/<slug:office>/<str:year>/<int:number>/", meeting_views.meeting_page, name="meeting"),
     path("meetings/<slug:office>/<str:year>/<int:number>.pdf", meeting_views.meeting_pdf, name="meeting_pdf"),
+    # The Smart Bangladesh action plan (issue 16.2)
+    path("smart-plan/<slug:office>/<str:year>/", smart_plan_views.smart_plan_page, name="smart_plan"),
+    path("smart-plan/<slug:office>/<str:year>.pdf", smart_plan_views.smart_plan_pdf, name="smart_plan_pdf"),
     # The review of child offices (issue 16.3)
     path(
         "review/children/<slug:office>/<str:year>/q<int:quarter>/",

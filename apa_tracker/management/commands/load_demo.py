@@ -13,11 +13,14 @@ from indicators.services.progress import progress_import
 from indicators.sheets import read_sheet
 from reports.editing import report_contents_load
 from reports.meetings import meeting_import
-from reports.models import Meeting
+from reports.models import Meeting, SmartPlan
+from reports.smart_plan import smart_plan_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo" / "mofa-2022-23"
 DEMO_YEAR = "2022-23"
 # Seed 004: the Statistics and Informatics Division's review meeting of 2022-23, as meeting 1.
+# Seed 003: the Ministry of Social Welfare's Smart Bangladesh action plan of 2023-24.
+MSW_SMART_PLAN = Path(__file__).resolve().parents[2] / "demo" / "msw-2023-24" / "smart-plan.json"
 SID_MEETING = Path(__file__).resolve().parents[2] / "demo" / "sid-2022-23" / "meeting-1.json"
 DEFAULT_PASSWORD = "apa-demo-2023"
 
@@ -26,6 +29,7 @@ OFFICE_DETAILS = {
     "mofa": {"wing_bn": "আইসিটি অনুবিভাগ", "memo_prefix": "১৯.০০.০০০০.১৭৫.৪২.০০১.২৩"},
     "cabinet": {"wing_bn": "সমন্বয় ও সংস্কার"},
     "sid": {"wing_bn": "আইসিটি-১ শাখা"},
+    "msw": {"wing_bn": "আইসিটি ও ইনোভেশন শাখা"},
 }
 
 # (username, first name, office, role); the admin is a superuser besides.
@@ -80,6 +84,15 @@ class Command(APACommand):
                 office=sid,
                 fiscal_year=fiscal_year,
                 record=json.loads(SID_MEETING.read_text(encoding="utf-8")),
+            )
+
+        msw = Office.objects.get(code="msw")
+        year_2023 = fiscal_year_get_or_create(code="2023-24")
+        if not SmartPlan.objects.filter(office=msw, fiscal_year=year_2023).exists():
+            smart_plan_import(
+                office=msw,
+                fiscal_year=year_2023,
+                record=json.loads(MSW_SMART_PLAN.read_text(encoding="utf-8")),
             )
 
         User = get_user_model()

@@ -19,7 +19,7 @@ from base.bangla import to_ascii_digits, to_bangla_digits
 from base.commands import APACommand
 from base.errors import DomainError
 from indicators.selectors import fiscal_year_start, office_get, plan_get
-from reports import minutes, subordinate_review
+from reports import minutes, smart_plan, subordinate_review
 from reports.letter import report_kind, report_quarter
 from reports.rendering import period_is_final, render_report
 
@@ -65,6 +65,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 SUBORDINATE_REVIEW = "subordinate-review"
 MINUTES = "minutes"
+SMART_PLAN = "smart-plan"
 
 
 class Command(APACommand):
@@ -80,7 +81,7 @@ class Command(APACommand):
         parser.add_argument(
             "--kind",
             required=True,
-            help="annual | half-yearly | quarterly | cover-letter | subordinate-review | minutes",
+            help="annual | half-yearly | quarterly | cover-letter | subordinate-review | minutes | smart-plan",
         )
         parser.add_argument(
             "--quarter", help="1-4; required for quarterly, optional for cover-letter (default 4)"
@@ -101,6 +102,13 @@ class Command(APACommand):
                 )
                 write_atomically(out, rendered.pdf)
                 return rendered, False
+            if options["kind"].strip() == SMART_PLAN:
+                office = office_get(code=options["office"])
+                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                found = smart_plan.smart_plan_get(office=office, fiscal_year=year)
+                rendered = smart_plan.render_smart_plan(found, draft=True if options["draft"] else None)
+                write_atomically(out, rendered.pdf)
+                return rendered, found.state != "approved" or options["draft"]
             if options["kind"].strip() == MINUTES:
                 office = office_get(code=options["office"])
                 year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))

@@ -1,0 +1,333 @@
+"""The Smart Bangladesh action plan (issue 16.2, seed 003): every write of it, and its PDF.
+
+An office's officers and CIO write the year's plan — its initiatives with name, short description,
+implementing office, partners, the problem solved, beneficiaries, term (short 6–12 months, medium 12–18,
+long) and time frame — and its forwarding letter; the CIO approves it. Approved, it is read-only; the PDF
+(letter with memo number and dual date, the table, the signature block, the copy list, as in the seed) can be
+kept as evidence of the indicator that asks for it, whose value becomes the approval date (a date
+indicator) or 1 (a number), through the progress service — correctable there like any value.
+`render_report --kind smart-plan`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.staticfiles import finders
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from base.bangla import (
+    BANGABDA,
+    KHRISTABDA,
+    fiscal_year_label,
+    format_date_long,
+    ordinal_serial,
+    to_bangla_date,
+    to_bangla_digits,
+)
+from base.errors import ConflictError, DomainError, PermissionDeniedError
+from evidence.services import evidence_attach
+from indicators import permissions
+from indicators.models import FiscalYear, Indicator, Office, Progress, Role
+from indicators.services.progress import progress_record
+from reports import pdf
+from reports.document import draft_watermark_uri
+from reports.letter import DRAFT_MARK_BN, genitive_bn
+from reports.meetings import TEXT_MAX, office_plan, quarter_of
+from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
+from reports.table import bangla_text
+
+PLAN_FIELDS = (
+    "memo_number",
+    "letter_date",
+    "subject",
+    "body",
+    "signatory_name",
+    "signatory_lines",
+    "recipient",
+    "copies",
+)
+INITIATIVE_FIELDS = (
+    "name",
+    "description",
+    "implementing_office",
+    "partners",
+    "problem",
+    "beneficiaries",
+    "term",
+    "time_frame",
+)
+
+
+def smart_plan_title(office: Office, fiscal_year: FiscalYear) -> str:
+    return f"স্মার্ট বাংলাদেশ বিনির্মাণ বিষয়ক কর্মপরিকল্পনা {fiscal_year_label(fiscal_year.start_year)}"
+
+
+def _defaults(office: Office, fiscal_year: FiscalYear) -> dict:
+    title = smart_plan_title(office, fiscal_year)
+    year = fiscal_year_label(fiscal_year.start_year)
+    return {
+        "subject": f"{genitive_bn(office.name_bn)} {title} প্রণয়ন",
+        "body": (
+            f"উপর্যুক্ত বিষয়ে, {genitive_bn(office.name_bn)} ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা {year} "
+            f"অনুযায়ী {genitive_bn(office.name_bn)} {title} প্রণয়ন করা হয়েছে। নিম্নবর্ণিত কর্মপরিকল্পনাটি সদয় "
+            "অবগতির জন্য এতদসঙ্গে প্রেরণ করা হলো।"
+        ),
+    }
+
+
+def _ensure_team(user: AbstractBaseUser | None, office: Office) -> None:
+    if user is None or not permissions.roles_in(user, office) & {Role.OFFICER, Role.CIO}:
+        raise PermissionDeniedError(
+            "এই দপ্তরের স্মার্ট বাংলাদেশ কর্মপরিকল্পনা লেখার অনুমতি আপনার নেই।",
+            "You cannot write this office's Smart Bangladesh plan.",
+        )
+
+
+def _clean(name: str, value):
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").strip()
+        if len(value) > TEXT_MAX:
+            raise DomainError(
+                f"'{name}' ঘরে সর্বোচ্চ {to_bangla_digits(TEXT_MAX)} অক্ষর লেখা যায়।",
+                f"'{name}' takes at most {TEXT_MAX} characters.",
+            )
+    return value
+
+
+@transaction.atomic
+def smart_plan_get_or_create(
+    *, office: Office, fiscal_year: FiscalYear, user: AbstractBaseUser | None, check_permission: bool = True
+) -> SmartPlan:
+    """The office's plan of the year; a new draft with the letter's defaults when there is none (only the
+    office's team may start one)."""
+    existing = SmartPlan.objects.filter(office=office, fiscal_year=fiscal_year).first()
+    if existing is not None:
+        return existing
+    if check_permission:
+        _ensure_team(user, office)
+    Office.objects.select_for_update().filter(pk=office.pk).first()
+    smart_plan, _created = SmartPlan.objects.get_or_create(
+        office=office, fiscal_year=fiscal_year, defaults=_defaults(office, fiscal_year)
+    )
+    return smart_plan
+
+
+def _initiatives_write(smart_plan: SmartPlan, initiatives: list[dict]) -> None:
+    SmartInitiative.objects.filter(smart_plan=smart_plan).delete()
+    rows = []
+    for item in initiatives:
+        values = {name: _clean(name, item.get(name, "") or "") for name in INITIATIVE_FIELDS}
+        if not any(v for k, v in values.items() if k != "term"):
+            continue
+        if not values["name"]:
+            raise DomainError("প্রতিটি উদ্যোগের নাম আবশ্যক।", "Every initiative needs a name.")
+        if values["term"] not in SmartTerm.values:
+            values["term"] = SmartTerm.SHORT
+        rows.append(SmartInitiative(smart_plan=smart_plan, position=len(rows) + 1, **values))
+    SmartInitiative.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def smart_plan_update(
+    *,
+    smart_plan: SmartPlan,
+    user: AbstractBaseUser | None,
+    expected_version: int,
+    initiatives: list[dict] | None = None,
+    check_permission: bool = True,
+    **fields,
+) -> SmartPlan:
+    if check_permission:
+        _ensure_team(user, smart_plan.office)
+    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
+    if locked.version != expected_version:
+        raise ConflictError(
+            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
+            "Someone else changed this plan meanwhile; reload the page.",
+        )
+    if locked.state != MeetingState.DRAFT:
+        raise DomainError("অনুমোদিত কর্মপরিকল্পনা আর বদলানো যায় না।", "An approved plan cannot be changed any more.")
+    unknown = set(fields) - set(PLAN_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(locked, name, _clean(name, value))
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    if initiatives is not None:
+        _initiatives_write(locked, initiatives)
+    return locked
+
+
+@dataclass(frozen=True)
+class SmartPlanApproved:
+    smart_plan: SmartPlan
+    filled_value: Decimal | datetime.date | None
+
+
+@transaction.atomic
+def smart_plan_approve(
+    *,
+    smart_plan: SmartPlan,
+    user: AbstractBaseUser,
+    expected_version: int,
+    pdf_bytes: bytes,
+    indicator: Indicator | None = None,
+) -> SmartPlanApproved:
+    """The CIO approves: read-only from now on; with ``indicator`` the PDF becomes its evidence in the
+    approval's quarter and its value is filled from the approval (the date, or 1 for a number indicator).
+    All or nothing."""
+    if Role.CIO not in permissions.roles_in(user, smart_plan.office):
+        raise PermissionDeniedError(
+            "স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদন করেন দপ্তরের চিফ ইনোভেশন অফিসার।",
+            "The office's Chief Innovation Officer approves the Smart Bangladesh plan.",
+        )
+    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
+    if locked.version != expected_version:
+        raise ConflictError(
+            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
+            "Someone else changed this plan meanwhile; reload the page.",
+        )
+    if locked.state != MeetingState.DRAFT:
+        raise DomainError("কর্মপরিকল্পনাটি আগেই অনুমোদিত।", "The plan is already approved.")
+    if not locked.initiatives.exists():
+        raise DomainError("অন্তত একটি উদ্যোগ লিখুন।", "Write at least one initiative.")
+    today = timezone.localdate()
+    locked.state = MeetingState.APPROVED
+    locked.approved_by = user
+    locked.approved_at = timezone.now()
+    locked.letter_date = locked.letter_date or today
+    locked.version += 1
+    locked.save()
+    filled = None
+    if indicator is not None:
+        plan = office_plan(locked.office, locked.fiscal_year)
+        if plan is None or indicator.plan_id != plan.pk:
+            raise DomainError(
+                "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
+                "The indicator is not of this office's plan of this year.",
+            )
+        quarter = quarter_of(locked.fiscal_year.start_year, locked.letter_date)
+        locked.evidence = evidence_attach(
+            indicator=indicator,
+            title=smart_plan_title(locked.office, locked.fiscal_year),
+            data=pdf_bytes,
+            original_name=f"smart-plan-{locked.office.code}-{locked.fiscal_year.code}.pdf",
+            quarter=quarter,
+            user=user,
+        )
+        locked.save(update_fields=["evidence"])
+        filled = locked.letter_date if indicator.unit == "date" else Decimal(1)
+        current = Progress.objects.filter(indicator=indicator, quarter=quarter).first()
+        progress_record(
+            indicator=indicator,
+            quarter=quarter,
+            value=filled,
+            remark=(current.remark if current and current.remark else "")
+            or "উৎস: অনুমোদিত স্মার্ট বাংলাদেশ কর্মপরিকল্পনা (স্বয়ংক্রিয়ভাবে পূরণ)",
+            user=user,
+            expected_version=current.version if current else None,
+            reason="স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদন",
+        )
+    return SmartPlanApproved(locked, filled)
+
+
+@transaction.atomic
+def smart_plan_import(*, office: Office, fiscal_year: FiscalYear, record: dict) -> SmartPlan:
+    """A plan approved before the office used the system (the demo's seed 003), from its record."""
+    smart_plan = smart_plan_get_or_create(
+        office=office, fiscal_year=fiscal_year, user=None, check_permission=False
+    )
+    fields = {name: record[name] for name in PLAN_FIELDS if name in record}
+    if fields.get("letter_date"):
+        fields["letter_date"] = datetime.date.fromisoformat(fields["letter_date"])
+    smart_plan = smart_plan_update(
+        smart_plan=smart_plan,
+        user=None,
+        expected_version=smart_plan.version,
+        initiatives=record.get("initiatives", []),
+        check_permission=False,
+        **fields,
+    )
+    SmartPlan.objects.filter(pk=smart_plan.pk).update(state=MeetingState.APPROVED, approved_at=timezone.now())
+    smart_plan.refresh_from_db()
+    return smart_plan
+
+
+# --- the PDF --------------------------------------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
+    office = smart_plan.office
+    day = smart_plan.letter_date or timezone.localdate()
+    initiatives = list(smart_plan.initiatives.all())
+    context = {
+        "css": Path(finders.find("css/report.css")).read_text(encoding="utf-8"),
+        "office": office,
+        "title": smart_plan_title(office, smart_plan.fiscal_year),
+        "website": office.website,
+        "address_lines": _lines(office.address_bn),
+        "memo_number": bangla_text(smart_plan.memo_number),
+        "date_bangla": f"{to_bangla_date(day)} {BANGABDA}",
+        "date_gregorian": f"{format_date_long(day)} {KHRISTABDA}",
+        "subject": bangla_text(smart_plan.subject),
+        "body": bangla_text(smart_plan.body),
+        "rows": [
+            {
+                "serial": f"{ordinal_serial(n)}।",
+                "initiative": i,
+                "term": SmartTerm(i.term).label,
+            }
+            for n, i in enumerate(initiatives, start=1)
+        ],
+        "signatory_name": bangla_text(smart_plan.signatory_name),
+        "signatory_lines": _lines(smart_plan.signatory_lines),
+        "recipient_lines": _lines(smart_plan.recipient),
+        "copies": [(to_bangla_digits(n), line) for n, line in enumerate(_lines(smart_plan.copies), start=1)],
+        "draft": draft,
+        "draft_mark": DRAFT_MARK_BN,
+        "watermark_uri": draft_watermark_uri() if draft else "",
+    }
+    return render_to_string("reports/pdf/smart_plan.html", context)
+
+
+@dataclass(frozen=True)
+class RenderedSmartPlan:
+    pdf: bytes
+    pages: int
+    sha256: str
+
+
+def render_smart_plan(smart_plan: SmartPlan, *, draft: bool | None = None) -> RenderedSmartPlan:
+    if draft is None:
+        draft = smart_plan.state != MeetingState.APPROVED
+    smart_plan = SmartPlan.objects.select_related("office", "fiscal_year").get(pk=smart_plan.pk)
+    html = smart_plan_html(smart_plan, draft=draft)
+    base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
+    document = pdf.html_to_document(html, base_url=base_url)
+    data = document.write_pdf()
+    return RenderedSmartPlan(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())
+
+
+def smart_plan_get(*, office: Office, fiscal_year: FiscalYear) -> SmartPlan:
+    found = SmartPlan.objects.filter(office=office, fiscal_year=fiscal_year).first()
+    if found is None:
+        raise DomainError(
+            f"{genitive_bn(office.name_bn)} {fiscal_year_label(fiscal_year.start_year)} অর্থবছরের স্মার্ট বাংলাদেশ "
+            "কর্মপরিকল্পনা নেই।",
+            f"No Smart Bangladesh plan of {office.code} in {fiscal_year.code}.",
+        )
+    return found
