@@ -62,16 +62,45 @@ class CidTable:
         return cid
 
 
+#: The font's glyphs are bars of these widths (1/1000 em), from the descent to the ascent: a code is drawn
+#: with the bar nearest its advance. See :func:`font_program`.
+BAR_STEP = 10
+BAR_COUNT = 201  # widths 0, 10, … 2000
+
+
+def bar_glyph(width: int) -> int:
+    """The glyph (GID) of the bar nearest ``width``."""
+    return 1 + min(BAR_COUNT - 1, max(0, round(width / BAR_STEP)))
+
+
 @cache
 def font_program() -> bytes:
-    """A TrueType font with two blank glyphs (.notdef and the one every CID is drawn with)."""
+    """A TrueType font of bars: glyph 0 (.notdef) empty, glyph 1 + n a rectangle ``n * BAR_STEP`` wide.
+
+    The glyphs are never painted (render mode 3), but a glyph's box is what PDFium (Chrome, Edge) takes for
+    a character's box and for the extent of a text object: with the bar as wide as the code's advance, each
+    character's box covers the visible cluster it stands for (search highlights and selections land on the
+    words), and a one-character run is not dropped as having no extent (a blank glyph made PDFium lose
+    every one-character line: page numbers, single digits in the table).
+    """
+    names = [".notdef"] + [f"bar{n * BAR_STEP}" for n in range(BAR_COUNT)]
+    glyphs = {".notdef": TTGlyphPen(None).glyph()}
+    for n in range(BAR_COUNT):
+        pen = TTGlyphPen(None)
+        right = n * BAR_STEP
+        pen.moveTo((0, DESCENT))
+        pen.lineTo((0, ASCENT))
+        pen.lineTo((right, ASCENT))
+        pen.lineTo((right, DESCENT))
+        pen.closePath()
+        glyphs[names[n + 1]] = pen.glyph()
     builder = FontBuilder(1000, isTTF=True)
-    names = [".notdef", "blank"]
     builder.setupGlyphOrder(names)
-    builder.setupCharacterMap({0x20: "blank"})
-    empty = TTGlyphPen(None).glyph()
-    builder.setupGlyf(dict.fromkeys(names, empty))
-    builder.setupHorizontalMetrics({name: (500, 0) for name in names})
+    builder.setupCharacterMap({0x20: names[1]})
+    builder.setupGlyf(glyphs)
+    builder.setupHorizontalMetrics(
+        {name: (n * BAR_STEP if n else 0, 0) for n, name in enumerate(names[1:])} | {".notdef": (0, 0)}
+    )
     builder.setupHorizontalHeader(ascent=ASCENT, descent=DESCENT)
     builder.setupNameTable({"familyName": FONT_NAME, "styleName": "Regular"})
     builder.setupOS2(sTypoAscender=ASCENT, sTypoDescender=DESCENT, usWinAscent=ASCENT, usWinDescent=-DESCENT)
@@ -113,9 +142,8 @@ def add_layer_font(pdf: pydyf.PDF, table: CidTable, *, compress: bool) -> bytes:
     program = font_program()
     font_file = pydyf.Stream([program], pydyf.Dictionary({"Length1": len(program)}), compress=compress)
     pdf.add_object(font_file)
-    cid_to_gid = pydyf.Stream(
-        [zlib.compress(b"\x00\x01" * count)], pydyf.Dictionary({"Filter": "/FlateDecode"})
-    )
+    gids = b"".join(bar_glyph(width).to_bytes(2, "big") for _, width in table.entries)
+    cid_to_gid = pydyf.Stream([zlib.compress(gids)], pydyf.Dictionary({"Filter": "/FlateDecode"}))
     pdf.add_object(cid_to_gid)
     to_unicode = pydyf.Stream(
         to_unicode_cmap(list(enumerate(t for t, _ in table.entries))[1:]), compress=compress
