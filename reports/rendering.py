@@ -20,7 +20,7 @@ from indicators.models import (
     ActionPlan,
 )
 from indicators.periods import period_for
-from reports import annex, pdf
+from reports import annex, pdf, pdf_metadata
 from reports.annex import stamp_label
 from reports.document import report_html
 from reports.letter import FINAL_STATES, report_kind, report_quarter
@@ -119,6 +119,7 @@ def render_report(
             base_url=base_url,
             progress=progress,
         )
+        front = generated  # for the metadata and bookmarks (pdf_metadata.finish)
         if not evidence:
             final, total = generated, pages
             break
@@ -140,6 +141,13 @@ def render_report(
         pages_per_item = list(counts)
     else:
         raise RuntimeError("the evidence page counts did not settle; the index would be wrong")
+    final = pdf_metadata.finish(
+        final,
+        pdf_metadata.report_metadata(plan, kind, front),
+        pdf_metadata.report_outline(
+            front, evidence, evidence_start_pages(evidence, pages_per_item, total - sum(pages_per_item))
+        ),
+    )
     progress(100, "সম্পন্ন")
     return RenderedReport(pdf=final, pages=total, sha256=hashlib.sha256(final).hexdigest())
 

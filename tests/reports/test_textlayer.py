@@ -24,10 +24,13 @@ import pypdf
 import pytest
 import weasyprint
 from django.conf import settings
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from PIL import Image, ImageChops
 
 from base import bangla
-from reports import pdf, textlayer
+from reports import pdf, textfont, textlayer
 
 DEMO_DIR = Path(settings.BASE_DIR) / "apa_tracker" / "demo" / "mofa-2022-23"
 BANGLA_LETTER = re.compile("[\u0980-\u09ff]")
@@ -220,22 +223,47 @@ def test_words_with_a_mark_drawn_left_come_back_whole(tmp_path, family, layout):
     assert [(word, line) for word, line in zip(words, got, strict=True) if nfc(word) != line] == []
 
 
-def test_no_line_is_left_untouched(battery):
-    """Every line of the battery gets the layer: no fail-safe fallback was taken."""
+def test_no_line_falls_back(battery):
+    """Every line of the battery is read cluster by cluster: no fail-safe fallback was taken."""
     assert battery["stats"]["lines"] > 0
-    assert battery["stats"]["spans"] > 0
-    assert {key: n for key, n in battery["stats"].items() if key.startswith("skipped")} == {}
+    assert battery["stats"]["clusters"] > 0
+    assert {key: n for key, n in battery["stats"].items() if key.startswith("fallback")} == {}
 
 
-def test_spans_carry_utf16_text_with_byte_order_mark(battery):
-    """Each span's text is a PDF text string in UTF-16BE with its byte order mark."""
+def fonts_of(data: bytes) -> dict[str, pypdf.generic.DictionaryObject]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    fonts = {}
+    for page in reader.pages:
+        for name, font in page["/Resources"]["/Font"].items():
+            fonts[name] = font.get_object()
+    return fonts
+
+
+def to_unicode(font) -> dict[int, str]:
+    cmap = font["/ToUnicode"].get_object().get_data().decode().split("endcodespacerange")[1]
+    return {
+        int(code, 16): bytes.fromhex(text).decode("utf-16-be")
+        for code, text in re.findall(r"^<([0-9a-f]{4})> <([0-9a-f]*)>$", cmap, re.M)
+    }
+
+
+def test_visible_glyphs_carry_spaces_and_the_layer_font_carries_the_text(battery):
+    """WeasyPrint's fonts give every glyph a space (read as nothing); the invisible run's font gives each
+    code one character (or a format character and the one after it), marks alone."""
+    fonts = fonts_of(battery["with"])
+    layer = fonts.pop(f"/{textfont.FONT_NAME}")
+    assert fonts
+    for font in fonts.values():
+        assert set(to_unicode(font).values()) == {" "}
+    texts = list(to_unicode(layer).values())
+    assert any(BANGLA_LETTER.search(text) for text in texts)
+    assert all(text and len(text.strip("\u200c\u200d")) <= 1 for text in texts)
+    # Each code stands for exactly one (text, width): the same text may have several widths.
+    widths = layer["/DescendantFonts"][0].get_object()["/W"]
+    assert sum(len(widths[i + 1]) for i in range(0, len(widths), 2)) == len(texts)
+    # Written in render mode 3, switched back to 0 after each line.
     content = page_contents(battery["with"])
-    assert b"/Span <</ActualText <feff" in content
-    first = re.search(rb"/ActualText <(feff[0-9a-f]*)>", content)
-    assert first is not None
-    text = bytes.fromhex(first[1].decode()).decode("utf-16")
-    assert BANGLA_LETTER.search(text)
-    assert content.count(b" BDC") == content.count(b"EMC")
+    assert content.count(b"3 Tr") == content.count(b"0 Tr") > 0
 
 
 def page_contents(data: bytes) -> bytes:
@@ -261,116 +289,48 @@ def test_pages_are_pixel_identical_with_and_without_the_layer(battery, tmp_path)
             )
 
 
-def cluster(text: str, start: float, end: float, *, box: object = "pen", plain: bool = False):
-    """A cluster as _read_clusters makes it: pen from ``start`` to ``end`` (em), its glyphs drawn over
-    ``box`` (``(start, end)`` by default; ``None``: no glyph drawn, as for ZWJ/ZWNJ)."""
-    if box is None:
-        return textlayer._Cluster(text, [], start, end, plain=plain)
-    box_start, box_end = (start, end) if box == "pen" else box
-    return textlayer._Cluster(
-        text, [1], start, end, box_start, box_end, drawn_left=box_start < start - 0.02, plain=plain
+def test_a_cluster_is_cut_into_characters_marks_alone():
+    """A code per character: pdf.js gives any code whose text holds a nonspacing mark no width, and drops
+    a code whose text ends in a format character, so marks stand alone and ZWJ/ZWNJ go with the next."""
+    assert textlayer._pieces("স্ব") == ["স", "্", "ব"]
+    assert textlayer._pieces("কি") == ["ক", "ি"]
+    assert textlayer._pieces("র\u200d্যা") == ["র", "\u200d", "্", "য", "া"]
+    assert textlayer._pieces("ক্\u200cষ") == ["ক", "্", "\u200cষ"]
+    assert textlayer._pieces("ক\u200c") == ["ক", "\u200c"]
+
+
+def test_marks_get_no_width_and_the_others_share_the_cluster():
+    table = textfont.CidTable()
+    codes = textlayer._codes(table, [("স্ব", 10.0), (" ", 2.5)], 10.0)
+    entries = [table.entries[int(codes[i : i + 4], 16)] for i in range(0, len(codes), 4)]
+    assert entries == [("স", 500), ("্", 0), ("ব", 500), (" ", 250)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["ক", "স্ব", " ", "কি", "ু", "র\u200d্যা"]), st.floats(0, 40)),
+        min_size=1,
+        max_size=60,
+    ),
+    st.floats(4, 30),
+)
+@hypothesis_settings(max_examples=200, deadline=None)
+def test_the_codes_never_drift_from_the_line(clusters, size):
+    """Widths are whole units of 1/1000 of the size, yet after every code the run is within half a unit
+    of where the visible line is: no drift builds up along a line."""
+    table = textfont.CidTable()
+    codes = textlayer._codes(table, clusters, size)
+    widths = [table.entries[int(codes[i : i + 4], 16)][1] for i in range(0, len(codes), 4)]
+    exact = sum(advance for _, advance in clusters) * 1000 / size
+    assert abs(sum(widths) - exact) <= 0.5 + 1e-6
+    assert "".join(table.entries[int(codes[i : i + 4], 16)][0] for i in range(0, len(codes), 4)) == "".join(
+        text for text, _ in clusters
     )
 
 
-def group_texts(clusters) -> list[tuple[str, bool]]:
-    return [(group.text, group.needs_span) for group in textlayer._group_clusters(clusters)]
-
-
-def test_a_mark_drawn_left_of_its_pen_joins_the_previous_cluster():
-    """চাঁ: the chandrabindu's glyph, zero-width and shifted back over চ, shares চ's span."""
-    clusters = [cluster("চ", 0, 0.48, plain=True), cluster("া", 0.48, 0.48, box=(0.13, 0.13))]
-    assert group_texts(clusters) == [("চা", True)]
-
-
-def test_a_reph_shifted_back_at_the_end_joins_the_next_cluster():
-    """A group whose last glyph ends before its pen would leave a gap Poppler reads as a word break."""
-    clusters = [cluster("র্ক", 0, 0.7, box=(0, 0.52)), cluster("ম", 0.7, 1.2, plain=True)]
-    assert group_texts(clusters) == [("র্কম", True)]
-
-
-def test_groups_never_cross_a_space():
-    clusters = [
-        cluster("র্ক", 0, 0.7, box=(0, 0.52)),
-        cluster(" ", 0.7, 0.95, plain=True),
-        cluster("ম", 0.95, 1.4),
-    ]
-    assert group_texts(clusters) == [("র্ক", True), (" ", False), ("ম", True)]
-
-
-def test_zwnj_joins_the_previous_cluster():
-    clusters = [
-        cluster("ক্", 0, 0.7),
-        cluster("\u200c", 0.7, 0.7, box=None),
-        cluster("ষ", 0.7, 1.2, plain=True),
-    ]
-    assert group_texts(clusters) == [("ক্\u200c", True), ("ষ", False)]
-
-
-def test_plain_glyphs_poppler_would_split_get_a_span():
-    """গৃহ in Noto Serif Bengali: every cluster is plain, but ৃ (zero width) is drawn 0.08 em left of হ, so
-    Poppler would take হ for a duplicate and put a space before it: the word gets one span."""
-    clusters = [
-        cluster("গ", 0, 0.595, plain=True),
-        cluster("ৃ", 0.595, 0.595, box=(0.515, 0.515), plain=True),
-        cluster("হ", 0.595, 1.061, plain=True),
-    ]
-    assert group_texts(clusters) == [("গৃহ", True)]
-
-
-def test_a_zero_width_glyph_at_the_next_start_merges_groups():
-    """খ্জৃহ in Noto Sans Bengali: the visible hasanta has no width, so জ starts where it does; the
-    groups খ্ and জৃ become one span (ৃ, drawn just right of its pen, would otherwise be read after হ)."""
-    clusters = [
-        cluster("খ", 0, 0.696, plain=True),
-        cluster("্", 0.696, 0.696, plain=True),
-        cluster("জ", 0.696, 1.613, plain=True),
-        cluster("ৃ", 1.613, 1.613, box=(1.625, 1.625), plain=True),
-        cluster("হ", 1.613, 2.143, plain=True),
-    ]
-    assert group_texts(clusters) == [("খ্জৃ", True), ("হ", False)]
-
-
-def test_a_mark_over_its_letter_at_the_end_of_a_word_needs_no_span():
-    """কু: ু drawn inside ক is read in order (Poppler joins the overlapping pieces): no span, and the
-    space after it is not crossed."""
-    clusters = [
-        cluster("ক", 0, 0.703, plain=True),
-        cluster("ু", 0.703, 0.703, box=(0.426, 0.426), plain=True),
-        cluster(" ", 0.703, 0.96, plain=True),
-        cluster("হ", 0.96, 1.43, plain=True),
-    ]
-    assert group_texts(clusters) == [("কু", False), (" ", False), ("হ", False)]
-
-
-def test_plain_clusters_get_no_span():
-    """One character drawn with its own glyph extracts correctly by itself: no span, no bytes added."""
-    clusters = [cluster("ক", 0, 0.7, plain=True), cluster("ম", 0.7, 1.2, plain=True)]
-    assert group_texts(clusters) == [("ক", False), ("ম", False)]
-
-
-def test_a_line_whose_glyphs_differ_from_pangos_is_left_untouched(monkeypatch, tmp_path):
-    """Fail safe: when the glyph codes written are not exactly those expected, the line keeps
-    WeasyPrint's own output (no span at all), and the report still renders."""
-    source = f"<p>{HARD_STRINGS['reph']}</p>"
-    read_clusters = textlayer._read_clusters
-
-    def wrong_codes(stream, textbox):
-        clusters, reason = read_clusters(stream, textbox)
-        for cluster in clusters or []:
-            cluster.codes = [code + 1 for code in cluster.codes]
-        return clusters, reason
-
-    monkeypatch.setattr(textlayer, "_read_clusters", wrong_codes)
-    textlayer.stats.clear()
-    data = pdf.html_to_pdf(source)
-    assert textlayer.stats["skipped:glyph codes differ from Pango's"] == 1
-    assert b"ActualText" not in page_contents(data)
-    monkeypatch.undo()
-    assert page_contents(data) == page_contents(render_without_layer(source))
-
-
-def test_an_error_in_the_layer_leaves_the_line_untouched(monkeypatch):
-    """Fail safe: an unexpected error in the layer costs the line its spans, never the report."""
+def test_an_error_in_the_layer_gives_the_line_as_one_piece(monkeypatch, tmp_path):
+    """Fail safe: an unexpected error costs the line its cluster positions, never its words or the
+    report: the line's whole text becomes one code over the line's width."""
 
     def broken(stream, textbox):
         raise ValueError("boom")
@@ -378,25 +338,29 @@ def test_an_error_in_the_layer_leaves_the_line_untouched(monkeypatch):
     monkeypatch.setattr(textlayer, "_read_clusters", broken)
     textlayer.stats.clear()
     data = pdf.html_to_pdf(f"<p>{HARD_STRINGS['reph']}</p>")
-    assert data.startswith(b"%PDF")
-    assert textlayer.stats["skipped:error"] == 1
+    assert textlayer.stats["fallback:error"] == 1
+    assert pdftotext(data, tmp_path, layout=False).strip() == nfc(HARD_STRINGS["reph"])
 
 
 def test_install_is_idempotent_and_uninstall_restores_weasyprint():
     """install() twice wraps once; uninstall() puts WeasyPrint's own function back."""
     import weasyprint.draw.text as draw_text
+    import weasyprint.pdf as weasyprint_pdf
 
     textlayer.uninstall()
     original = draw_text.draw_first_line
     try:
+        original_fonts = weasyprint_pdf.build_fonts_dictionary
         textlayer.install()
         wrapped = draw_text.draw_first_line
         textlayer.install()
         assert draw_text.draw_first_line is wrapped
         assert wrapped is not original
         assert wrapped.__wrapped__ is original
+        assert weasyprint_pdf.build_fonts_dictionary.__wrapped__ is original_fonts
         textlayer.uninstall()
         assert draw_text.draw_first_line is original
+        assert weasyprint_pdf.build_fonts_dictionary is original_fonts
         assert not textlayer.is_installed()
     finally:
         textlayer.install()

@@ -1,0 +1,233 @@
+"""A report PDF's whole-document metadata and navigation (DESIGN.md §6 "Signed": "the document's metadata
+(title, author, subject, language) and its bookmarks cover the whole file, annex included"; issue 15.3).
+
+:func:`finish` is the last step of a report's PDF, after the annex is assembled and stamped: one more
+incremental update (the bytes before it untouched, so it costs milliseconds whatever the annex) that
+
+* writes the document information (Title, Author = the office, Subject, Keywords, Creator, Producer,
+  dates) into a new /Info that the *last* trailer points to — the annex's incremental update had none,
+  so readers showed no title;
+* adds XMP metadata (``/Metadata``, the same fields in Dublin Core, XMP and PDF schemas) and ``/Lang (bn)``;
+* replaces WeasyPrint's outline (which only knows the headings, and ran the two lines of the cover
+  title together) with bookmarks for every part: cover, letter, table, index, introduction (with its
+  headings), the initiatives tables, and the annex with each evidence at the page it starts on.
+
+Where each part starts is read from the generated part's named destinations (WeasyPrint writes one for
+every element with an ``id``: the sections of ``templates/reports/pdf``), see :func:`section_pages`.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from django.utils import timezone, translation
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    DecodedStreamObject,
+    NameObject,
+    TextStringObject,
+)
+
+from base.bangla import fiscal_year_label, format_code
+from evidence.models import Evidence
+from indicators.models import ActionPlan
+from reports.models import ReportKind
+
+#: The parts of a report, by the ``id`` of their element in ``templates/reports/pdf``, in document order.
+SECTIONS: dict[str, str] = {
+    "cover": "প্রচ্ছদ",
+    "letter": "প্রেরণপত্র",
+    "assessment": "স্ব-মূল্যায়ন ছক",
+    "index": "সূচীপত্র",
+    "introduction": "ভূমিকা",
+    "initiatives-current": "উদ্যোগ: চলমান ও সমাপ্ত",
+    "initiatives-future": "উদ্যোগ: ভবিষ্যৎ",
+}
+_OBJECT_NUMBER = re.compile(rb"(?m)^(\d+) 0 obj\b")
+
+#: The parent bookmark of the evidence.
+ANNEX_LABEL = "প্রমাণক"
+
+PRODUCER = "APA Tracker (WeasyPrint, pypdf)"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    author: str
+    subject: str
+    keywords: Sequence[str] = ()
+    lang: str = "bn"
+    created: datetime = field(default_factory=timezone.now)
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    label: str
+    page: int  # 0-based page index
+    children: tuple[Bookmark, ...] = ()
+
+
+def section_pages(pdf: bytes) -> dict[str, int]:
+    """The 0-based page on which each part of :data:`SECTIONS` present in ``pdf`` starts."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages: dict[str, int] = {}
+    for name, destination in reader.named_destinations.items():
+        key = str(name).lstrip("/")
+        if key in SECTIONS:
+            page = reader.get_destination_page_number(destination)
+            if page is not None and page >= 0:
+                pages[key] = page
+    return dict(sorted(pages.items(), key=lambda item: list(SECTIONS).index(item[0])))
+
+
+def heading_bookmarks(pdf: bytes, *, first: int, last: int) -> tuple[Bookmark, ...]:
+    """WeasyPrint's own top-level bookmarks (the headings) on pages ``first`` … ``last`` (0-based)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    marks = []
+    for item in reader.outline:
+        if isinstance(item, list):
+            continue
+        page = reader.get_destination_page_number(item)
+        if page is not None and first <= page <= last:
+            marks.append(Bookmark(" ".join(str(item.title).split()), page))
+    return tuple(marks)
+
+
+def outline_for(
+    sections: dict[str, int],
+    *,
+    headings: Sequence[Bookmark] = (),
+    evidence: Sequence[tuple[str, int]] = (),
+) -> list[Bookmark]:
+    """Bookmarks for the parts (the headings of the introduction under it) and, under :data:`ANNEX_LABEL`,
+    each evidence (label, 0-based start page)."""
+    marks: list[Bookmark] = []
+    starts = list(sections.items())
+    for n, (key, page) in enumerate(starts):
+        children: tuple[Bookmark, ...] = ()
+        if key == "introduction":
+            end = starts[n + 1][1] if n + 1 < len(starts) else 1 << 30
+            children = tuple(
+                mark for mark in headings if page <= mark.page <= end and mark.label != SECTIONS[key]
+            )
+        marks.append(Bookmark(SECTIONS[key], page, children))
+    if evidence:
+        children = tuple(Bookmark(label, page) for label, page in evidence)
+        marks.append(Bookmark(ANNEX_LABEL, evidence[0][1], children))
+    return marks
+
+
+def report_metadata(plan: ActionPlan, kind: str, generated: bytes) -> Metadata:
+    """A report's metadata: the title WeasyPrint took from the HTML ``<title>``, the office as author."""
+    office = plan.office.name_bn
+    year = fiscal_year_label(plan.fiscal_year.start_year)
+    with translation.override("bn"):
+        label = str(ReportKind(kind).label)
+    title = (PdfReader(io.BytesIO(generated)).metadata or {}).get("/Title") or f"{office} — {label} {year}"
+    return Metadata(
+        title=" ".join(str(title).split()),
+        author=office,
+        subject=f"ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা {year}: {label}",
+        keywords=(office, "ই-গভর্ন্যান্স ও উদ্ভাবন কর্মপরিকল্পনা", label, year, "এপিএ"),
+    )
+
+
+def report_outline(generated: bytes, evidence: Sequence[Evidence], starts: dict[int, int]) -> list[Bookmark]:
+    """A report's bookmarks: its parts from the generated part, each evidence at ``starts[pk]`` (1-based)."""
+    sections = section_pages(generated)
+    headings = heading_bookmarks(generated, first=0, last=1 << 30)
+    marks = [(f"{format_code(item.indicator.code)} {item.title}", starts[item.pk] - 1) for item in evidence]
+    return outline_for(sections, headings=headings, evidence=marks)
+
+
+def finish(pdf: bytes, metadata: Metadata, outline: Sequence[Bookmark]) -> bytes:
+    """``pdf`` with ``metadata`` and ``outline`` written in one incremental update (see the module doc)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(reader, incremental=True)
+    # pypdf numbers new objects after the highest one its reader knows; the cross-reference *stream* of an
+    # earlier incremental update (the annex stamps) is an object it does not count, and reusing its number
+    # would make /Metadata point at that stream. Number after every "N 0 obj" in the file instead.
+    highest = max((int(number) for number in _OBJECT_NUMBER.findall(pdf)), default=0)
+    writer._objects.extend([None] * max(0, highest - len(writer._objects)))
+    created = _pdf_date(metadata.created)
+    writer.add_metadata(
+        {
+            "/Title": metadata.title,
+            "/Author": metadata.author,
+            "/Subject": metadata.subject,
+            "/Keywords": ", ".join(metadata.keywords),
+            "/Creator": PRODUCER,
+            "/Producer": PRODUCER,
+            "/CreationDate": created,
+            "/ModDate": created,
+        }
+    )
+    root = writer.root_object
+    root[NameObject("/Lang")] = TextStringObject(metadata.lang)
+    xmp = DecodedStreamObject()
+    xmp.set_data(_xmp(metadata).encode("utf-8"))
+    xmp[NameObject("/Type")] = NameObject("/Metadata")
+    xmp[NameObject("/Subtype")] = NameObject("/XML")
+    root[NameObject("/Metadata")] = writer._add_object(xmp)
+
+    if "/Outlines" in root:
+        del root["/Outlines"]
+    page_count = len(writer.pages)
+    for mark in outline:
+        _add_bookmark(writer, mark, None, page_count)
+    if outline:
+        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _add_bookmark(writer: PdfWriter, mark: Bookmark, parent, page_count: int) -> None:
+    if not 0 <= mark.page < page_count:
+        return
+    item = writer.add_outline_item(title=mark.label, page_number=mark.page, parent=parent)
+    for child in mark.children:
+        _add_bookmark(writer, child, item, page_count)
+
+
+def _pdf_date(moment: datetime) -> str:
+    moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    offset = moment.strftime("%z") or "+0000"
+    return f"D:{moment:%Y%m%d%H%M%S}{offset[:3]}'{offset[3:]}'"
+
+
+def _xmp(metadata: Metadata) -> str:
+    """XMP packet with the document information in the Dublin Core, XMP and PDF schemas."""
+    e = escape
+    created = metadata.created.isoformat(timespec="seconds")
+    keywords = "".join(f"<rdf:li>{e(k)}</rdf:li>" for k in metadata.keywords)
+    lang = e(metadata.lang)
+    return f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{e(metadata.title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{e(metadata.author)}</rdf:li></rdf:Seq></dc:creator>
+   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{e(metadata.subject)}</rdf:li></rdf:Alt></dc:description>
+   <dc:subject><rdf:Bag>{keywords}</rdf:Bag></dc:subject>
+   <dc:language><rdf:Bag><rdf:li>{lang}</rdf:li></rdf:Bag></dc:language>
+   <xmp:CreateDate>{created}</xmp:CreateDate>
+   <xmp:ModifyDate>{created}</xmp:ModifyDate>
+   <xmp:MetadataDate>{created}</xmp:MetadataDate>
+   <xmp:CreatorTool>{e(PRODUCER)}</xmp:CreatorTool>
+   <pdf:Producer>{e(PRODUCER)}</pdf:Producer>
+   <pdf:Keywords>{e(", ".join(metadata.keywords))}</pdf:Keywords>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
