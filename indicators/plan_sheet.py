@@ -80,8 +80,15 @@ class ParsedPlan:
     warnings: list[ImportProblem] = field(default_factory=list)
 
 
-def plan_sheet_parse(sheet: Sheet, *, fiscal_year: FiscalYear | None = None) -> ParsedPlan:
-    """Parse and check a plan sheet completely; raise ImportFailed listing every problem."""
+def plan_sheet_parse(
+    sheet: Sheet, *, fiscal_year: FiscalYear | None = None, targets_optional: bool = False
+) -> ParsedPlan:
+    """Parse and check a plan sheet completely; raise ImportFailed listing every problem.
+
+    ``targets_optional``: an indicator whose five targets are all blank is taken as not yet given (a plan
+    started from its higher office's template is filled in the browser's editor one indicator at a time;
+    such an indicator gets no marks and keeps the plan's quarters from being submitted). A sheet import
+    requires them."""
     data = sheet_rows("plan", sheet)
     problems = Problems(data.column_names)
     areas: dict[str, ParsedArea] = {}
@@ -94,7 +101,9 @@ def plan_sheet_parse(sheet: Sheet, *, fiscal_year: FiscalYear | None = None) -> 
     for number, cells in data.rows:
         area = _parse_area(problems, number, cells, areas)
         activity = _parse_activity(problems, number, cells, activities, area)
-        indicator = _parse_indicator(problems, number, cells, indicators, activity, fiscal_year)
+        indicator = _parse_indicator(
+            problems, number, cells, indicators, activity, fiscal_year, targets_optional=targets_optional
+        )
         if indicator is not None:
             indicators[indicator.code] = indicator
         if area is not None:
@@ -214,6 +223,8 @@ def _parse_indicator(
     indicators: dict[str, ParsedIndicator],
     activity: ParsedActivity | None,
     fiscal_year: FiscalYear | None,
+    *,
+    targets_optional: bool = False,
 ) -> ParsedIndicator | None:
     raw_code = cells.get("indicator_code", "")
     code = problems.cell(number, "indicator_code", raw_code, parsing.parse_code, depth=3)
@@ -282,7 +293,10 @@ def _parse_indicator(
                 problems, number, column, raw, targets[level], model_field(Indicator, f"{column}_number")
             ):
                 targets[level] = None
-            if level == 100 and parsing.is_blank(raw):
+            all_blank = all(
+                parsing.is_blank(cells.get(f"target_{lvl}", "")) for lvl in scoring.LEVEL_PERCENTS
+            )
+            if level == 100 and parsing.is_blank(raw) and not (targets_optional and all_blank):
                 problems.add(
                     number,
                     column,
@@ -312,23 +326,35 @@ def _parse_indicator(
         return None
     if None in (code, activity, unit, weight, calc_method, scoring_method, direction) or not title:
         return None
-    if targets.get(100) is None or any(
-        targets[level] is None and not parsing.is_blank(cells.get(f"target_{level}", ""))
-        for level in scoring.LEVEL_PERCENTS
+    not_given = targets_optional and all(targets.get(level) is None for level in scoring.LEVEL_PERCENTS)
+    if not not_given and (
+        targets.get(100) is None
+        or any(
+            targets[level] is None and not parsing.is_blank(cells.get(f"target_{level}", ""))
+            for level in scoring.LEVEL_PERCENTS
+        )
     ):
         return None
+    if not_given and any(
+        not parsing.is_blank(cells.get(f"target_{lvl}", "")) for lvl in scoring.LEVEL_PERCENTS
+    ):
+        return None  # a target was written but could not be read: its problem is listed
 
     target_values = scoring.Targets(
         t100=targets[100], t90=targets[90], t80=targets[80], t70=targets[70], t60=targets[60]
     )
-    for problem in scoring.check_targets(
-        unit=unit,
-        calc_method=calc_method,
-        scoring_method=scoring_method,
-        direction=direction,
-        targets=target_values,
-        fiscal_year_start=fiscal_year.starts_on if fiscal_year else None,
-        fiscal_year_end=fiscal_year.ends_on if fiscal_year else None,
+    for problem in (
+        []
+        if not_given
+        else scoring.check_targets(
+            unit=unit,
+            calc_method=calc_method,
+            scoring_method=scoring_method,
+            direction=direction,
+            targets=target_values,
+            fiscal_year_start=fiscal_year.starts_on if fiscal_year else None,
+            fiscal_year_end=fiscal_year.ends_on if fiscal_year else None,
+        )
     ):
         column = f"target_{problem.level}" if problem.level else problem.field
         value = cells.get(column, "") if column else ""

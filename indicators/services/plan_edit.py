@@ -227,7 +227,7 @@ def plan_edit_save(
     sheet, places = draft_sheet(draft)
     problems = draft_problems(draft) + _reused_codes(plan, draft)
     try:
-        plan_sheet_parse(sheet, fiscal_year=plan.fiscal_year)
+        plan_sheet_parse(sheet, fiscal_year=plan.fiscal_year, targets_optional=True)
     except ImportFailed as failed:
         problems += [_place_of(problem, places) for problem in failed.problems]
     if problems:
@@ -242,6 +242,7 @@ def plan_edit_save(
             replace=True,
             user=user,
             reason=EDIT_REASON,
+            targets_optional=True,
         )
     except ImportFailed as failed:  # what only the saved plan shows: evidence or progress that would be lost
         raise PlanEditFailed([_place_of(problem, places) for problem in failed.problems]) from failed

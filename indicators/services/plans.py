@@ -56,6 +56,7 @@ def plan_import(
     replace: bool = False,
     user: AbstractBaseUser | None = None,
     reason: str = "কর্মপরিকল্পনা আমদানি / plan import",
+    targets_optional: bool = False,
 ) -> PlanImportResult:
     """Create an office's plan for a year from a plan sheet, or with ``replace`` bring an existing one
     in line with the sheet: indicators are matched by code, so progress of kept indicators stays.
@@ -74,7 +75,7 @@ def plan_import(
             f"{office.name_bn}-এর {fiscal_year} অর্থবছরের কর্মপরিকল্পনা আগেই আছে; বদলাতে চাইলে --replace দিন।",
             f"A plan for {office.code} {fiscal_year.code} already exists; use --replace to replace it.",
         )
-    parsed = plan_sheet_parse(sheet, fiscal_year=fiscal_year)
+    parsed = plan_sheet_parse(sheet, fiscal_year=fiscal_year, targets_optional=targets_optional)
 
     created = plan is None
     if plan is None:
