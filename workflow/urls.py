@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import review_views, views
+from workflow import plan_import_views, review_views, views
 
 app_name = "workflow"
 
@@ -10,6 +10,7 @@ indicator = plan + "indicators/<str:code>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path(plan, views.plan_page, name="plan"),
+    path(plan + "import/", plan_import_views.plan_import_page, name="plan_import"),
     path(indicator, views.indicator_page, name="indicator"),
     path(indicator + "row/", views.progress_cell, name="row"),
     path(indicator + "q<int:quarter>/", views.progress_edit, name="progress"),
