@@ -62,7 +62,7 @@ _LEVEL_WORDS: dict[int, frozenset[str]] = {
     70: _words("চলতি মান", "fair"),
     60: _words("চলতি মানের নিম্নে", "চলতি মানে নিম্নে", "poor", "below fair"),
 }
-_TARGET_GROUP = re.compile(r"^(?:লক্ষ্যমাত্রা|লক্ষ্য মাত্রা|target|targets)\b\s*(.*)$")
+_TARGET_GROUP = re.compile(r"^(?:লক্ষ্যমাত্রা|লক্ষ্য মাত্রা|targets|target)(?=\s|$)\s*(.*)$")
 _LEVEL_PERCENT = re.compile(r"\s*\(\s*\d+\s*%?\s*\)$")
 # Our own optional columns, which a cabinet table may carry too (method, scoring, direction, texts).
 _OWN_OPTIONAL = ("calc_method", "scoring", "direction", "evaluation", "evidence_expected")
