@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods
 
@@ -35,7 +36,7 @@ from indicators.uploads import sheet_too_large
 
 
 class PlanUploadForm(forms.Form):
-    file = forms.FileField(error_messages={"required": _("একটি ফাইল বেছে নিন।")})
+    file = forms.FileField(error_messages={"required": gettext_lazy("একটি ফাইল বেছে নিন।")})
     replace = forms.BooleanField(required=False)
 
 
