@@ -42,6 +42,7 @@ OFFICE_PAGES = [
     TEXTS + "letter/4/",
     TEXTS + "introduction/",
     TEXTS + "initiatives/",
+    PLAN + "import/",
     "/accounts/password_change/",
 ]
 PAGES_BY_ROLE = {
