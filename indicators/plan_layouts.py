@@ -197,12 +197,23 @@ def plan_layout_read(sheet: Sheet) -> Sheet:
         return sheet  # read already
     _mapping, errors = parsing.map_headers("plan", sheet.headers)
     if not errors:
-        return dataclasses.replace(sheet, layout=LAYOUT_OWN)
-    records = sheet.records
-    start = next((i for i, (_n, cells) in enumerate(records[:30]) if _is_header_row(cells)), None)
-    if start is None:
-        return sheet
-    return _read_cabinet(sheet, _read_header(records, start))
+        read = dataclasses.replace(sheet, layout=LAYOUT_OWN)
+    else:
+        records = sheet.records
+        start = next((i for i, (_n, cells) in enumerate(records[:30]) if _is_header_row(cells)), None)
+        if start is None:
+            return sheet
+        read = _read_cabinet(sheet, _read_header(records, start))
+    if read.source == "docx":
+        # Word has no row numbers of its own: say what ours count.
+        notice = SheetNotice(
+            None,
+            "Word ফাইলের সারি নম্বর সারণির সারি: প্রথম সারণির প্রথম সারি ১, শিরোনাম সারিসহ, পরের সারণিতে গোনা চলতে থাকে।",
+            "Row numbers in a Word file count its tables' rows: the first table's first row is 1, header rows "
+            "included, counting on through the following tables.",
+        )
+        read = dataclasses.replace(read, notices=(notice, *read.notices))
+    return read
 
 
 def _read_cabinet(sheet: Sheet, header: _Header) -> Sheet:

@@ -131,10 +131,14 @@ def _read_csv(data: bytes) -> Sheet:
     text = decode_csv(data)
     # Only the delimiter is guessed (Excel writes ';' in some locales), from the header line; quoting is
     # always RFC 4180 double quotes — csv.Sniffer would take a remark in 'single quotes' for quoting.
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    lines = [line for line in text.splitlines() if line.strip()][:10]
+    header_line = lines[0] if lines else ""
     delimiter = max([",", ";", "\t"], key=header_line.count)
     if header_line.count(delimiter) == 0:
-        delimiter = ","
+        # A document's title line above its table (the Cabinet Division's layout): the table's lines decide.
+        delimiter = max([",", ";", "\t"], key=lambda d: max((line.count(d) for line in lines), default=0))
+        if not any(line.count(delimiter) for line in lines):
+            delimiter = ","
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
     return _to_sheet([[csv_cell_text(cell) for cell in record] for record in records], source="csv")
 

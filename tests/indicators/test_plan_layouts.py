@@ -284,3 +284,64 @@ def test_preview_lines_carry_every_row_and_warning(db):
     lines = plan_preview_lines(plan_preview(parsed))
     assert sum("/ row " in line for line in lines) == 7
     assert sum("সতর্কতা / warning" in line for line in lines) == len(parsed.warnings)
+
+
+# --- invariants ---------------------------------------------------------------------------------------------
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from base.bangla import to_bangla_digits  # noqa: E402
+from indicators.plan_sheet import _in_order_only_if_lower  # noqa: E402
+
+_TITLE_WORDS = st.sampled_from(["সেবা", "ই-নথি", "প্রশিক্ষণ", "Training", "ওয়েবসাইট", "১০০%", "(দিন)"])
+
+
+@given(
+    prefix=st.sampled_from(["", "এম.", "M.", "ক."]),
+    numbers=st.lists(st.integers(1, 99), min_size=1, max_size=5),
+    bangla=st.booleans(),
+    bracketed=st.booleans(),
+    words=st.lists(_TITLE_WORDS, min_size=1, max_size=6),
+)
+def test_split_code_gives_back_the_code_and_the_title_as_written(prefix, numbers, bangla, bracketed, words):
+    """Whatever the digits, prefix and depth, a title cell ``[code] title`` (or ``code title``) splits into the
+    code as written and the title, and the parser reads the code back to its numbers."""
+    from indicators import parsing
+
+    code = prefix + ".".join(str(n) for n in numbers)
+    code = to_bangla_digits(code) if bangla else code
+    title = " ".join(words)
+    written = f"[{code}]" if bracketed else code
+    got_code, got_title = split_code(f"{written} {title}")
+    assert (got_code, got_title) == (written, title)
+    assert parsing.code_numbers(parsing.parse_code(got_code)) == tuple(numbers)
+
+
+@given(st.lists(st.integers(0, 1000), min_size=2, max_size=5, unique=True))
+def test_targets_are_read_as_lower_is_better_only_when_they_rise(values):
+    """Distinct targets from 100% down to 60% that rise are in order only for lower-is-better; falling ones
+    never are; a mix is neither (it stays an order error)."""
+    targets = scoring.Targets(*[Decimal(v) for v in values])
+    rising, falling = values == sorted(values), values == sorted(values, reverse=True)
+    assert _in_order_only_if_lower(scoring.Unit.NUMBER, scoring.Direction.HIGHER, targets) is rising
+    if falling:
+        assert not _in_order_only_if_lower(scoring.Unit.NUMBER, scoring.Direction.HIGHER, targets)
+    assert not _in_order_only_if_lower(scoring.Unit.NUMBER, scoring.Direction.LOWER, targets)
+
+
+def test_a_semicolon_csv_with_a_title_line_is_read(db):
+    """Excel writes ';' in some locales; the title line above the table has none, the table's lines decide."""
+    text = cabinet_csv().decode("utf-8")
+    import csv
+
+    rows = list(csv.reader(io.StringIO(text)))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";").writerows(rows)
+    parsed = parse("plan.csv", buffer.getvalue().encode("utf-8"))
+    assert [i.code for i in parsed.indicators] == [code for code, *_ in EXPECTED]
+
+
+def test_word_row_numbers_are_explained(db):
+    parsed = parse("plan.docx", cabinet_docx())
+    assert parsed.notices[0].row is None and "সারণির সারি" in parsed.notices[0].message_bn

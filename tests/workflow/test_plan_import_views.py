@@ -159,3 +159,15 @@ def test_an_import_over_a_submitted_plan_is_refused_at_the_preview(client, demo)
     page = response.content.decode()
     assert "বদলানো যাবে না" in page and 'name="token"' not in page
     assert counts() == before
+
+
+def test_an_expired_token_is_refused(client, demo, monkeypatch):
+    """The kept file is good for PLAN_UPLOAD_MAX_AGE only; after that the officer uploads it again."""
+    from indicators import plan_uploads
+
+    login(client, "msw.officer")
+    token = token_of(client.post(URL, {"file": upload("plan.docx", cabinet_docx())}))
+    monkeypatch.setattr(plan_uploads, "PLAN_UPLOAD_MAX_AGE", -1)
+    before = counts()
+    assert "মেয়াদ পেরিয়েছে" in client.post(URL, {"token": token}).content.decode()
+    assert counts() == before
