@@ -345,3 +345,26 @@ def test_a_semicolon_csv_with_a_title_line_is_read(db):
 def test_word_row_numbers_are_explained(db):
     parsed = parse("plan.docx", cabinet_docx())
     assert parsed.notices[0].row is None and "সারণির সারি" in parsed.notices[0].message_bn
+
+
+def test_seed_000s_header_as_printed_is_read(db):
+    """Seed 000 prints the 60% level in the first header row (merged down) beside the year over the other four,
+    and a self-assessment column after the targets: the levels are found in either row, the rest ignored."""
+    import csv
+
+    header = ["ক্রম", "কর্মসম্পাদন ক্ষেত্র", "মান", "কার্যক্রম", "কর্মসম্পাদন সূচক", "একক",
+              "কর্মসম্পাদন সূচকের মান", "লক্ষ্যমাত্রা ২০২২-২০২৩", "", "", "", "চলতি মানে নিম্নে",
+              "ত্রৈমাসিক স্ব-মূল্যায়ন প্রতিবেদন"]  # fmt: skip
+    levels = ["", "", "", "", "", "", "", "অসাধারণ", "অতি উত্তম", "উত্তম", "চলতি মান", "", ""]
+    numbers = [to_bangla_digits(n) for n in range(1, 14)]
+    row = ["১", "[১] ই-গভর্ন্যান্স", "৭", "[১.২] বাস্তবায়ন", "[১.২.২] কার্যক্রম বাস্তবায়িত", "তারিখ", "৭",
+           "০৪/০৫/২০২৩", "১৫/০৫/২০২৩", "২৫/০৫/২০২৩", "৩১/০৫/২০২৩", "", "২০/০৫/২০২৩"]  # fmt: skip
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([header, levels, numbers, row])
+    year, _ = FiscalYear.objects.get_or_create(start_year=2022)
+    parsed = parse("seed.csv", buffer.getvalue().encode("utf-8"), year)
+    [indicator] = parsed.indicators
+    assert indicator.code == "1.2.2" and indicator.row == 4
+    assert indicator.targets[100] == datetime.date(2023, 5, 4) and indicator.targets[60] is None
+    assert "ত্রৈমাসিক স্ব-মূল্যায়ন প্রতিবেদন" in " ".join(n.message_bn for n in parsed.notices)
+    assert not any("অর্থবছরের, কিন্তু" in w.message_bn for w in parsed.warnings)  # 2022-2023 is 2022-23
