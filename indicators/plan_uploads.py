@@ -5,24 +5,30 @@ sent twice and never travels through the page: it is kept in the private file st
 outside the web root, shared by every app server) under a random name, and the page carries only a signed token
 naming it, for whom, for which office and year, with the file's SHA-256. The confirmation is refused if the
 token was altered, is older than ``PLAN_UPLOAD_MAX_AGE``, was made for another user, office or year, or if the
-file changed; the file is removed once confirmed or refused.
+file changed; the file is removed once confirmed or refused, and a preview never confirmed is removed by the
+next upload once it is past that age.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
 
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from base.errors import DomainError
 
 PLAN_UPLOAD_MAX_AGE = 2 * 60 * 60  # seconds: time enough to read the preview, not a store of files
 _SALT = "indicators.plan_uploads"
 _FOLDER = "plan-imports"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ def plan_upload_keep(
     *, data: bytes, name: str, replace: bool, user_id: int, office_id: int, year: str
 ) -> str:
     """Keep an uploaded plan document until it is confirmed; the signed token that names it."""
+    _sweep()
     storage_name = default_storage.save(f"{_FOLDER}/{secrets.token_hex(16)}.upload", ContentFile(data))
     payload = {
         "s": storage_name,
@@ -83,6 +90,22 @@ def plan_upload_take(*, token: str, user_id: int, office_id: int, year: str) -> 
     return KeptUpload(
         data=data, name=str(payload.get("n", "")), replace=bool(payload.get("r")), storage_name=storage_name
     )
+
+
+def _sweep() -> None:
+    """Remove the kept documents whose previews were never confirmed (older than ``PLAN_UPLOAD_MAX_AGE``)."""
+    limit = timezone.now() - datetime.timedelta(seconds=PLAN_UPLOAD_MAX_AGE)
+    try:
+        _folders, names = default_storage.listdir(_FOLDER)
+    except (FileNotFoundError, OSError):
+        return
+    for name in names:
+        path = f"{_FOLDER}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < limit:
+                default_storage.delete(path)
+        except (FileNotFoundError, OSError, NotImplementedError) as error:
+            logger.info("kept plan upload %s not swept: %r", path, error)
 
 
 def plan_upload_discard(storage_name: str) -> None:

@@ -171,3 +171,18 @@ def test_an_expired_token_is_refused(client, demo, monkeypatch):
     before = counts()
     assert "মেয়াদ পেরিয়েছে" in client.post(URL, {"token": token}).content.decode()
     assert counts() == before
+
+
+def test_a_preview_never_confirmed_is_removed_by_a_later_upload(client, demo, settings):
+    """An abandoned preview's file does not stay for good: the next upload sweeps files past the age limit."""
+    import os
+    import time
+
+    login(client, "msw.officer")
+    client.post(URL, {"file": upload("plan.docx", cabinet_docx())})
+    [old] = kept_files(settings)
+    long_ago = time.time() - 3 * 60 * 60
+    os.utime(old, (long_ago, long_ago))
+    client.post(URL, {"file": upload("plan.xlsx", cabinet_xlsx())})
+    kept = kept_files(settings)
+    assert old not in kept and len(kept) == 1
