@@ -58,6 +58,12 @@ def can_edit_progress(user: User, plan: ActionPlan) -> bool:
     return bool(roles_in(user, plan.office_id) & {Role.OFFICER, Role.CIO})
 
 
+def can_import_plan(user: User, office: Office) -> bool:
+    """An officer or the CIO of the office imports its plan from a document (issue 13), while the plan's
+    quarters allow it (the service decides that)."""
+    return bool(roles_in(user, office) & {Role.OFFICER, Role.CIO})
+
+
 def is_cio(user: User, plan: ActionPlan) -> bool:
     return Role.CIO in roles_in(user, plan.office_id)
 

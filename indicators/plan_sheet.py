@@ -6,6 +6,7 @@ here: ``indicators.services.plans`` writes what this reads.
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,6 +20,7 @@ from indicators.models import (
     PerformanceArea,
 )
 from indicators.parsing import plain_number
+from indicators.plan_layouts import plan_layout_read
 from indicators.problems import (
     ImportProblem,
     Problems,
@@ -26,7 +28,7 @@ from indicators.problems import (
     model_field,
     sheet_rows,
 )
-from indicators.selectors import CALC_WORDS
+from indicators.selectors import CALC_WORDS, SCORING_WORDS
 from indicators.sheets import Sheet
 
 #: The calculation method a unit implies when the sheet has none (DESIGN.md §7).
@@ -35,6 +37,10 @@ DEFAULT_CALC_METHODS = {
     scoring.Unit.PERCENT: scoring.CalcMethod.AVERAGE,
     scoring.Unit.NUMBER: scoring.CalcMethod.SUM,
 }
+
+
+#: The optional columns as our sheet names them, for a warning about a column the document does not have.
+OPTIONAL_COLUMN_LABELS = {"calc_method": "গণনা পদ্ধতি", "scoring": "নম্বর পদ্ধতি", "direction": "দিক"}
 
 
 @dataclass
@@ -70,6 +76,9 @@ class ParsedIndicator:
     row: int
     evaluation: str = ""
     evidence_expected: str = ""
+    # Read from the unit (no method column) or from the targets (no direction written): the preview says so.
+    calc_from_unit: bool = False
+    direction_from_targets: bool = False
 
 
 @dataclass
@@ -78,19 +87,29 @@ class ParsedPlan:
     activities: list[ParsedActivity]
     indicators: list[ParsedIndicator]
     warnings: list[ImportProblem] = field(default_factory=list)
+    # What reading the document's layout did (``indicators.plan_layouts``), and which layout and file it was.
+    notices: list[ImportProblem] = field(default_factory=list)
+    layout: str = ""
+    source: str = ""
 
 
 def plan_sheet_parse(
     sheet: Sheet, *, fiscal_year: FiscalYear | None = None, targets_optional: bool = False
 ) -> ParsedPlan:
-    """Parse and check a plan sheet completely; raise ImportFailed listing every problem.
+    """Parse and check a plan sheet completely, in our format or as the offices keep it
+    (``indicators.plan_layouts``); raise ImportFailed listing every problem.
 
     ``targets_optional``: an indicator whose five targets are all blank is taken as not yet given (a plan
     started from its higher office's template is filled in the browser's editor one indicator at a time;
     such an indicator gets no marks and keeps the plan's quarters from being submitted). A sheet import
     requires them."""
+    sheet = plan_layout_read(sheet)
     data = sheet_rows("plan", sheet)
-    problems = Problems(data.column_names)
+    # A column the sheet does not have (the cabinet table has no method column) is named as our sheet names it.
+    problems = Problems({**OPTIONAL_COLUMN_LABELS, **data.column_names})
+    notices = [ImportProblem(n.row, None, "", n.message_bn, n.message_en) for n in sheet.notices]
+    if sheet.target_year and fiscal_year is not None:
+        _check_target_year(problems, sheet, fiscal_year)
     areas: dict[str, ParsedArea] = {}
     activities: dict[str, ParsedActivity] = {}
     indicators: dict[str, ParsedIndicator] = {}
@@ -133,8 +152,31 @@ def plan_sheet_parse(
         areas=list(areas.values()),
         activities=list(activities.values()),
         indicators=list(indicators.values()),
-        warnings=problems.warnings,
+        warnings=sorted(problems.warnings, key=lambda p: p.row or 0),
+        notices=notices,
+        layout=sheet.layout,
+        source=sheet.source,
     )
+
+
+def _check_target_year(problems: Problems, sheet: Sheet, fiscal_year: FiscalYear) -> None:
+    """The table's target header names a year (``লক্ষ্যমাত্রা ২০২১-২২``): a plan imported for another year is
+    probably last year's table."""
+    try:
+        start, _end = parsing.parse_fiscal_year(sheet.target_year)
+    except parsing.CellError:
+        return
+    if start != fiscal_year.start_year:
+        problems.warn(
+            sheet.header_row,
+            None,
+            sheet.target_year,
+            f"ছকের লক্ষ্যমাত্রা {to_bangla_digits(sheet.target_year)} অর্থবছরের, কিন্তু কর্মপরিকল্পনাটি "
+            f"{to_bangla_digits(fiscal_year.code)} অর্থবছরের জন্য আমদানি হচ্ছে; ঠিক বছরের ছক কিনা দেখে নিন।",
+            f"The table's targets are for {parsing.parse_fiscal_year(sheet.target_year)[0]}-"
+            f"{str(start + 1)[-2:]}, but the plan is imported for {fiscal_year.code}; check it is the right "
+            "year's table.",
+        )
 
 
 def _parse_area(
@@ -264,7 +306,8 @@ def _parse_indicator(
         weight = None
     raw_calc = cells.get("calc_method", "")
     calc_method: scoring.CalcMethod | None
-    if parsing.is_blank(raw_calc) and unit is not None:
+    calc_from_unit = parsing.is_blank(raw_calc) and unit is not None
+    if calc_from_unit and unit is not None:
         # DESIGN.md §7: the Cabinet Division's table has no method column; the unit says it, and the import
         # says so (a date is the earliest date, a percent the average, a number the sum of the quarters).
         calc_method = DEFAULT_CALC_METHODS[unit]
@@ -343,6 +386,33 @@ def _parse_indicator(
     target_values = scoring.Targets(
         t100=targets[100], t90=targets[90], t80=targets[80], t70=targets[70], t60=targets[60]
     )
+    direction_from_targets = False
+    if not not_given and _in_order_only_if_lower(unit, direction, target_values):
+        if parsing.is_blank(cells.get("direction", "")):
+            # DESIGN.md §7: a plausible mistake is a warning: targets that rise from 100% to 60% are right for
+            # an indicator where less is better (days taken, complaints pending), and the plan did not say.
+            direction, direction_from_targets = scoring.Direction.LOWER, True
+            problems.warn(
+                number,
+                "direction",
+                "",
+                "লক্ষ্যমাত্রা ১০০% থেকে ৬০%-এর দিকে বেড়েছে, যা কেবল 'কম ভালো' সূচকে ঠিক; তাই সূচকটি নিম্নমুখী "
+                "(কম ভালো) ধরা হয়েছে। তা-ই হলে 'দিক' কলামে 'নিম্নমুখী' লিখে দিন; না হলে লক্ষ্যমাত্রা ঠিক করুন।",
+                "The targets rise from the 100% level to the 60% level, which is right only when lower is better; "
+                "the indicator was read as lower-is-better. If it is, write 'lower' in the direction column; "
+                "otherwise correct the targets.",
+            )
+        else:
+            problems.add(
+                number,
+                "direction",
+                cells.get("direction", ""),
+                "লক্ষ্যমাত্রাগুলো 'কম ভালো' সূচক হলে ঠিক ক্রমে থাকত: সূচকটি তেমন হলে 'দিক' কলামে 'নিম্নমুখী' লিখুন।",
+                "The targets would be in order if lower were better: if the indicator is so, write 'lower' in "
+                "the direction column.",
+            )
+    if not not_given and calc_method is not None and scoring_method is not None:
+        _warn_single_target(problems, number, cells, unit, scoring_method, direction, target_values)
     for problem in (
         []
         if not_given
@@ -376,6 +446,68 @@ def _parse_indicator(
         targets=targets,
         row=number,
         **described,
+        calc_from_unit=calc_from_unit,
+        direction_from_targets=direction_from_targets,
+    )
+
+
+def _in_order_only_if_lower(
+    unit: scoring.Unit, direction: scoring.Direction, targets: scoring.Targets
+) -> bool:
+    """Whether targets out of order for higher-is-better would be in order for lower-is-better."""
+    values = [value for _percent, value in targets.levels()]
+    if unit == scoring.Unit.DATE or direction != scoring.Direction.HIGHER or len(values) < 2:
+        return False
+    if not all(isinstance(value, Decimal) for value in values):
+        return False
+    pairs = list(itertools.pairwise(values))
+    return any(low > high for high, low in pairs) and all(low >= high for high, low in pairs)
+
+
+def _warn_single_target(
+    problems: Problems,
+    number: int,
+    cells: dict[str, str],
+    unit: scoring.Unit,
+    scoring_method: scoring.ScoringMethod,
+    direction: scoring.Direction,
+    targets: scoring.Targets,
+) -> None:
+    """DESIGN.md §7: an indicator with only the 100% target scores 0 for any shortfall under the five-level
+    methods (below the lowest defined level is zero); say so with an example, and offer proportional scoring
+    (the annex plans' own "সমানুপাতিক হারে"). Not for dates (proportional means nothing there) and not for a
+    method chosen to be all or nothing (threshold)."""
+    if unit == scoring.Unit.DATE or len(targets.levels()) != 1:
+        return
+    if scoring_method not in (scoring.ScoringMethod.INTERPOLATE, scoring.ScoringMethod.STEP):
+        return
+    target = targets.t100
+    if not isinstance(target, Decimal) or target <= 0:
+        return
+    # The issue's example: 3 of 4 trainings. A quarter short of the target (a third over it, lower is better).
+    short = target * 3 / 4 if direction == scoring.Direction.HIGHER else target * 4 / 3
+    short = scoring.round2(short)
+
+    def score(method: scoring.ScoringMethod) -> str:
+        raw = scoring.raw_score(
+            unit=unit, targets=targets, achievement=short, scoring_method=method, direction=direction
+        )
+        return plain_number(scoring.round2(raw))
+
+    now, proportional = score(scoring_method), score(scoring.ScoringMethod.PROPORTIONAL)
+    t, a = plain_number(target), plain_number(short)
+    problems.warn(
+        number,
+        "target_100",
+        cells.get("target_100", ""),
+        f"শুধু অসাধারণ (১০০%) লক্ষ্যমাত্রা {to_bangla_digits(t)} দেওয়া আছে: বর্তমান নম্বর পদ্ধতি "
+        f"'{SCORING_WORDS[scoring_method]}'-এ লক্ষ্যমাত্রার চেয়ে কম যেকোনো অর্জনে ০ নম্বর (যেমন অর্জন "
+        f"{to_bangla_digits(a)} হলে {to_bangla_digits(now)}%)। আংশিক অর্জনে আনুপাতিক নম্বর দিতে 'নম্বর পদ্ধতি' "
+        f"কলামে 'আনুপাতিক' লিখুন (তখন অর্জন {to_bangla_digits(a)} হলে {to_bangla_digits(proportional)}%)।",
+        f"Only the 100% target {t} is given: with the current scoring method '{scoring_method.value}' any "
+        f"shortfall scores 0 (e.g. an achievement of {a} scores {now}%). To score partial achievement "
+        f"proportionally, write 'proportional' in the scoring column (an achievement of {a} would then "
+        f"score {proportional}%).",
     )
 
 

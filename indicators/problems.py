@@ -142,7 +142,7 @@ def sheet_rows(kind: str, sheet: Sheet) -> SheetRows:
         raise ImportFailed(
             [ImportProblem(sheet.header_row, None, "", e.message_bn, e.message_en) for e in errors]
         )
-    column_names = {canonical: sheet.headers[index].strip() for index, canonical in mapping.items()}
+    column_names = {canonical: sheet.label(index) for index, canonical in mapping.items()}
     rows = [
         (number, {canonical: parsing.clean_text(cells[index]) for index, canonical in mapping.items()})
         for number, cells in sheet.rows

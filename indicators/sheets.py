@@ -1,8 +1,11 @@
-"""Reading and writing the exchange sheets (DESIGN.md §7) as CSV or XLSX.
+"""Reading and writing the exchange sheets (DESIGN.md §7) as CSV or XLSX, and reading a Word (.docx) table.
 
 Every cell comes out as text exactly as a person would read it in the sheet, so that one parser
 (``indicators.parsing``) handles CSV and XLSX alike. Excel's typed cells are turned back into text:
-dates as ISO dates, percent-formatted numbers as ``85%``, whole numbers without ``.0``.
+dates as ISO dates, percent-formatted numbers as ``85%``, whole numbers without ``.0``. A merged cell (Excel's
+merged range, Word's spanned or vertically merged cell) gives its text to every row and column it covers, as a
+person reads it; a document's own layout (two header rows, codes in the title cells) is read by
+``indicators.plan_layouts``.
 
 Every CSV and XLSX the project writes goes through ``csv_bytes`` or ``xlsx_workbook_bytes``, which write
 text as text (OWASP "CSV Injection"): a remark such as ``=HYPERLINK(…)`` must not become a live formula in
@@ -62,12 +65,40 @@ _DASHES_ONLY = re.compile(r"-+")
 
 
 @dataclass(frozen=True)
+class SheetNotice:
+    """What reading a document's layout did that its reader should know (an extra column ignored, codes taken
+    from the title cells …), at a row of the file (None: the file as a whole)."""
+
+    row: int | None
+    message_bn: str
+    message_en: str
+
+
+@dataclass(frozen=True)
 class Sheet:
     headers: list[str]
     # (row number as the user sees it in the sheet, cells)
     rows: list[tuple[int, list[str]]]
     # The row number of the header line (1 unless blank lines come before it).
     header_row: int = 1
+    # What the file is ("csv", "xlsx", "docx") and how its table was laid out ("" as read; "own" our format,
+    # "cabinet" the Cabinet Division's table: ``indicators.plan_layouts``).
+    source: str = ""
+    layout: str = ""
+    # The columns as the document names them, for messages (when ``headers`` were given the fields' names).
+    labels: tuple[str, ...] = ()
+    notices: tuple[SheetNotice, ...] = ()
+    # The fiscal year the document's target columns name (``লক্ষ্যমাত্রা ২০২১-২২``), as written.
+    target_year: str = ""
+    # Every non-blank line of the file at its full width, the header line and any title lines above it
+    # included, with its row number: what a document's layout is read from.
+    records: tuple[tuple[int, list[str]], ...] = ()
+
+    def label(self, index: int) -> str:
+        """Column ``index`` as the document names it."""
+        if index < len(self.labels) and self.labels[index]:
+            return self.labels[index]
+        return self.headers[index].strip()
 
 
 def read_sheet(path: str | Path) -> Sheet:
@@ -86,10 +117,13 @@ def read_sheet(path: str | Path) -> Sheet:
 
 
 def read_sheet_bytes(data: bytes, *, name: str = "") -> Sheet:
-    """Read CSV or XLSX; the format is decided by the content (``indicators.uploads.check_sheet_bytes``,
-    which also refuses what is neither), not by the name."""
-    if check_sheet_bytes(data, name=name) == "xlsx":
+    """Read CSV, XLSX or a Word document's tables; the format is decided by the content
+    (``indicators.uploads.check_sheet_bytes``, which also refuses what is none of them), not by the name."""
+    kind = check_sheet_bytes(data, name=name)
+    if kind == "xlsx":
         return _read_xlsx(data)
+    if kind == "docx":
+        return _to_sheet(read_docx_tables(data), source="docx")
     return _read_csv(data)
 
 
@@ -97,12 +131,16 @@ def _read_csv(data: bytes) -> Sheet:
     text = decode_csv(data)
     # Only the delimiter is guessed (Excel writes ';' in some locales), from the header line; quoting is
     # always RFC 4180 double quotes — csv.Sniffer would take a remark in 'single quotes' for quoting.
-    header_line = next((line for line in text.splitlines() if line.strip()), "")
+    lines = [line for line in text.splitlines() if line.strip()][:10]
+    header_line = lines[0] if lines else ""
     delimiter = max([",", ";", "\t"], key=header_line.count)
     if header_line.count(delimiter) == 0:
-        delimiter = ","
+        # A document's title line above its table (the Cabinet Division's layout): the table's lines decide.
+        delimiter = max([",", ";", "\t"], key=lambda d: max((line.count(d) for line in lines), default=0))
+        if not any(line.count(delimiter) for line in lines):
+            delimiter = ","
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"'))
-    return _to_sheet([[csv_cell_text(cell) for cell in record] for record in records])
+    return _to_sheet([[csv_cell_text(cell) for cell in record] for record in records], source="csv")
 
 
 def csv_cell_text(cell: str) -> str:
@@ -148,6 +186,7 @@ def _read_xlsx(data: bytes) -> Sheet:
                 [_xlsx_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
                 for row in worksheet.iter_rows()
             ]
+            _fill_merged(records, _xlsx_merged_ranges(worksheet))
         finally:
             workbook.close()
     except (
@@ -160,10 +199,70 @@ def _read_xlsx(data: bytes) -> Sheet:
         OSError,
     ) as exc:
         raise unreadable_xlsx(exc) from exc
-    return _to_sheet(records)
+    return _to_sheet(records, source="xlsx")
 
 
-def _to_sheet(records: list[list[str]]) -> Sheet:
+def _xlsx_merged_ranges(worksheet) -> list[tuple[int, int, int, int]]:
+    """The merged ranges of a read-only worksheet as 0-based ``(first row, first column, last row, last
+    column)``. openpyxl reads them only into a full (not read-only) worksheet, so they are taken from the
+    worksheet's ``<mergeCell ref="A5:A9"/>`` elements (its XML was checked for a DTD before)."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import range_boundaries
+
+    ranges = []
+    with worksheet._get_source() as source:
+        for _event, element in iterparse(source):
+            if element.tag.endswith("}mergeCell") and element.get("ref"):
+                min_col, min_row, max_col, max_row = range_boundaries(element.get("ref"))
+                ranges.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+            element.clear()
+    return ranges
+
+
+def _fill_merged(records: list[list[str]], ranges: list[tuple[int, int, int, int]]) -> None:
+    """Give a merged range's text (its top-left cell's) to every cell it covers."""
+    for first_row, first_col, last_row, last_col in ranges:
+        if first_row >= len(records):
+            continue
+        top = records[first_row]
+        text = top[first_col] if first_col < len(top) else ""
+        for row in range(first_row, min(last_row, len(records) - 1) + 1):
+            record = records[row]
+            if len(record) <= last_col:
+                record.extend([""] * (last_col + 1 - len(record)))
+            for col in range(first_col, last_col + 1):
+                record[col] = text
+
+
+def read_docx_tables(data: bytes) -> list[list[str]]:
+    """The rows of every table of a Word document, one after the other (a plan split over pages is often
+    several tables, each with its header again), each cell's text as shown; a spanned or vertically merged
+    cell gives its text to every grid cell it covers (python-docx's ``row.cells``). The rows are numbered as
+    the document's table rows, counted from the first table's first row."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = Document(io.BytesIO(data))
+        records: list[list[str]] = []
+        for table in document.tables:
+            for row in table.rows:
+                records.append([cell.text.replace("\r", "\n") for cell in row.cells])
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise SheetUnreadable(
+            "Word ফাইলটি খোলা যায়নি (ভাঙা বা অন্য ধরনের ফাইল)।",
+            f"The Word document could not be opened: {exc}",
+        ) from exc
+    if not records:
+        raise SheetUnreadable(
+            "Word ফাইলটিতে কোনো সারণি (টেবিল) নেই; কর্মপরিকল্পনা সারণি হিসেবে লিখুন।",
+            "The Word document has no table; the plan must be a table.",
+        )
+    return records
+
+
+def _to_sheet(records: list[list[str]], *, source: str = "") -> Sheet:
     # Skip leading empty lines; the first non-empty line holds the headers.
     start = 0
     while start < len(records) and not any(cell.strip() for cell in records[start]):
@@ -179,7 +278,13 @@ def _to_sheet(records: list[list[str]]) -> Sheet:
             continue  # blank lines are not rows
         cells = list(record[: len(headers)]) + [""] * (len(headers) - len(record))
         rows.append((index, cells))
-    return Sheet(headers=headers, rows=rows, header_row=start + 1)
+    width = max(len(record) for record in records)
+    full = tuple(
+        (index, [*record, *[""] * (width - len(record))])
+        for index, record in enumerate(records, start=1)
+        if any(cell.strip() for cell in record)
+    )
+    return Sheet(headers=headers, rows=rows, header_row=start + 1, source=source, records=full)
 
 
 def write_sheet(path: str | Path, headers: list[str], rows: list[list[str]]) -> None:

@@ -8,6 +8,9 @@ admin's import form — so that a file is refused with the same words everywhere
   (``vbaProject.bin``, ``.xlsm``), no other ZIP (a .docx, a .jar), no legacy or encrypted Excel file (OLE2),
   at most ten times ``SHEET_MAX_BYTES`` once unpacked (a zip bomb is refused from its directory, before
   anything is decompressed), and no DTD in its XML (entity expansion);
+- DOCX (a plan kept as a Word table, issue 13): a ZIP holding ``[Content_Types].xml`` and ``word/document.xml``
+  of a WordprocessingML document, checked as a workbook is (no macros, no zip bomb, no DTD); a file named as a
+  workbook must be one;
 - CSV: UTF-8 with or without BOM (or UTF-16 with a BOM, as Excel's "Unicode text" writes it), without NUL
   characters — a binary file is not a CSV.
 """
@@ -25,6 +28,8 @@ from base.errors import DomainError
 XLSX_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, and password-protected .xlsx
 XLSX_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+DOCX_REQUIRED_PARTS = ("[Content_Types].xml", "word/document.xml")
+WORKBOOK_NAMES = (".xlsx", ".xlsm", ".xls")
 XLSX_MAX_PARTS = 10_000
 XLSX_EXPANSION = 10  # unpacked size allowed, as a multiple of SHEET_MAX_BYTES
 XML_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY")
@@ -35,8 +40,8 @@ class SheetUnreadable(DomainError):
     pass
 
 
-CSV_OR_XLSX_BN = "CSV (UTF-8) বা XLSX ফাইল দিন।"
-CSV_OR_XLSX_EN = "upload a CSV (UTF-8) or XLSX file."
+CSV_OR_XLSX_BN = "CSV (UTF-8), XLSX বা Word (.docx) ফাইল দিন।"
+CSV_OR_XLSX_EN = "upload a CSV (UTF-8), XLSX or Word (.docx) file."
 
 
 def sheet_max_bytes() -> int:
@@ -59,8 +64,9 @@ def check_sheet_size(size: int | None) -> None:
 
 
 def check_sheet_bytes(data: bytes, *, name: str = "") -> str:
-    """``"xlsx"`` or ``"csv"``: what the file is by content; SheetUnreadable, in Bangla and English, if it is
-    neither or is refused. ``name`` only improves the message for a file that claims to be a workbook."""
+    """``"xlsx"``, ``"docx"`` or ``"csv"``: what the file is by content; SheetUnreadable, in Bangla and English,
+    if it is none of them or is refused. ``name`` only refuses a Word document named as a workbook, and improves
+    the message for a file that claims to be a workbook."""
     check_sheet_size(len(data))
     if data.startswith(OLE2_MAGIC):
         raise SheetUnreadable(
@@ -70,9 +76,8 @@ def check_sheet_bytes(data: bytes, *, name: str = "") -> str:
             "save it as 'Excel Workbook (.xlsx)' without a password.",
         )
     if data.startswith(XLSX_MAGIC):
-        _check_xlsx(data)
-        return "xlsx"
-    if name.lower().endswith((".xlsx", ".xlsm", ".xls")):
+        return _check_package(data, workbook_name=name.lower().endswith(WORKBOOK_NAMES))
+    if name.lower().endswith(WORKBOOK_NAMES):
         raise SheetUnreadable(
             "ফাইলটি XLSX নয় বা ভাঙা; Excel-এ 'Excel Workbook (.xlsx)' হিসেবে আবার সংরক্ষণ করুন।",
             "The file is not a valid XLSX workbook; save it again as 'Excel Workbook (.xlsx)'.",
@@ -129,7 +134,8 @@ def unreadable_xlsx(detail: object) -> SheetUnreadable:
     )
 
 
-def _check_xlsx(data: bytes) -> None:
+def _check_package(data: bytes, *, workbook_name: bool) -> str:
+    """An Office package (ZIP): ``"xlsx"`` for a workbook, ``"docx"`` for a Word document, checked alike."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
@@ -140,7 +146,10 @@ def _check_xlsx(data: bytes) -> None:
         if len(parts) > XLSX_MAX_PARTS or len(set(names)) != len(names):
             # Thousands of parts, or two with one name (readers disagree on which one counts).
             raise _not_a_workbook("too many or duplicate parts")
+        kind = "xlsx"
         missing = [part for part in XLSX_REQUIRED_PARTS if part not in names]
+        if missing and not workbook_name and all(part in names for part in DOCX_REQUIRED_PARTS):
+            kind, missing = "docx", []
         if missing:
             raise _not_a_workbook(f"no {', '.join(missing)}")
         if any(name.lower().endswith("vbaproject.bin") for name in names):
@@ -161,8 +170,10 @@ def _check_xlsx(data: bytes) -> None:
             content_types = archive.read("[Content_Types].xml")
             if b"macroEnabled" in content_types:
                 raise _macros()
-            if b"spreadsheetml" not in content_types:
+            if kind == "xlsx" and b"spreadsheetml" not in content_types:
                 raise _not_a_workbook("not a SpreadsheetML package")
+            if kind == "docx" and b"wordprocessingml" not in content_types:
+                raise _not_a_workbook("not a WordprocessingML package")
             # Every part, whatever its name: openpyxl reads the parts the relationships point to, and those
             # may be named anything (the unpacked-size cap above already bounds what this reads).
             for part in parts:
@@ -170,6 +181,7 @@ def _check_xlsx(data: bytes) -> None:
                     _refuse_dtd(archive, part)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise unreadable_xlsx(exc) from exc
+    return kind
 
 
 def _macros() -> SheetUnreadable:

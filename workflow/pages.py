@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils import timezone
 
+from base.bangla import fiscal_year_label
 from evidence.models import Evidence
 from evidence.selectors import visible_evidence
 from indicators import permissions, scoring
@@ -252,8 +253,21 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
     to_approve = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.SUBMITTED))
     to_send = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.APPROVED))
     sent_to_me = list(periods.filter(plan__office__parent_id__in=reviewer_offices, state=PeriodState.SENT))
-    memberships = user.office_memberships.select_related("office").order_by("office__code")
+    memberships = list(user.office_memberships.select_related("office").order_by("office__code"))
+    # Issue 13: an office without this year's plan imports it from its own document (upload → preview →
+    # confirm); the fiscal year runs July to June.
+    year_start = today.year if today.month >= 7 else today.year - 1
+    with_plan = {plan.office_id for plan in plans if plan.fiscal_year.start_year == year_start}
+    import_offices = sorted(
+        {
+            m.office
+            for m in memberships
+            if m.role in (Role.OFFICER, Role.CIO) and m.office_id not in with_plan
+        },
+        key=lambda office: office.code,
+    )
     return {
+        "plan_imports": [(office, fiscal_year_label(year_start, bangla=False)) for office in import_offices],
         "plans": scored,
         "memberships": memberships,
         # Officers and CIOs expect a plan of their own office; a reviewer only reviews others'.

@@ -32,7 +32,7 @@ from base.errors import DomainError
 from base.uploadhandlers import UploadLimit, declared_too_large
 from indicators import parsing
 from indicators.models import ActionPlan, Office
-from indicators.resources import SHEET_FORMATS, SheetImportResult, SheetXLSX, sheet_from_upload
+from indicators.resources import SHEET_FORMATS, SheetCSV, SheetImportResult, SheetXLSX, sheet_from_upload
 from indicators.uploads import check_sheet_size, sheet_too_large
 
 
@@ -68,7 +68,7 @@ class _SheetFileCheck:
 class _ImportFormLabels:
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["import_file"].label = _("ফাইল (CSV বা XLSX)")
+        self.fields["import_file"].label = _("ফাইল (CSV, XLSX বা Word DOCX)")
         self.fields["format"].label = _("ফাইলের ধরন")
         self.fields["resource"].label = _("ছক")
 
@@ -157,7 +157,7 @@ class SheetImportExportMixin(ImportMixin, ExportMixin):
     """Import and export of one exchange sheet through our services; see ``indicators.resources``."""
 
     import_formats = SHEET_FORMATS
-    export_formats = SHEET_FORMATS
+    export_formats = [SheetCSV, SheetXLSX]  # a Word table is read, never written
     import_export_change_list_template = "admin/indicators/change_list_sheet.html"
     import_template_name = "admin/indicators/sheet_import.html"
     export_template_name = "admin/indicators/sheet_export.html"

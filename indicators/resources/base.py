@@ -107,10 +107,15 @@ class SheetResource(Resource):
     def describe(self, outcome: Any, *, done: bool) -> str:
         raise NotImplementedError
 
+    def prepare_sheet(self, sheet: Sheet, dataset: tablib.Dataset) -> Sheet:
+        """The sheet the service reads (a plan document is first read from its layout); the dataset then holds
+        the same rows, so that the preview shows each row as it was read."""
+        return sheet
+
     def before_import(self, dataset: tablib.Dataset, **kwargs: Any) -> None:
         """Give the sheet's columns the fields' names, and write the whole sheet through the service inside the
         library's transaction, or keep the service's refusal."""
-        self.sheet = dataset_sheet(dataset)
+        self.sheet = self.prepare_sheet(dataset_sheet(dataset), dataset)
         self.lines_before: dict[Any, SheetLine] = {}
         self.stored_after: dict[Any, Any] = {}
         self.outcome: Any = None
@@ -178,6 +183,7 @@ class SheetResource(Resource):
         result.failure = self.refusal
         if self.outcome is not None:
             result.warnings = list(getattr(self.outcome, "warnings", []))
+            result.notices = list(getattr(self.outcome, "notices", []))
             result.summary = self.describe(self.outcome, done=True)
             result.preview_summary = self.describe(self.outcome, done=False)
 

@@ -95,4 +95,25 @@ class SheetXLSX(_SheetFormat, XLSX):
         )
 
 
-SHEET_FORMATS = [SheetCSV, SheetXLSX]
+class SheetDOCX(_SheetFormat, TablibFormat):
+    """A plan kept as a Word table (issue 13), read with python-docx (``indicators.sheets.read_docx_tables``); for
+    import only (the sheets are exported as CSV and XLSX)."""
+
+    TABLIB_MODULE = "tablib.formats._xlsx"  # unused: the format reads the bytes itself and never exports
+    CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    name_hint = "plan.docx"
+
+    def get_title(self) -> str:
+        return "docx"
+
+    def get_extension(self) -> str:
+        return "docx"
+
+    def is_binary(self) -> bool:
+        return True
+
+    def can_export(self) -> bool:
+        return False
+
+
+SHEET_FORMATS = [SheetCSV, SheetXLSX, SheetDOCX]

@@ -17,6 +17,7 @@ from base.bangla import to_bangla_digits
 from base.errors import DomainError
 from indicators import parsing, scoring
 from indicators.models import ActionPlan, Indicator
+from indicators.plan_layouts import LAYOUT_OWN, plan_layout_read
 from indicators.resources.base import SheetLine, SheetResource
 from indicators.resources.results import SheetImportResult
 from indicators.resources.widgets import (
@@ -147,6 +148,18 @@ class PlanSheetResource(SheetResource):
         outcome = plan_import(office=office, fiscal_year=fiscal_year, sheet=sheet, replace=replace, user=user)
         self.stored_after = {i.code: i for i in outcome.plan.indicators.all()}
         return outcome
+
+    def prepare_sheet(self, sheet: Sheet, dataset: tablib.Dataset) -> Sheet:
+        """A plan as the office keeps it (the Cabinet Division's table, issue 13) read into our columns; the
+        dataset is given the rows as read, each keeping its row number in the file (``sheet.rows``)."""
+        prepared = plan_layout_read(sheet)
+        if prepared.layout not in ("", LAYOUT_OWN):
+            dataset.wipe()
+            dataset.headers = list(prepared.headers)
+            for _number, cells in prepared.rows:
+                dataset.append(cells)
+            dataset.sheet = prepared
+        return prepared
 
     def line_key(self, row: dict) -> str | None:
         try:

@@ -77,6 +77,7 @@ class SheetImportResult(Result):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.warnings: list[ImportProblem] = []
+        self.notices: list[ImportProblem] = []  # what reading a document's layout did (issue 13)
         self.failure: DomainError | None = None
         self.summary = ""  # what the import did
         self.preview_summary = ""  # what it will do, said by the dry run

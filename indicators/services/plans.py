@@ -5,7 +5,7 @@ quarter is submitted (the plan decides every quarter's marks), every change in t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -33,7 +33,8 @@ from indicators.periods import (
 )
 from indicators.plan_sheet import ParsedPlan, plan_sheet_parse
 from indicators.problems import ImportFailed, ImportProblem
-from indicators.sheets import Sheet
+from indicators.services.offices import fiscal_year_get_or_create
+from indicators.sheets import Sheet, read_sheet_bytes
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,45 @@ class PlanImportResult:
     indicators: int
     removed_indicators: int
     warnings: list[ImportProblem]
+    # How each row was read (the preview, ``indicators.plan_preview``), and what reading the layout did.
+    parsed: ParsedPlan | None = None
+    notices: list[ImportProblem] = field(default_factory=list)
+
+
+class _PreviewDone(Exception):
+    """Leaves the preview's transaction, rolling back what the import wrote, with what it would have done."""
+
+    def __init__(self, result: PlanImportResult):
+        super().__init__("preview")
+        self.result = result
+
+
+def plan_import_document(
+    *,
+    office: Office,
+    year_code: str,
+    data: bytes,
+    name: str = "",
+    replace: bool = False,
+    user: AbstractBaseUser | None = None,
+    preview: bool = False,
+) -> PlanImportResult:
+    """A plan document as uploaded (CSV, XLSX or Word; our sheet or the Cabinet Division's table) imported into
+    an office's plan for a year. With ``preview`` everything is checked and done as the import does it, and
+    then rolled back: the result says how each row was read and what the import would do, and nothing is
+    written (issue 13: every import shows its preview and writes only on confirmation)."""
+    try:
+        with transaction.atomic():
+            sheet = read_sheet_bytes(data, name=name)
+            fiscal_year = fiscal_year_get_or_create(code=year_code)
+            result = plan_import(
+                office=office, fiscal_year=fiscal_year, sheet=sheet, replace=replace, user=user
+            )
+            if preview:
+                raise _PreviewDone(result)
+    except _PreviewDone as done:
+        return done.result
+    return result
 
 
 @transaction.atomic
@@ -185,6 +225,8 @@ def plan_import(
         indicators=len(parsed.indicators),
         removed_indicators=removed,
         warnings=parsed.warnings,
+        parsed=parsed,
+        notices=parsed.notices,
     )
 
 

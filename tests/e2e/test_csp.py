@@ -43,6 +43,7 @@ OFFICE_PAGES = [
     TEXTS + "letter/4/",
     TEXTS + "introduction/",
     TEXTS + "initiatives/",
+    PLAN + "import/",
     "/accounts/password_change/",
     "/waiting/",
     "/profile/",

@@ -1088,3 +1088,38 @@ def test_plan_csv_export_quotes_formula_like_titles_and_imports_them_back_unchan
     assert checked.context["result"].totals["skip"] == 12
     assert confirm(admin_browser, checked, "indicator").status_code == 302
     assert plan_snapshot(demo) == before
+
+
+@pytest.mark.parametrize("name", ["plan.docx", "plan.xlsx"])
+def test_admin_imports_the_cabinet_divisions_table_after_its_preview(admin_browser, demo, name):
+    """Issue 13: the Cabinet Division's table from Word or Excel in the admin — the preview lists the 7
+    indicators as read (codes from the title cells, unit labels), what the reading did and the warnings, writes
+    nothing; the confirmation writes the plan."""
+    from tests.plan_documents import cabinet_docx, cabinet_xlsx
+
+    content = cabinet_docx() if name.endswith(".docx") else cabinet_xlsx()
+    before = row_counts()
+    data = {
+        "resource": "0",
+        "office": str(Office.objects.get(code="msw").pk),
+        "fiscal_year": "2021-22",
+        "import_file": _upload(content, name),
+        "format": "2" if name.endswith(".docx") else XLSX,
+    }
+    checked = admin_browser.post(reverse("admin:indicators_indicator_import"), data)
+    assert checked.status_code == 200
+    result = checked.context["result"]
+    assert not result.has_validation_errors() and not result.has_errors(), result.invalid_rows
+    assert result.totals["new"] == 7
+    page = checked.content.decode()
+    assert "ফাইলটি যেভাবে পড়া হয়েছে" in page and "মন্ত্রিপরিষদ বিভাগের ছক" in page
+    assert "শুধু অসাধারণ (১০০%) লক্ষ্যমাত্রা" in page
+    assert "হাজার কোটি টাকা" in page
+    assert row_counts() == before
+
+    assert confirm(admin_browser, checked, "indicator").status_code == 302
+    plan = ActionPlan.objects.get(office__code="msw", fiscal_year__start_year=2021)
+    assert sorted(plan.indicators.values_list("code", flat=True)) == [
+        "1.1.1", "1.1.2", "1.2.1", "এম.2.1.1", "এম.2.1.2", "এম.2.2.1", "এম.2.2.2",
+    ]  # fmt: skip
+    assert plan.indicators.get(code="এম.2.2.1").unit_label == "সংখ্যা (হাজার)"
