@@ -37,6 +37,7 @@ from indicators.models import (
     Office,
     PerformanceArea,
     PeriodState,
+    PlanOrigin,
     ReportingPeriod,
     Role,
     default_deadline,
@@ -152,7 +153,15 @@ class _OfficePlan:
             self.tz,
         )
         out.plans.rows.append(
-            (plan_id, self.office.pk, self.fiscal_year.pk, self.created_at, self.created_at)
+            # Where a generated plan came from is not said (PlanOrigin.UNKNOWN), as for plans made before.
+            (
+                plan_id,
+                self.office.pk,
+                self.fiscal_year.pk,
+                PlanOrigin.UNKNOWN.value,
+                self.created_at,
+                self.created_at,
+            )
         )
         area_ids: dict[str, int] = {}
         for position, (code, title, marks) in enumerate(template.areas):

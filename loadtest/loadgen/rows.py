@@ -120,7 +120,7 @@ class PlanRows:
 
     plans: Table = field(
         default_factory=lambda: Table(
-            ActionPlan, ["id", "office_id", "fiscal_year_id", "created_at", "updated_at"]
+            ActionPlan, ["id", "office_id", "fiscal_year_id", "origin", "created_at", "updated_at"]
         )
     )
     areas: Table = field(

@@ -28,7 +28,7 @@ def next_plan() -> ActionPlan | None:
 @pytest.fixture
 def template(demo):
     """The Cabinet Division publishes its 2023-24 template (the demo plan's structure)."""
-    year = FiscalYear.objects.create(start_year=2023)
+    year = FiscalYear.objects.get_or_create(start_year=2023)[0]
     return template_publish(office=demo.office.parent, fiscal_year=year, source=demo, user=None)
 
 
