@@ -124,7 +124,7 @@ def quarter_name(quarter: int) -> str:
 # character references), and only numbers standing on their own: a user name like "officer2" or an address
 # like "x1@…" keeps its digits.
 _HTML_PARTS = re.compile(r"(<[^>]*>|&#?\w+;)")
-_LONE_NUMBER = re.compile(r"(?<![A-Za-z_@\d])\d+(?![A-Za-z_@\d])")
+_LONE_NUMBER = re.compile(r"(?<![A-Za-z_@0-9])[0-9]+(?![A-Za-z_@0-9])")
 
 
 @register.filter(is_safe=True)
