@@ -26,7 +26,6 @@ from django_tasks_db.models import DBTaskResult
 APP_NAMES = {
     "axes": _("প্রবেশের চেষ্টা"),
     "django_tasks_database": _("পটভূমির কাজ"),
-    "auth": _("সদস্য ও অনুমতি"),
 }
 
 MODEL_NAMES = {

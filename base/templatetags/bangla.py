@@ -56,7 +56,7 @@ def bn_date(value) -> str:
 @register.filter
 def history_value(value: str) -> str:
     """A value as the history keeps it (ISO date, plain number, text) shown the way the pages write it:
-    ``2022-09-25`` → ``২৫/০৯/২০২২``, ``1514.5`` → ``১,৫১৪.৫``; text stays as it was written."""
+    ``2022-09-25`` → ``২৫/০৯/২০২২``, ``1514.5`` → ``১,৫১৪.৫``; text with its digits in the interface's."""
     text = "" if value is None else str(value)
     match = _ISO_DATE.match(text)
     if match:
@@ -64,7 +64,7 @@ def history_value(value: str) -> str:
         return shown(bangla.to_bangla_digits(f"{day}/{month}/{year}"))
     if _PLAIN_NUMBER.match(text):
         return bn_number(text)
-    return text
+    return bn_digits(text)
 
 
 @register.filter
