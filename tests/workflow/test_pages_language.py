@@ -75,6 +75,7 @@ def test_the_english_interface_has_ascii_digits_and_names_quarters_once(client, 
     body = client.get(PLAN).content.decode()
     assert not re.search(r"Q\d Quarter\b", body) and "Q1" in body
     assert "44.77" in body and "৪৪.৭৭" not in body
+    assert "2022-23" in re.search(r"<h1>(.*?)</h1>", body, re.S).group(1)  # the fiscal year too
     # The numbers the pages compute are ASCII. Not yet: the one-line explanation of an indicator's score
     # (indicators.explain, <small class="why">) is a Bangla sentence in both interfaces.
     shown = re.sub(r"<[^>]+>", " ", re.sub(r'<small class="why">.*?</small>', "", body, flags=re.S))
