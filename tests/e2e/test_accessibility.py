@@ -299,12 +299,21 @@ def test_a_quarter_is_entered_with_the_keyboard_only(demo_live, new_page, shots)
             f"() => document.activeElement && document.activeElement.matches({selector!r})"
         )
 
+    # The skip links: "মূল অংশে যান" over the header, then the plan's "সূচকের সারণিতে যান" over the periods
+    # and reports.
+    officer.keyboard.press("Tab")
+    assert officer.evaluate("() => document.activeElement.getAttribute('href')") == "#main"
+    officer.keyboard.press("Enter")
+    officer.keyboard.press("Tab")
+    assert officer.evaluate("() => document.activeElement.getAttribute('href')") == "#table-title"
+    officer.keyboard.press("Enter")
     tabs = 0
     while not focused("a[data-walk=here]"):
         officer.keyboard.press("Tab")
         tabs += 1
         assert tabs < 400, "the first quarter of [১.৩.১] cannot be reached with Tab"
-    print(f"Tab pressed {tabs} times to reach [১.৩.১]'s first quarter")
+    print(f"Tab pressed {tabs} times after the skip link to reach [১.৩.১]'s first quarter")
+    assert tabs <= 25
     shots(officer, "focus-on-cell", full_page=False)
     officer.keyboard.press("Enter")
     officer.wait_for_selector("#ind-1-3-1 form")
