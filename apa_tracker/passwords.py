@@ -17,6 +17,10 @@ hasher that made them and stores them again with this one at the next successful
 from __future__ import annotations
 
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.auth.password_validation import MinimumLengthValidator
+from django.utils.translation import get_language
+
+from base.bangla import to_bangla_digits
 
 
 class Argon2idPasswordHasher(Argon2PasswordHasher):
@@ -26,3 +30,18 @@ class Argon2idPasswordHasher(Argon2PasswordHasher):
     time_cost = 1
     memory_cost = 47_104  # KiB: 46 MiB
     parallelism = 1
+
+
+class BanglaMinimumLengthValidator(MinimumLengthValidator):
+    """Django's minimum length, its number written in Bangla digits on a Bangla page: "অন্তত ১০টি অক্ষর"
+    (Django formats it with ASCII digits inside its Bangla sentence)."""
+
+    def get_error_message(self) -> str:
+        return _digits(super().get_error_message())
+
+    def get_help_text(self) -> str:
+        return _digits(super().get_help_text())
+
+
+def _digits(text: str) -> str:
+    return text if get_language() == "en" else to_bangla_digits(text)

@@ -132,7 +132,7 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
                 conflict = isinstance(failure, ConflictError)
             else:
                 if is_htmx(request):
-                    return _row_response(request, plan, indicator.code)
+                    return _row_response(request, plan, indicator.code, focus_quarter=quarter)
                 messages.success(request, _("সংরক্ষিত হয়েছে।"))
                 return redirect(f"{plan_url(plan)}#{row_anchor(indicator.code)}")
     # What is stored now: read only for the form (a successful save has returned above).
@@ -163,12 +163,15 @@ def progress_edit(request: HttpRequest, office: str, year: str, code: str, quart
     return render(request, "workflow/progress_edit.html", context)
 
 
-def _row_response(request: HttpRequest, plan: ActionPlan, code: str) -> HttpResponse:
-    """The indicator's updated row, with the totals swapped out of band."""
+def _row_response(
+    request: HttpRequest, plan: ActionPlan, code: str, *, focus_quarter: int | None = None
+) -> HttpResponse:
+    """The indicator's updated row, with the totals swapped out of band. ``focus_quarter``: the quarter whose cell
+    takes the keyboard focus back when the editor closes (saved or cancelled), so a keyboard user goes on from
+    where they were instead of from the top of the page."""
     page = pages.plan_page(plan, request.user)
-    return render(
-        request, "workflow/_row_and_totals.html", {"page": page, "row": page.row(code), "plan": plan}
-    )
+    context = {"page": page, "row": page.row(code), "plan": plan, "focus_quarter": focus_quarter}
+    return render(request, "workflow/_row_and_totals.html", context)
 
 
 @login_required
@@ -177,7 +180,10 @@ def progress_cell(request: HttpRequest, office: str, year: str, code: str) -> Ht
     """The indicator's row as shown (used by "cancel" in the in-place editor)."""
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
-    return _row_response(request, plan, indicator.code)
+    focus = request.GET.get("focus", "")
+    return _row_response(
+        request, plan, indicator.code, focus_quarter=int(focus) if focus in {"1", "2", "3", "4"} else None
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------

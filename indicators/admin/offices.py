@@ -110,8 +110,20 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "code", "starts_on", "ends_on")
+    list_display = ("__str__", "code_shown", "starts_on_shown", "ends_on_shown")
     search_fields = ("start_year",)
+
+    @admin.display(description=_("কোড (ঠিকানায়)"), ordering="start_year")
+    def code_shown(self, year: FiscalYear) -> str:
+        return year.code
+
+    @admin.display(description=_("শুরু"), ordering="start_year")
+    def starts_on_shown(self, year: FiscalYear):
+        return year.starts_on
+
+    @admin.display(description=_("শেষ"), ordering="start_year")
+    def ends_on_shown(self, year: FiscalYear):
+        return year.ends_on
 
     def get_readonly_fields(self, request: HttpRequest, obj: FiscalYear | None = None) -> tuple[str, ...]:
         # Plans hang on the year; renumbering it would silently move them to another year.

@@ -2,6 +2,7 @@
 
 from django import template
 
+from base.templatetags.bangla import shown
 from indicators.explain import value_bn as _value_bn
 
 register = template.Library()
@@ -9,4 +10,4 @@ register = template.Library()
 
 @register.simple_tag
 def value_bn(value, unit: str) -> str:
-    return _value_bn(value, unit)
+    return shown(_value_bn(value, unit))

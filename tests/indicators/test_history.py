@@ -382,10 +382,10 @@ def test_indicator_page_shows_history_in_bangla_digits_to_members(client, demo):
     for username in ("mofa.officer", "mofa.cio"):
         client.force_login(user(username))
         section = _history_section(client.get(PLAN + "indicators/1.3.1/").content.decode())
-        rows = re.findall(r"<tr><td>.*?</tr>", section, re.S)
+        rows = re.findall(r"<tr><td[^>]*>.*?</tr>", section, re.S)
         assert rows, username
         newest = rows[0]
-        assert "<td>৮০</td><td>৮৫</td>" in newest
+        assert re.search(r"<td[^>]*>৮০</td><td[^>]*>৮৫</td>", newest)
         assert "আইসিটি কর্মকর্তা (পররাষ্ট্র)" in newest  # who
         assert re.search(r"<time [^>]*>[০-৯]{2}/[০-৯]{2}/[০-৯]{4} [০-৯]{2}:[০-৯]{2}</time>", newest)
         shown_text = re.findall(r">([^<]*)<", section.split("<tbody>")[1])  # text only, not attributes

@@ -309,7 +309,7 @@ def test_a_password_change_signs_out_every_other_session_but_keeps_this_one(offi
 @pytest.mark.parametrize(
     ("new_password", "message_bn"),
     [
-        ("Ab1-xyz", "পাসওয়ার্ডটি খুব ছোট। এতে অন্তত 10টি অক্ষর থাকতে হবে।"),
+        ("Ab1-xyz", "পাসওয়ার্ডটি খুব ছোট। এতে অন্তত ১০টি অক্ষর থাকতে হবে।"),
         ("password123", "পাসওয়ার্ডটি খুব প্রচলিত।"),
         ("6103927458112", "পাসওয়ার্ডটি শুধু অঙ্ক দিয়ে তৈরি।"),
         ("officer.one.x", "পাসওয়ার্ডটি সদস্যনাম-এর সঙ্গে খুব মিলে যায়।"),
