@@ -144,6 +144,8 @@ class InboxRow(_PeriodShown):
     submitted_at: datetime.datetime | None  # the first submission: lateness is measured on it
     late: bool
     actions: list[str]
+    returned_at: datetime.datetime | None = None  # the latest return (a returned row)
+    return_comment: str = ""
 
     @property
     def report_name(self) -> str:
@@ -161,6 +163,7 @@ class InboxCounts:
     total: int = 0
     sent: int = 0  # waiting for this reviewer
     accepted: int = 0
+    returned: int = 0  # sent back by the higher office, not sent again yet
     late: int = 0
 
 
@@ -342,18 +345,40 @@ def _filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> Quer
     return periods
 
 
+#: The states the inbox lists: what reached the reviewer, and what they sent back (issue 14.5).
+INBOX_STATES = (*VISIBLE_TO_REVIEWER_STATES, PeriodState.RETURNED)
+
+
 def _state_filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
-    if filters.state in VISIBLE_TO_REVIEWER_STATES:
+    if filters.state in INBOX_STATES:
         periods = periods.filter(state=filters.state)
     return periods
 
 
-def child_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
-    """Periods of the child offices of ``office_ids`` that a reviewer may see, in the year, quarter and
-    office-kind filters (not the state filter), without annotations."""
-    periods = _filtered(
-        ReportingPeriod.objects.visible_to_reviewers().filter(plan__office__parent_id__in=office_ids), filters
+def sent_back() -> Exists:
+    """A period the higher office returned: a transition from "sent" to "returned" (the reviewer's own return,
+    or a later quarter returned with it). A quarter the CIO returned before it was ever sent stays unseen."""
+    return Exists(
+        PeriodTransition.objects.filter(
+            period=OuterRef("pk"), from_state=PeriodState.SENT, to_state=PeriodState.RETURNED
+        )
     )
+
+
+def child_periods(
+    office_ids: set[int], filters: InboxFilters, *, with_returned: bool = False
+) -> QuerySet[ReportingPeriod]:
+    """Periods of the child offices of ``office_ids`` that a reviewer may see, in the year, quarter and
+    office-kind filters (not the state filter), without annotations; ``with_returned``: and the ones the
+    higher office sent back and that are not sent again yet (listed as returned, their data unseen)."""
+    periods = ReportingPeriod.objects.filter(plan__office__parent_id__in=office_ids)
+    if with_returned:
+        periods = periods.filter(
+            Q(state__in=VISIBLE_TO_REVIEWER_STATES) | (Q(state=PeriodState.RETURNED) & sent_back())
+        )
+    else:
+        periods = periods.visible_to_reviewers()
+    periods = _filtered(periods, filters)
     if filters.kind:
         periods = periods.filter(plan__office__kind=filters.kind)
     return periods
@@ -372,10 +397,15 @@ def reviewer_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[Re
     main_report = ApprovedReport.objects.filter(
         approval__period=OuterRef("pk"), approval__superseded_at__isnull=True, kind=OuterRef("main_kind")
     ).values("sha256")[:1]
+    last_return = PeriodTransition.objects.filter(
+        period=OuterRef("pk"), to_state=PeriodState.RETURNED
+    ).order_by("-at", "-pk")
     return (
-        child_periods(office_ids, filters)
+        child_periods(office_ids, filters, with_returned=True)
         .alias(main_kind=main_report_kind())
         .annotate(
+            returned_at=Subquery(last_return.values("at")[:1]),
+            return_comment=Subquery(last_return.values("comment")[:1]),
             sent_at=Subquery(last_sent),
             submitted_at=Subquery(first_submitted_at()),
             report_sha256=Subquery(main_report),
@@ -420,6 +450,8 @@ def _row(user, period: ReportingPeriod) -> InboxRow:
         sent_at=period.sent_at,
         submitted_at=period.submitted_at,
         late=bool(period.is_late),
+        returned_at=period.returned_at if period.state == PeriodState.RETURNED else None,
+        return_comment=(period.return_comment or "") if period.state == PeriodState.RETURNED else "",
         # Decided by the workflow from the state, the earlier quarters' states (annotated) and the user's
         # roles (no query: roles are cached).
         actions=allowed_actions(
@@ -486,14 +518,19 @@ def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
         return InboxPage(reviewed_offices=[])
     reviewed = list(Office.objects.filter(pk__in=office_ids).order_by("code"))
 
-    counts = with_submitted_on(child_periods(office_ids, filters)).aggregate(
+    counts = with_submitted_on(child_periods(office_ids, filters, with_returned=True)).aggregate(
         total=Count("pk"),
         sent=Count("pk", filter=Q(state=PeriodState.SENT)),
         accepted=Count("pk", filter=Q(state=PeriodState.ACCEPTED)),
+        returned=Count("pk", filter=Q(state=PeriodState.RETURNED)),
         late=Count("pk", filter=late_condition()),
     )
     # The rows in the state filter, counted by the aggregate above: no COUNT query for the pager.
-    matching = {PeriodState.SENT: counts["sent"], PeriodState.ACCEPTED: counts["accepted"]}
+    matching = {
+        PeriodState.SENT: counts["sent"],
+        PeriodState.ACCEPTED: counts["accepted"],
+        PeriodState.RETURNED: counts["returned"],
+    }
     paging = pager(matching.get(filters.state, counts["total"]), page)
 
     ordering = _ORDERINGS.get(filters.sort, _ORDERINGS[SORT_SENT_NEWEST])

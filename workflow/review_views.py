@@ -47,6 +47,7 @@ class InboxFilterForm(forms.Form):
             ALL,
             (PeriodState.SENT.value, _("প্রেরিত (পর্যালোচনার অপেক্ষায়)")),
             (PeriodState.ACCEPTED.value, PeriodState.ACCEPTED.label),
+            (PeriodState.RETURNED.value, _("দপ্তরে ফেরত পাঠানো")),
         ],
     )
     kind = forms.ChoiceField(label=_("দপ্তরের ধরন"), required=False, choices=[ALL, *OfficeKind.choices])

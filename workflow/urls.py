@@ -15,6 +15,7 @@ urlpatterns = [
     path(indicator + "q<int:quarter>/", views.progress_edit, name="progress"),
     path(indicator + "applicability/", views.indicator_applicability, name="applicability"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),
+    path(plan + "periods/<int:quarter>/<str:action>/confirm/", views.period_confirm, name="period_confirm"),
     # The higher office's review (DESIGN.md §9)
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),

@@ -24,7 +24,7 @@ from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
 from indicators.services.progress import indicator_set_applicability, progress_record
 from reports.selectors import plan_reports
-from workflow import pages, transitions
+from workflow import confirm, pages, transitions
 
 
 @login_required
@@ -225,6 +225,46 @@ def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> H
 # Period transitions
 
 
+def _confirm_url(plan: ActionPlan, quarter: int, action: str) -> str:
+    return reverse("workflow:period_confirm", args=[plan.office.code, plan.fiscal_year.code, quarter, action])
+
+
+@login_required
+@require_http_methods(["GET"])
+def period_confirm(request: HttpRequest, office: str, year: str, quarter: int, action: str) -> HttpResponse:
+    """The page before submit / approve and sign / send / accept: the marks so far beside the expected pace,
+    and what is missing (warnings, not blocks); its form is the only way the browser takes the step."""
+    plan = plan_or_404(request, office, year)
+    period = plan.periods.filter(quarter=quarter).first()
+    if (
+        period is None
+        or action not in confirm.CONFIRMED_ACTIONS
+        or not transitions.may_see(request.user, period)
+    ):
+        raise Http404
+    periods = list(plan.periods.all())
+    allowed = transitions.allowed_actions(
+        request.user, period, earlier_rank=transitions.earliest_rank(periods, quarter)
+    )
+    if action not in allowed:
+        if not permissions.is_member(request.user, plan):
+            raise Http404
+        messages.error(request, _("এই কাজটি এখন আপনি করতে পারেন না।"))
+        return redirect(f"{plan_url(plan)}#period-{quarter}")
+    context = {
+        "plan": plan,
+        "period": period,
+        "action": action,
+        "summary": confirm.period_summary(plan, period),
+        "back": (
+            reverse("workflow:inbox")
+            if action == "accept" and not permissions.is_member(request.user, plan)
+            else f"{plan_url(plan)}#period-{quarter}"
+        ),
+    }
+    return render(request, "workflow/confirm.html", context)
+
+
 @login_required
 @require_POST
 def period_action(request: HttpRequest, office: str, year: str, quarter: int, action: str) -> HttpResponse:
@@ -232,6 +272,9 @@ def period_action(request: HttpRequest, office: str, year: str, quarter: int, ac
     period = plan.periods.filter(quarter=quarter).first()
     if period is None or action not in transitions.TRANSITIONS:
         raise Http404
+    if action in confirm.CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
+        # Taken only from the confirmation page, which shows what is about to go (issue 14.7).
+        return redirect(_confirm_url(plan, quarter, action))
     version = request.POST.get("version", "")
     try:
         transitions.period_transition(

@@ -156,22 +156,40 @@ def test_reviewer_sees_mofa_period_only_once_sent(client, demo):
     assert "পররাষ্ট্র মন্ত্রণালয়" in body and "১ম" in body and "২০২২-২৩" in body
     marks = period.score_snapshot["scaled_marks"]
     assert to_bangla_digits(marks) in body and marks not in body
-    assert f'action="{MOFA_PLAN_URL}periods/1/accept/"' in body
+    assert f'action="{MOFA_PLAN_URL}periods/1/accept/confirm/"' in body
     assert f'action="{MOFA_PLAN_URL}periods/1/review_return/"' in body
 
 
-def test_period_returned_by_reviewer_disappears_until_sent_again(client, demo):
-    """A period the reviewer returns goes back to the office: not listed until it is sent again."""
+def test_period_returned_by_reviewer_stays_listed_as_returned_until_sent_again(client, demo):
+    """A period the reviewer returns stays in the inbox as returned, with the reviewer's comment and no action
+    or link into its data (the office holds it again); the state filter finds it; sent again, it is sent."""
     period = send_mofa_quarter(demo)
     act(period, "review_return", "cabinet.reviewer", comment="প্রমাণক যুক্ত করুন")
     client.force_login(user("cabinet.reviewer"))
     response = client.get(INBOX)
-    assert rows(response) == []
-    assert MOFA_PLAN_URL not in response.content.decode()
+    body = response.content.decode()
+    assert [(r.office.code, r.period.state, r.actions) for r in rows(response)] == [("mofa", "returned", [])]
+    assert rows(response)[0].return_comment == "প্রমাণক যুক্ত করুন"
+    assert "প্রমাণক যুক্ত করুন" in body and f'href="{MOFA_PLAN_URL}#period-1"' not in body
+    assert response.context["page"].counts.returned == 1
+    assert row_offices(client.get(INBOX + "?state=returned")) == ["mofa"]
+    assert row_offices(client.get(INBOX + "?state=sent")) == []
 
     for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
         act(period, action, username)
-    assert row_offices(client.get(INBOX)) == ["mofa"]
+    response = client.get(INBOX)
+    assert [(r.office.code, r.period.state) for r in rows(response)] == [("mofa", "sent")]
+    assert row_offices(client.get(INBOX + "?state=returned")) == []
+
+
+def test_quarter_returned_by_its_cio_before_sending_is_not_listed(client, demo):
+    """A quarter the CIO returned (never sent) is the office's own business: not in the inbox."""
+    period = periods_ensure(demo)[0]
+    act(period, "submit", "mofa.officer")
+    act(period, "return", "mofa.cio", comment="ঠিক করুন")
+    client.force_login(user("cabinet.reviewer"))
+    response = client.get(INBOX + "?state=returned")
+    assert rows(response) == [] and response.context["page"].counts.returned == 0
 
 
 def test_accepted_period_stays_listed_without_actions(client, demo):
@@ -189,7 +207,7 @@ def test_accept_from_inbox_goes_through_workflow_and_back(client, demo):
     """The accept form of a row posts the period's version to the workflow and comes back to the inbox."""
     period = send_mofa_quarter(demo)
     client.force_login(user("cabinet.reviewer"))
-    response = client.post(f"{MOFA_PLAN_URL}periods/1/accept/", {"version": period.version})
+    response = client.post(f"{MOFA_PLAN_URL}periods/1/accept/", {"version": period.version, "confirmed": "1"})
     assert response.status_code == 302 and response["Location"] == INBOX
     period.refresh_from_db()
     assert period.state == PeriodState.ACCEPTED
