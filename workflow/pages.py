@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from evidence.models import Evidence
@@ -242,6 +242,17 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         WaitingPeriod(p, (p.deadline - today).days, today > p.deadline)
         for p in periods.filter(plan__office_id__in=member_offices, state__in=EDITABLE_STATES)
     ]
+    # Returned quarters say what to do next: the comment of whoever sent them back (issue 14.5).
+    last_return = PeriodTransition.objects.filter(
+        period=OuterRef("pk"), to_state=PeriodState.RETURNED
+    ).order_by("-at", "-pk")
+    returned = list(
+        periods.filter(plan__office_id__in=member_offices, state=PeriodState.RETURNED).annotate(
+            return_comment=Subquery(last_return.values("comment")[:1]),
+            returned_at=Subquery(last_return.values("at")[:1]),
+            returned_from=Subquery(last_return.values("from_state")[:1]),
+        )
+    )
     to_approve = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.SUBMITTED))
     to_send = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.APPROVED))
     sent_to_me = list(periods.filter(plan__office__parent_id__in=reviewer_offices, state=PeriodState.SENT))
@@ -252,6 +263,7 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         # Officers and CIOs expect a plan of their own office; a reviewer only reviews others'.
         "expects_own_plan": bool(permissions.offices_with_role(user, [Role.OFFICER, Role.CIO])),
         "open_periods": open_periods,
+        "returned": returned,
         "to_approve": to_approve,
         "to_send": to_send,
         "sent_to_me": sent_to_me,

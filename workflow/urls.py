@@ -20,4 +20,5 @@ urlpatterns = [
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),
     path("review/summary.csv", review_views.summary_csv, name="summary_csv"),
+    path("review/summary/offices.csv", review_views.summary_offices_csv, name="summary_offices_csv"),
 ]

@@ -217,17 +217,68 @@ def test_office_administrator_sees_their_offices_subtree(client, tree):
 # Filters
 
 
-def test_newest_year_and_latest_quarter_past_its_deadline_by_default(client, tree):
-    """Without a choice: the newest fiscal year (2023-24) and its latest quarter whose deadline has passed
-    (Q4, the annual report, for a year that is over), shown selected in the form."""
+def test_newest_year_and_latest_quarter_with_reports_sent_by_default(client, tree):
+    """Without a choice: the newest fiscal year (2023-24) and its latest quarter in which a report was sent
+    (Q2: ministry A's), even when the year is over — not Q4, which nobody has reached (issue 14.5)."""
     client.force_login(user("cab.reviewer"))
     with patch("workflow.summary.timezone.localdate", return_value=datetime.date(2025, 1, 1)):
         response = client.get(SUMMARY)
-    assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2023, 4)
-    assert tiers(response)["ministry"] == (2, 2, 0, 0, 0, 2, None)  # nothing of Q4 was sent
+    assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2023, 2)
+    assert tiers(response)["ministry"] == (2, 2, 1, 1, 0, 1, Decimal("90.00"))
     body = response.content.decode()
-    assert '<option value="2023-24" selected>' in body and '<option value="4" selected>' in body
-    assert "২০২৩-২৪ অর্থবছর, ৪র্থ ত্রৈমাসিক" in body
+    assert '<option value="2023-24" selected>' in body and '<option value="2" selected>' in body
+    assert "২০২৩-২৪ অর্থবছর, ২য় ত্রৈমাসিক" in body
+
+
+def test_year_with_nothing_sent_opens_on_the_latest_quarter_past_its_deadline(client, tree):
+    """No report sent in the year: the latest quarter whose deadline has passed (``default_quarter``)."""
+    FiscalYearFactory(start_year=2024)
+    client.force_login(user("cab.reviewer"))
+    with patch("workflow.summary.timezone.localdate", return_value=datetime.date(2025, 2, 1)):
+        response = client.get(SUMMARY)
+    assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2024, 2)
+
+
+def test_summary_names_offices_not_submitted_and_late_with_links(client, tree):
+    """Q1 of 2023-24: a1 (approved, not sent), b1 (returned), a1y (draft) have not submitted; b and a1x
+    sent late. Offices whose parent the user reviews link to their plan; the rest are named with their
+    parent office. The offices CSV lists them all."""
+    client.force_login(user("cab.reviewer"))
+    response = client.get(SUMMARY, {"year": "2023-24", "quarter": "1"})
+    missing = [s.code for s in response.context["not_submitted"]]
+    late = [s.code for s in response.context["late_offices"]]
+    assert sorted(missing) == ["a1", "a1y", "b1"] and sorted(late) == ["a1x", "b"]
+    assert response.context["not_submitted_count"] == 3 and response.context["late_count"] == 2
+    body = response.content.decode()
+    assert 'href="/plans/b/2023-24/#period-1"' in body  # b reports to the Cabinet: the reviewer's to open
+    assert 'href="/plans/a1x/2023-24/#period-1"' not in body  # two levels down: named, not linked
+    assert "দাখিল হয়নি: ৩টি দপ্তর" in body and "দেরিতে দাখিল: ২টি দপ্তর" in body
+
+    response = client.get("/review/summary/offices.csv", {"year": "2023-24", "quarter": "1"})
+    assert response.status_code == 200
+    assert 'filename="apa-offices-2023-24-q1.csv"' in response["Content-Disposition"]
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+    assert table[0][:3] == ["অবস্থা", "দপ্তরের কোড", "দপ্তর"]
+    assert sorted((row[0], row[1]) for row in table[1:]) == [
+        ("দাখিল হয়নি", "a1"),
+        ("দাখিল হয়নি", "a1y"),
+        ("দাখিল হয়নি", "b1"),
+        ("দেরিতে দাখিল", "a1x"),
+        ("দেরিতে দাখিল", "b"),
+    ]
+
+
+def test_offices_csv_walks_anonymous_then_officer_then_reviewer(client, tree):
+    """Anonymous → sign-in; an officer (no summary) → 404; ministry A's reviewer → only A's subtree."""
+    url = "/review/summary/offices.csv"
+    params = {"year": "2023-24", "quarter": "1"}
+    response = client.get(url, params)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client.force_login(user("a.officer"))
+    assert client.get(url, params).status_code == 404
+    client.force_login(user("a.reviewer"))
+    table = list(csv.reader(io.StringIO(client.get(url, params).content.decode("utf-8")[1:])))
+    assert sorted(row[1] for row in table[1:]) == ["a1", "a1x", "a1y"]
 
 
 @pytest.mark.parametrize(
@@ -363,7 +414,7 @@ def test_nav_links_to_the_summary_for_reviewers_only(client, tree):
 
 # The summary's queries, whatever the size of the tree: the session and its user, the fiscal years of the
 # filter form, the user's roles, the reviewed offices, and the summary itself (one statement).
-SUMMARY_QUERIES = 6
+SUMMARY_QUERIES = 7  # … and the offices not submitted or late (issue 14.5)
 
 
 def _grow(parent: Office, departments: int, field_offices: int) -> None:
