@@ -22,7 +22,11 @@ from indicators import parsing, permissions, scoring
 from indicators.http import indicator_or_404, is_htmx, plan_or_404, plan_url, row_anchor
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
-from indicators.services.progress import indicator_set_applicability, progress_record
+from indicators.services.progress import (
+    ValuesPresentError,
+    indicator_set_applicability,
+    progress_record,
+)
 from reports.selectors import plan_reports
 from workflow import confirm, pages, transitions
 
@@ -170,22 +174,29 @@ def progress_cell(request: HttpRequest, office: str, year: str, code: str) -> Ht
 @login_required
 @require_POST
 def indicator_applicability(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
+    """Mark an indicator (not) applicable. Not applicable with values asks once more, naming the quarters
+    whose values go, and clears them in the same step when confirmed; a refusal keeps the typed reason."""
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
     applicable = request.POST.get("applicable") == "1"
+    reason = request.POST.get("reason", "")
     try:
         indicator_set_applicability(
             indicator=indicator,
             applicable=applicable,
-            reason=request.POST.get("reason", ""),
+            reason=reason,
             user=request.user,
+            clear_values=request.POST.get("clear_values") == "1",
         )
     except PermissionDeniedError as denied:
         raise Http404(denied.user_message) from denied
+    except ValuesPresentError as present:
+        return _indicator_response(
+            request, plan, indicator, na_reason=reason, na_clear_quarters=present.quarters
+        )
     except DomainError as failure:
-        messages.error(request, failure.user_message)
-    else:
-        messages.success(request, _("প্রযোজ্যতা বদলানো হয়েছে।"))
+        return _indicator_response(request, plan, indicator, na_reason=reason, na_error=failure.user_message)
+    messages.success(request, _("প্রযোজ্যতা বদলানো হয়েছে।"))
     return redirect(reverse("workflow:indicator", args=[office, year, indicator.code]))
 
 
@@ -193,6 +204,18 @@ def indicator_applicability(request: HttpRequest, office: str, year: str, code: 
 def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
+    return _indicator_response(request, plan, indicator)
+
+
+def _indicator_response(
+    request: HttpRequest,
+    plan: ActionPlan,
+    indicator: Indicator,
+    *,
+    na_reason: str = "",
+    na_error: str = "",
+    na_clear_quarters: list[int] | None = None,
+) -> HttpResponse:
     page = pages.plan_page(plan, request.user)
     row = page.row(indicator.code)
     history = (
@@ -217,6 +240,9 @@ def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> H
                 can_edit=page.can_edit,
                 visible_quarters=page.visible_quarters,
             ),
+            "na_reason": na_reason,
+            "na_error": na_error,
+            "na_clear_quarters": na_clear_quarters or [],
         },
     )
 
