@@ -52,12 +52,14 @@ from indicators.models import (
     Role,
 )
 from reports.models import ApprovedReport, ReportKind
+from workflow.pace import ANNUAL_QUARTER, QuarterPace, quarter_pace
 from workflow.summary import (
     BandCount,
     band_aggregates,
     band_counts,
     first_submitted_at,
     late_condition,
+    pace_aggregates,
     with_submitted_on,
 )
 from workflow.transitions import STATE_RANK, allowed_actions
@@ -232,6 +234,15 @@ class ChartBar(_PeriodShown):
     y: int  # top of the bar's band, in SVG user units
     width: int  # bar length in SVG user units (percent × scale)
 
+    @property
+    def pace(self) -> QuarterPace:
+        """A quarter before the annual report is progress to date, shown beside the pace expected then."""
+        return quarter_pace(self.period.snapshot_percent, self.period.quarter)
+
+    @property
+    def pace_x(self) -> int:
+        return int(self.pace.expected * ScoreChart.WIDTH / 100)
+
 
 @dataclass(frozen=True)
 class ChartGap:
@@ -260,7 +271,10 @@ class ScoreChart:
     bars: list[ChartBar]
     offices: int = 0  # offices with a scored period in the filters (the distribution counts them all)
     gap: ChartGap | None = None
-    bands: list[BandCount] = field(default_factory=list)
+    bands: list[BandCount] = field(default_factory=list)  # the annual reports' grade bands
+    annual: int = 0  # offices whose latest period is the annual report (Q4)
+    on_pace: int = 0  # … a quarter before it, at or past the expected pace (issue 14.6)
+    behind_pace: int = 0
     BAND: ClassVar[int] = 44
     BAR_HEIGHT: ClassVar[int] = 14
     WIDTH: ClassVar[int] = 480  # the length of a 100 % bar
@@ -486,7 +500,11 @@ def score_chart(office_ids: set[int], filters: InboxFilters) -> ScoreChart:
     weakest ``CHART_END_BARS`` together (ranked from the highest percent down, ties by office code: the
     weakest are the last ranks). Bars run in that order."""
     latest = latest_scored_periods(office_ids, filters)
-    figures = latest.aggregate(offices=Count("pk"), **band_aggregates("snapshot_percent"))
+    figures = latest.aggregate(
+        offices=Count("pk"),
+        **band_aggregates("snapshot_percent", only=Q(quarter=ANNUAL_QUARTER)),
+        **pace_aggregates("snapshot_percent"),
+    )
     offices = figures["offices"] or 0
     drawn = list(
         latest.select_related("plan__office", "plan__fiscal_year")
@@ -507,7 +525,15 @@ def score_chart(office_ids: set[int], filters: InboxFilters) -> ScoreChart:
         width = int(min(max(period.snapshot_percent, Decimal(0)), Decimal(100)) * ScoreChart.WIDTH / 100)
         bars.append(ChartBar(period=period, y=y, width=width))
         y += ScoreChart.BAND
-    return ScoreChart(bars=bars, offices=offices, gap=gap, bands=band_counts(figures, offices))
+    return ScoreChart(
+        bars=bars,
+        offices=offices,
+        gap=gap,
+        bands=band_counts(figures, figures["annual"] or 0),
+        annual=figures["annual"] or 0,
+        on_pace=figures["on_pace"] or 0,
+        behind_pace=figures["behind_pace"] or 0,
+    )
 
 
 def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:

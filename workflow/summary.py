@@ -54,6 +54,10 @@ from indicators.models import (
     Role,
     default_deadline,
 )
+from workflow.pace import ANNUAL_QUARTER
+
+#: The pace expected per quarter, in percent of the annual targets (``workflow.pace.EXPECTED_PACE``).
+PACE_PER_QUARTER = 25
 
 # Roles that see the summary of their offices' subtrees.
 SUMMARY_ROLES = (Role.REVIEWER, Role.ADMIN)
@@ -94,9 +98,26 @@ def band_filter(percent: str, band: GradeBand) -> Q:
     return Q(**{f"{percent}__{lookup}": value for lookup, value in band.bounds})
 
 
-def band_aggregates(percent: str) -> dict[str, Count]:
-    """``band_<key>`` → the number of rows in each grade band, for aggregate()."""
-    return {f"band_{band.key}": Count("pk", filter=band_filter(percent, band)) for band in GRADE_BANDS}
+def band_aggregates(percent: str, only: Q | None = None) -> dict[str, Count]:
+    """``band_<key>`` → the number of rows in each grade band (among the rows ``only`` keeps), for
+    aggregate()."""
+    return {
+        f"band_{band.key}": Count("pk", filter=band_filter(percent, band) & (only or Q()))
+        for band in GRADE_BANDS
+    }
+
+
+def pace_aggregates(percent: str) -> dict[str, Count]:
+    """Quarters before the annual report are progress to date (issue 14.6): ``annual`` counts the annual
+    reports (the grade bands are theirs), ``on_pace`` and ``behind_pace`` the quarters at or past, and short
+    of, the pace expected at their quarter (``workflow.pace``: 25 % a quarter)."""
+    partial = Q(quarter__lt=ANNUAL_QUARTER, **{f"{percent}__isnull": False})
+    expected = F("quarter") * PACE_PER_QUARTER
+    return {
+        "annual": Count("pk", filter=Q(quarter=ANNUAL_QUARTER, **{f"{percent}__isnull": False})),
+        "on_pace": Count("pk", filter=partial & Q(**{f"{percent}__gte": expected})),
+        "behind_pace": Count("pk", filter=partial & Q(**{f"{percent}__lt": expected})),
+    }
 
 
 @dataclass(frozen=True)
@@ -172,7 +193,10 @@ class TierRow:
     late: int = 0
     scored: int = 0
     percent_sum: Decimal = Decimal(0)
-    bands: list[BandCount] = field(default_factory=list)
+    bands: list[BandCount] = field(default_factory=list)  # of the annual reports only
+    annual: int = 0  # annual reports (Q4) among the scored
+    on_pace: int = 0  # quarters before Q4 at or past the expected pace
+    behind_pace: int = 0
 
     @property
     def on_time(self) -> int:
@@ -205,7 +229,17 @@ def may_see_summary(user) -> bool:
 _SQL_OPERATORS = {"gte": ">=", "lt": "<"}
 
 #: The figures of one tier as the summary query returns them, after the tier's kind.
-_FIGURES = ("offices", "submitted", "late", "scored", "percent_sum", *(f"band_{b.key}" for b in GRADE_BANDS))
+_FIGURES = (
+    "offices",
+    "submitted",
+    "late",
+    "scored",
+    "percent_sum",
+    "annual",
+    "on_pace",
+    "behind_pace",
+    *(f"band_{b.key}" for b in GRADE_BANDS),
+)
 
 
 def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, list]:
@@ -232,7 +266,9 @@ def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, li
     )
     bands, band_params = [], []
     for band in GRADE_BANDS:
-        conditions = [f"p.snapshot_percent {_SQL_OPERATORS[lookup]} %s" for lookup, _value in band.bounds]
+        # The grade bands judge the annual report; a quarter before it is progress to date (issue 14.6).
+        conditions = [f"p.quarter = {ANNUAL_QUARTER}"]
+        conditions += [f"p.snapshot_percent {_SQL_OPERATORS[lookup]} %s" for lookup, _value in band.bounds]
         bands.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)")
         band_params += [value for _lookup, value in band.bounds]
     no_bands = ", ".join(["0"] * len(GRADE_BANDS))
@@ -241,10 +277,16 @@ def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, li
     )
     sql = f"""
 {_subtree_cte(ids)}
-SELECT kind, COUNT(*), 0, 0, 0, NULL, {no_bands} FROM subtree GROUP BY kind
+SELECT kind, COUNT(*), 0, 0, 0, NULL, 0, 0, 0, {no_bands} FROM subtree GROUP BY kind
 UNION ALL
 SELECT subtree.kind, 0, COUNT(*), SUM(CASE WHEN {first_day} > p.deadline THEN 1 ELSE 0 END),
-       COUNT(p.snapshot_percent), SUM(p.snapshot_percent), {", ".join(bands)}
+       COUNT(p.snapshot_percent), SUM(p.snapshot_percent),
+       SUM(CASE WHEN p.quarter = {ANNUAL_QUARTER} AND p.snapshot_percent IS NOT NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.quarter < {ANNUAL_QUARTER} AND p.snapshot_percent >= p.quarter * {PACE_PER_QUARTER}
+                THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.quarter < {ANNUAL_QUARTER} AND p.snapshot_percent < p.quarter * {PACE_PER_QUARTER}
+                THEN 1 ELSE 0 END),
+       {", ".join(bands)}
 FROM subtree
 JOIN {plan} a ON a.office_id = subtree.id
 JOIN {year} y ON y.id = a.fiscal_year_id
@@ -473,6 +515,8 @@ CSV_HEADERS = [
     _("বাকি"),
     _("গড় নম্বর (%)"),
     *(band.label for band in GRADE_BANDS),
+    _("ত্রৈমাসিক: প্রত্যাশিত গতিতে বা এগিয়ে"),
+    _("ত্রৈমাসিক: প্রত্যাশিত গতির পেছনে"),
 ]
 
 
@@ -489,6 +533,8 @@ def csv_row(tier: TierRow) -> list:
         tier.pending,
         "" if average is None else str(average),
         *(band.count for band in tier.bands),
+        tier.on_pace,
+        tier.behind_pace,
     ]
 
 
@@ -503,5 +549,8 @@ def _tier(kind: str, label: str, quarters: int, values: dict) -> TierRow:
         late=values["late"],
         scored=scored,
         percent_sum=Decimal(values["percent_sum"]),
-        bands=band_counts(values, scored),
+        bands=band_counts(values, values["annual"]),
+        annual=values["annual"],
+        on_pace=values["on_pace"],
+        behind_pace=values["behind_pace"],
     )

@@ -521,9 +521,10 @@ def test_chart_draws_the_best_and_the_weakest_of_every_office_not_the_page(big_i
         assert chart.offices == 60 and chart.gap.hidden == 40
         assert chart.bars[0].percent == Decimal("85.00") and chart.bars[-1].percent == Decimal("40.75")
         # 40 + 0.75 n: n = 60 → 85 (band 80), n ≤ 26 → below 60, n 27..39 → 60s, 40..53 → 70s, 54..60 → 80s
-        assert [(band.band.key, band.count) for band in chart.bands] == [
-            ("100", 0), ("90", 0), ("80", 7), ("70", 14), ("60", 13), ("0", 26)
-        ]  # fmt: skip
+        # Q2 is progress to date (issue 14.6): no grade bands (they judge the annual report), but the pace
+        # expected at Q2, 50 %: 40 + 0.75 n ≥ 50 for n ≥ 14 → 47 offices on pace, 13 behind.
+        assert [band.count for band in chart.bands] == [0, 0, 0, 0, 0, 0]
+        assert (chart.annual, chart.on_pace, chart.behind_pace) == (0, 47, 13)
     body = big_inbox.get(INBOX).content.decode()
     assert "মাঝের আরও ৪০টি দপ্তর" in body
     assert body.count('<rect class="score"') == 20
@@ -535,7 +536,12 @@ def test_chart_follows_the_filters_state_included(big_inbox):
     chart = big_inbox.get(INBOX, {"state": "sent"}).context["page"].chart
     assert chart.offices == 25 and len(chart.bars) == 20
     assert {(bar.period.quarter, bar.percent) for bar in chart.bars} == {(1, Decimal("50.00"))}
-    assert [band.count for band in chart.bands] == [0, 0, 0, 0, 0, 25]
+    # Q1 at 50 % is ahead of the 25 % expected at Q1: not a failure below 60 (issue 14.6).
+    assert [band.count for band in chart.bands] == [0, 0, 0, 0, 0, 0]
+    assert (chart.on_pace, chart.behind_pace) == (25, 0)
+    body = big_inbox.get(INBOX, {"state": "sent"}).content.decode()
+    assert 'class="tick threshold"' not in body and 'class="pace-mark"' in body
+    assert "প্রত্যাশিত ২৫" in body
 
 
 @pytest.mark.parametrize(
@@ -544,13 +550,31 @@ def test_chart_follows_the_filters_state_included(big_inbox):
      ("60.00", "60"), ("59.99", "0"), ("0.00", "0")],
 )  # fmt: skip
 def test_grade_band_boundaries(db, client, percent, band):
-    """Each band includes its lower bound and excludes its upper one; 100 % is its own band (অসাধারণ)."""
+    """Each band includes its lower bound and excludes its upper one; 100 % is its own band (অসাধারণ). The
+    bands judge the annual report (Q4), as before."""
     parent = OfficeFactory(code="parent", kind=OfficeKind.DIVISION)
     MembershipFactory(user=UserFactory(username="parent.reviewer"), office=parent, role=Role.REVIEWER)
-    child_period(parent, percent=percent)
+    child_period(parent, percent=percent, quarter=4)
     client.force_login(user("parent.reviewer"))
     bands = {b.band.key: b.count for b in client.get(INBOX).context["page"].chart.bands}
     assert bands == {key: int(key == band) for key in ("100", "90", "80", "70", "60", "0")}
+
+
+@pytest.mark.parametrize(
+    ("quarter", "percent", "on_pace"),
+    [(1, "25.00", True), (1, "24.99", False), (2, "50.00", True), (3, "74.99", False), (3, "75.00", True)],
+)
+def test_a_quarter_before_the_annual_report_is_counted_against_its_pace(
+    db, client, quarter, percent, on_pace
+):
+    """Q1–Q3 are progress to date: at or past 25 % a quarter is on pace, below it behind; no grade band."""
+    parent = OfficeFactory(code="parent", kind=OfficeKind.DIVISION)
+    MembershipFactory(user=UserFactory(username="parent.reviewer"), office=parent, role=Role.REVIEWER)
+    child_period(parent, percent=percent, quarter=quarter)
+    client.force_login(user("parent.reviewer"))
+    chart = client.get(INBOX).context["page"].chart
+    assert (chart.on_pace, chart.behind_pace) == ((1, 0) if on_pace else (0, 1))
+    assert sum(b.count for b in chart.bands) == 0 and chart.bars[0].pace.on_pace is on_pace
 
 
 def test_inbox_links_to_the_summary(reviewer_inbox):

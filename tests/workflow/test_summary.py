@@ -185,10 +185,36 @@ def test_cabinet_reviewer_sees_every_office_below_per_tier(client, tree):
         "জেলা কার্যালয়",
         "উপজেলা কার্যালয়",
     ]
-    # Bands: 100, 90–100, 80–90, 70–80, 60–70, below 60.
+    # Q1 is progress to date (issue 14.6): no grade band, but the pace expected at Q1 (25 %): all on pace.
+    assert bands(response, "total") == [0, 0, 0, 0, 0, 0]
+    total = response.context["page"].total
+    assert (total.on_pace, total.behind_pace, total.annual) == (4, 0, 0)
+    assert (
+        "৬০%-এর নিচে"
+        not in response.content.decode().split('<table class="summary-table">')[1].split("</table>")[0]
+    )
+
+
+def test_annual_report_keeps_its_grade_bands(client, tree):
+    """Q4, the annual report, is judged by the grade bands as before: 100, 90–100, 80–90, 70–80, 60–70, <60."""
+    q4 = {"quarter": 4, "deadline": datetime.date(2024, 7, 15)}
+    period(tree["a"], state=PeriodState.ACCEPTED, percent="100.00", **q4)
+    period(tree["b"], state=PeriodState.SENT, percent="85.50", **q4)
+    period(Office.objects.get(code="a1x"), state=PeriodState.SENT, percent="59.99", **q4)
+    client.force_login(user("cab.reviewer"))
+    response = client.get(SUMMARY, {"year": "2023-24", "quarter": "4"})
     assert bands(response, "ministry") == [1, 0, 1, 0, 0, 0]
     assert bands(response, "district") == [0, 0, 0, 0, 0, 1]
-    assert bands(response, "total") == [1, 0, 1, 0, 1, 1]
+    assert bands(response, "total") == [1, 0, 1, 0, 0, 1]
+    body = response.content.decode()
+    table = body[body.index('<table class="summary-table">') : body.index("</table>")]
+    ministry = table[table.index("মন্ত্রণালয়</th>") :]
+    ministry = ministry[: ministry.index("</svg>")]
+    widths = [
+        Decimal(w)
+        for w in re.findall(r'<rect class="band-[0-9]+" x="[0-9.]+" y="0" width="([0-9.]+)"', ministry)
+    ]
+    assert widths == [Decimal("50.00"), Decimal("50.00")]
 
 
 def test_ministry_reviewer_sees_only_their_subtree(client, tree):
@@ -343,13 +369,6 @@ def test_summary_is_in_bangla_digits_with_a_distribution_bar_per_tier(client, tr
     text = re.sub(r"<[^>]+>", " ", table)
     assert not re.search(r"[0-9]", text), "ASCII digits in the table's text"
     assert "style=" not in body.split("</head>")[1]
-    ministry = table[table.index("মন্ত্রণালয়</th>") :]
-    ministry = ministry[: ministry.index("</svg>")]
-    widths = [
-        Decimal(w)
-        for w in re.findall(r'<rect class="band-[0-9]+" x="[0-9.]+" y="0" width="([0-9.]+)"', ministry)
-    ]
-    assert widths == [Decimal("50.00"), Decimal("50.00")]
     for band in GRADE_BANDS:
         assert str(band.label) in body
 
@@ -385,7 +404,25 @@ def test_summary_csv_has_the_same_figures(client, tree):
         "বাকি",
         "গড় নম্বর (%)",
     ]
-    assert table[1] == ["মন্ত্রণালয়", "2", "2", "2", "1", "1", "0", "92.75", "1", "0", "1", "0", "0", "0"]
+    # Q1: no grade band (progress to date), both on pace (issue 14.6).
+    assert table[1] == [
+        "মন্ত্রণালয়",
+        "2",
+        "2",
+        "2",
+        "1",
+        "1",
+        "0",
+        "92.75",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "2",
+        "0",
+    ]
     assert table[-1][:8] == ["সব স্তর", "7", "7", "4", "2", "2", "3", "76.37"]
     assert len(table) == 1 + 4 + 1
 
