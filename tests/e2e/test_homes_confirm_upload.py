@@ -170,3 +170,47 @@ def test_homes_after_a_return_and_the_summary_naming_offices(demo_live, new_page
     text = officer.inner_text("main")
     assert "ফেরত এসেছে" in text and "১.৩.১-এর প্রমাণক দিন" in text
     shots(officer, "officer-home-returned")
+
+
+def test_not_applicable_with_values_in_one_confirmed_step(demo_live, new_page, shots):
+    """[১.৩.১] has values in every quarter: the first try names the quarters and keeps the typed reason; the
+    confirming button clears them and marks the indicator not applicable."""
+    officer = new_page()
+    sign_in(officer, "mofa.officer")
+    officer.goto(f"{PLAN}indicators/1.3.1/")
+    officer.fill("#na-reason", "এ বছর ই-নথি কার্যক্রম প্রযোজ্য নয়")
+    officer.click("form.applicability button[type=submit]")
+    officer.wait_for_selector("#na-clear")
+    assert officer.locator("#na-reason").input_value() == "এ বছর ই-নথি কার্যক্রম প্রযোজ্য নয়"
+    assert "১, ২, ৩, ৪ ত্রৈমাসিকে অর্জন লেখা আছে" in officer.inner_text("#na-clear")
+    shots(officer, "not-applicable-confirm")
+    officer.click("form.applicability button.danger")
+    officer.wait_for_selector(".badge.na")
+    indicator = demo_live.indicators.get(code="1.3.1")
+    assert not indicator.applicable
+    assert not indicator.progress.filter(value_number__isnull=False).exists()
+    shots(officer, "not-applicable-done")
+
+
+def test_the_approved_reports_row_refreshes_itself_until_ready(demo_live, new_page, shots, settings):
+    """After approval, with the rendering in a background thread, the plan page's reports row ends on the
+    approved PDF without a reload."""
+    from django.contrib.auth import get_user_model
+
+    from workflow.transitions import period_transition
+
+    settings.REPORT_JOBS_MODE = "thread"
+    users = get_user_model().objects
+    period = ReportingPeriod.objects.get(plan=demo_live, quarter=1)
+    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio")]:
+        period.refresh_from_db()
+        period_transition(
+            period=period, action=action, user=users.get(username=username), expected_version=period.version
+        )
+    cio = new_page()
+    sign_in(cio, "mofa.cio")
+    cio.goto(f"{PLAN}#reports")
+    row = cio.locator("#reports tbody tr").filter(has_text="ত্রৈমাসিক").first
+    cio.locator("#reports").screenshot(path=str(shots.folder / "reports-row-after-approval.png"))
+    row.get_by_role("link", name="অনুমোদিত PDF").wait_for(timeout=90_000)
+    cio.locator("#reports").screenshot(path=str(shots.folder / "reports-row-ready.png"))
