@@ -138,6 +138,11 @@ class _PeriodShown:
     def total_weight(self) -> Decimal | None:
         return _decimal((self.period.score_snapshot or {}).get("total_weight"))
 
+    @property
+    def pace(self) -> QuarterPace:
+        """A quarter before the annual report is progress to date, shown beside the pace expected then."""
+        return quarter_pace(self.period.snapshot_percent, self.period.quarter)
+
 
 @dataclass
 class InboxRow(_PeriodShown):
@@ -233,11 +238,6 @@ class ChartBar(_PeriodShown):
     period: ReportingPeriod
     y: int  # top of the bar's band, in SVG user units
     width: int  # bar length in SVG user units (percent × scale)
-
-    @property
-    def pace(self) -> QuarterPace:
-        """A quarter before the annual report is progress to date, shown beside the pace expected then."""
-        return quarter_pace(self.period.snapshot_percent, self.period.quarter)
 
     @property
     def pace_x(self) -> int:

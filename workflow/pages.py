@@ -33,6 +33,7 @@ from indicators.models import (
 from indicators.periods import periods_ensure
 from indicators.scores import indicator_scoring_input, plan_indicators, plan_scores
 from indicators.selectors import plans_for_user, visible_quarters
+from workflow.pace import QuarterPace, quarter_pace
 from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
 
 
@@ -85,6 +86,14 @@ class PeriodView:
     approvals: list[Approval] = dataclasses.field(default_factory=list)
     # The earlier quarters that must move first before this one can be submitted (DESIGN.md §4).
     waits_for: list[int] = dataclasses.field(default_factory=list)
+
+    @property
+    def pace(self) -> QuarterPace | None:
+        """The approved marks of a quarter before Q4 beside the pace expected then (issue 14.6)."""
+        percent = (self.period.score_snapshot or {}).get("percent")
+        if percent is None:
+            return None
+        return quarter_pace(Decimal(str(percent)), self.period.quarter)
 
 
 @dataclass

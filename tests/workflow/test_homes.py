@@ -51,3 +51,19 @@ def test_officer_home_says_the_higher_office_returned_it(client, demo):
     # Submitted again: no longer waiting on the officer.
     act(period, "submit", "mofa.officer")
     assert client.get("/").context["returned"] == []
+
+
+def test_approved_quarter_shows_its_marks_beside_the_expected_pace(client, demo):
+    """Q1 approved: its period card and the reviewer's inbox row say the marks are progress to date, with
+    the pace expected at Q1 (25 %), not a failure (issue 14.6)."""
+    period = periods_ensure(demo)[0]
+    for action, username in [("submit", "mofa.officer"), ("approve", "mofa.cio"), ("send", "mofa.cio")]:
+        act(period, action, username)
+    client.force_login(user("mofa.cio"))
+    body = client.get("/plans/mofa/2022-23/").content.decode()
+    card = body[body.index('id="period-1"') :]
+    card = card[: card.index("</article>")]
+    assert "এ পর্যন্ত অগ্রগতি; এই ত্রৈমাসিকে প্রত্যাশিত গতি ২৫%" in card
+    client.force_login(user("cabinet.reviewer"))
+    body = client.get("/review/").content.decode()
+    assert 'class="pace-note">প্রত্যাশিত ২৫%' in body
