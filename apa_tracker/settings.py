@@ -348,6 +348,9 @@ STORAGES = {
 # Evidence upload limit in bytes (DESIGN.md §5: default 20 MB), and the largest picture accepted, in pixels
 # (Pillow decodes all of them into memory: 50 million is a 600 dpi A4 scan with room to spare).
 EVIDENCE_MAX_BYTES = int(os.environ.get("APA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+# Files in one evidence upload (several at once, each checked on its own); the site-wide upload ceiling
+# (base.uploadhandlers.SiteUploadLimit) keeps at most 10.
+EVIDENCE_MAX_FILES = int(os.environ.get("APA_EVIDENCE_MAX_FILES", "10"))
 EVIDENCE_MAX_PIXELS = int(os.environ.get("APA_EVIDENCE_MAX_PIXELS", str(50_000_000)))
 # Plan, progress and office sheets (CSV/XLSX, DESIGN.md §7), in the admin and on the command line.
 SHEET_MAX_BYTES = int(os.environ.get("APA_SHEET_MAX_BYTES", str(5 * 1024 * 1024)))

@@ -49,6 +49,8 @@ class UploadLimit(FileUploadHandler):
         self.files_seen = 0
         self.too_large = False
         self.too_many_files = False
+        self.too_large_names: list[str] = []  # the files dropped for their size, in the order they came
+        self._declared_too_large = False
 
     def refusal(self, *, too_large: str) -> str:
         """Why the upload was refused while it arrived, for the form to show; "" when it was not.
@@ -65,14 +67,15 @@ class UploadLimit(FileUploadHandler):
         if self.files_seen > self.max_files:
             self.too_many_files = True
             raise SkipFile
-        # A part header may declare its own length: no need to read a file that says it is too large.
-        if self.content_length is not None and self.content_length > self.max_bytes:
-            self.too_large = True
-            raise SkipFile
+        # A part header may declare its own length: no need to keep a file that says it is too large. It
+        # is dropped at its first chunk, not here: a skip before the next handlers opened their file would
+        # close the previous file, which another file of the same upload may still need.
+        self._declared_too_large = self.content_length is not None and self.content_length > self.max_bytes
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.max_bytes:
+        if self._declared_too_large or start + len(raw_data) > self.max_bytes:
             self.too_large = True
+            self.too_large_names.append(self.file_name or "")
             raise SkipFile
         return raw_data
 

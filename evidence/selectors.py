@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
+from django.utils import timezone
 
 from base.bangla import format_number, quarter_label, to_bangla_digits
 from base.errors import DomainError
@@ -120,7 +122,9 @@ def panel_access(plan: ActionPlan, user: AbstractBaseUser | AnonymousUser) -> Pa
 class EvidencePanel:
     rows: list[EvidenceRow]
     upload_quarters: list[tuple[int, str]]  # (quarter, label) this user may upload to now; empty: no form
+    working_quarter: int | None  # the quarter the form offers first: the one being worked on
     max_size: str
+    max_files: str  # how many files one upload may carry, in Bangla digits
     can_edit: bool  # officer or CIO of the office, whether or not anything is open
 
 
@@ -142,9 +146,24 @@ def evidence_panel(access: PanelAccess, evidence: list[Evidence]) -> EvidencePan
     return EvidencePanel(
         rows=rows,
         upload_quarters=[(q, quarter_label(q)) for q in open_quarters],
+        working_quarter=working_quarter(
+            [p for p in access.periods if p.quarter in open_quarters], timezone.localdate()
+        ),
         max_size=file_size_bn(settings.EVIDENCE_MAX_BYTES),
+        max_files=to_bangla_digits(settings.EVIDENCE_MAX_FILES),
         can_edit=can_edit,
     )
+
+
+def working_quarter(open_periods: list[ReportingPeriod], today: datetime.date) -> int | None:
+    """The quarter being worked on, among the open ones: the one whose deadline comes next (today's
+    reporting window); once every open quarter's deadline has passed (a year gone by, a late quarter), the
+    first open one, which goes forward first (DESIGN.md §4)."""
+    ahead = [p for p in open_periods if p.deadline >= today]
+    chosen = min(ahead, key=lambda p: p.deadline) if ahead else None
+    if chosen is None and open_periods:
+        chosen = min(open_periods, key=lambda p: p.quarter)
+    return chosen.quarter if chosen else None
 
 
 def first_open_quarter(plan: ActionPlan) -> int | None:

@@ -21,6 +21,13 @@ def plan_reports(plan: ActionPlan, user) -> list[dict]:
     latest_jobs: dict[tuple[int, str], ReportJob] = {}
     for job in ReportJob.objects.filter(plan=plan, approval__isnull=True).order_by("created_at"):
         latest_jobs[(job.quarter, job.kind)] = job
+    # The rendering of the standing approval's copy, while it is not kept yet: its row shows the progress
+    # and refreshes itself until the copy is there (issue 14.9).
+    approval_jobs: dict[tuple[int, str], ReportJob] = {}
+    for job in ReportJob.objects.filter(
+        plan=plan, approval__isnull=False, approval__superseded_at__isnull=True
+    ).order_by("created_at"):
+        approval_jobs[(job.quarter, job.kind)] = job
     is_member = permissions.is_member(user, plan)
     rows = []
     for name, (kind, quarter) in REPORT_NAMES.items():
@@ -36,6 +43,7 @@ def plan_reports(plan: ActionPlan, user) -> list[dict]:
                 "period": period,
                 "approved": approved.get((quarter, kind)),
                 "job": latest_jobs.get((quarter, kind)) if is_member else None,
+                "approval_job": approval_jobs.get((quarter, kind)) if is_member else None,
                 "can_draft": is_member and period.state in (*EDITABLE_STATES, PeriodState.SUBMITTED),
             }
         )

@@ -113,11 +113,13 @@ def total(session, base):
 
 
 def period_action(session, base, quarter, action):
-    _, page = total(session, base)
+    # The step's confirmation page holds its form (the version it was loaded with); "confirmed" takes it.
+    page = session.get(f"{base}{PLAN}periods/{quarter}/{action}/confirm/").text
     form = re.search(rf'action="{PLAN}periods/{quarter}/{action}/".*?name="version" value="(\d+)"', page, re.S)
+    data = {"version": form.group(1), "comment": "", "confirmed": "1"}
     response = session.post(
         f"{base}{PLAN}periods/{quarter}/{action}/",
-        data={"version": form.group(1), "comment": "", "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        data={**data, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
         allow_redirects=False,
     )
     assert response.status_code == 302, response.status_code

@@ -52,12 +52,14 @@ from indicators.models import (
     Role,
 )
 from reports.models import ApprovedReport, ReportKind
+from workflow.pace import ANNUAL_QUARTER, QuarterPace, quarter_pace
 from workflow.summary import (
     BandCount,
     band_aggregates,
     band_counts,
     first_submitted_at,
     late_condition,
+    pace_aggregates,
     with_submitted_on,
 )
 from workflow.transitions import STATE_RANK, allowed_actions
@@ -136,6 +138,11 @@ class _PeriodShown:
     def total_weight(self) -> Decimal | None:
         return _decimal((self.period.score_snapshot or {}).get("total_weight"))
 
+    @property
+    def pace(self) -> QuarterPace:
+        """A quarter before the annual report is progress to date, shown beside the pace expected then."""
+        return quarter_pace(self.period.snapshot_percent, self.period.quarter)
+
 
 @dataclass
 class InboxRow(_PeriodShown):
@@ -144,6 +151,8 @@ class InboxRow(_PeriodShown):
     submitted_at: datetime.datetime | None  # the first submission: lateness is measured on it
     late: bool
     actions: list[str]
+    returned_at: datetime.datetime | None = None  # the latest return (a returned row)
+    return_comment: str = ""
 
     @property
     def report_name(self) -> str:
@@ -161,6 +170,7 @@ class InboxCounts:
     total: int = 0
     sent: int = 0  # waiting for this reviewer
     accepted: int = 0
+    returned: int = 0  # sent back by the higher office, not sent again yet
     late: int = 0
 
 
@@ -229,6 +239,10 @@ class ChartBar(_PeriodShown):
     y: int  # top of the bar's band, in SVG user units
     width: int  # bar length in SVG user units (percent × scale)
 
+    @property
+    def pace_x(self) -> int:
+        return int(self.pace.expected * ScoreChart.WIDTH / 100)
+
 
 @dataclass(frozen=True)
 class ChartGap:
@@ -257,7 +271,10 @@ class ScoreChart:
     bars: list[ChartBar]
     offices: int = 0  # offices with a scored period in the filters (the distribution counts them all)
     gap: ChartGap | None = None
-    bands: list[BandCount] = field(default_factory=list)
+    bands: list[BandCount] = field(default_factory=list)  # the annual reports' grade bands
+    annual: int = 0  # offices whose latest period is the annual report (Q4)
+    on_pace: int = 0  # … a quarter before it, at or past the expected pace (issue 14.6)
+    behind_pace: int = 0
     BAND: ClassVar[int] = 44
     BAR_HEIGHT: ClassVar[int] = 14
     WIDTH: ClassVar[int] = 480  # the length of a 100 % bar
@@ -344,18 +361,40 @@ def _filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> Quer
     return periods
 
 
+#: The states the inbox lists: what reached the reviewer, and what they sent back (issue 14.5).
+INBOX_STATES = (*VISIBLE_TO_REVIEWER_STATES, PeriodState.RETURNED)
+
+
 def _state_filtered(periods: QuerySet[ReportingPeriod], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
-    if filters.state in VISIBLE_TO_REVIEWER_STATES:
+    if filters.state in INBOX_STATES:
         periods = periods.filter(state=filters.state)
     return periods
 
 
-def child_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[ReportingPeriod]:
-    """Periods of the child offices of ``office_ids`` that a reviewer may see, in the year, quarter and
-    office-kind filters (not the state filter), without annotations."""
-    periods = _filtered(
-        ReportingPeriod.objects.visible_to_reviewers().filter(plan__office__parent_id__in=office_ids), filters
+def sent_back() -> Exists:
+    """A period the higher office returned: a transition from "sent" to "returned" (the reviewer's own return,
+    or a later quarter returned with it). A quarter the CIO returned before it was ever sent stays unseen."""
+    return Exists(
+        PeriodTransition.objects.filter(
+            period=OuterRef("pk"), from_state=PeriodState.SENT, to_state=PeriodState.RETURNED
+        )
     )
+
+
+def child_periods(
+    office_ids: set[int], filters: InboxFilters, *, with_returned: bool = False
+) -> QuerySet[ReportingPeriod]:
+    """Periods of the child offices of ``office_ids`` that a reviewer may see, in the year, quarter and
+    office-kind filters (not the state filter), without annotations; ``with_returned``: and the ones the
+    higher office sent back and that are not sent again yet (listed as returned, their data unseen)."""
+    periods = ReportingPeriod.objects.filter(plan__office__parent_id__in=office_ids)
+    if with_returned:
+        periods = periods.filter(
+            Q(state__in=VISIBLE_TO_REVIEWER_STATES) | (Q(state=PeriodState.RETURNED) & sent_back())
+        )
+    else:
+        periods = periods.visible_to_reviewers()
+    periods = _filtered(periods, filters)
     if filters.kind:
         periods = periods.filter(plan__office__kind=filters.kind)
     return periods
@@ -374,10 +413,15 @@ def reviewer_periods(office_ids: set[int], filters: InboxFilters) -> QuerySet[Re
     main_report = ApprovedReport.objects.filter(
         approval__period=OuterRef("pk"), approval__superseded_at__isnull=True, kind=OuterRef("main_kind")
     ).values("sha256")[:1]
+    last_return = PeriodTransition.objects.filter(
+        period=OuterRef("pk"), to_state=PeriodState.RETURNED
+    ).order_by("-at", "-pk")
     return (
-        child_periods(office_ids, filters)
+        child_periods(office_ids, filters, with_returned=True)
         .alias(main_kind=main_report_kind())
         .annotate(
+            returned_at=Subquery(last_return.values("at")[:1]),
+            return_comment=Subquery(last_return.values("comment")[:1]),
             sent_at=Subquery(last_sent),
             submitted_at=Subquery(first_submitted_at()),
             report_sha256=Subquery(main_report),
@@ -422,6 +466,8 @@ def _row(user, period: ReportingPeriod) -> InboxRow:
         sent_at=period.sent_at,
         submitted_at=period.submitted_at,
         late=bool(period.is_late),
+        returned_at=period.returned_at if period.state == PeriodState.RETURNED else None,
+        return_comment=(period.return_comment or "") if period.state == PeriodState.RETURNED else "",
         # Decided by the workflow from the state, the earlier quarters' states (annotated) and the user's
         # roles (no query: roles are cached).
         actions=allowed_actions(
@@ -456,7 +502,11 @@ def score_chart(office_ids: set[int], filters: InboxFilters) -> ScoreChart:
     weakest ``CHART_END_BARS`` together (ranked from the highest percent down, ties by office code: the
     weakest are the last ranks). Bars run in that order."""
     latest = latest_scored_periods(office_ids, filters)
-    figures = latest.aggregate(offices=Count("pk"), **band_aggregates("snapshot_percent"))
+    figures = latest.aggregate(
+        offices=Count("pk"),
+        **band_aggregates("snapshot_percent", only=Q(quarter=ANNUAL_QUARTER)),
+        **pace_aggregates("snapshot_percent"),
+    )
     offices = figures["offices"] or 0
     drawn = list(
         latest.select_related("plan__office", "plan__fiscal_year")
@@ -477,7 +527,15 @@ def score_chart(office_ids: set[int], filters: InboxFilters) -> ScoreChart:
         width = int(min(max(period.snapshot_percent, Decimal(0)), Decimal(100)) * ScoreChart.WIDTH / 100)
         bars.append(ChartBar(period=period, y=y, width=width))
         y += ScoreChart.BAND
-    return ScoreChart(bars=bars, offices=offices, gap=gap, bands=band_counts(figures, offices))
+    return ScoreChart(
+        bars=bars,
+        offices=offices,
+        gap=gap,
+        bands=band_counts(figures, figures["annual"] or 0),
+        annual=figures["annual"] or 0,
+        on_pace=figures["on_pace"] or 0,
+        behind_pace=figures["behind_pace"] or 0,
+    )
 
 
 def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
@@ -488,14 +546,19 @@ def inbox_page(user, filters: InboxFilters, page: int | None = 1) -> InboxPage:
         return InboxPage(reviewed_offices=[])
     reviewed = list(Office.objects.filter(pk__in=office_ids).order_by("code"))
 
-    counts = with_submitted_on(child_periods(office_ids, filters)).aggregate(
+    counts = with_submitted_on(child_periods(office_ids, filters, with_returned=True)).aggregate(
         total=Count("pk"),
         sent=Count("pk", filter=Q(state=PeriodState.SENT)),
         accepted=Count("pk", filter=Q(state=PeriodState.ACCEPTED)),
+        returned=Count("pk", filter=Q(state=PeriodState.RETURNED)),
         late=Count("pk", filter=late_condition()),
     )
     # The rows in the state filter, counted by the aggregate above: no COUNT query for the pager.
-    matching = {PeriodState.SENT: counts["sent"], PeriodState.ACCEPTED: counts["accepted"]}
+    matching = {
+        PeriodState.SENT: counts["sent"],
+        PeriodState.ACCEPTED: counts["accepted"],
+        PeriodState.RETURNED: counts["returned"],
+    }
     paging = pager(matching.get(filters.state, counts["total"]), page)
 
     ordering = _ORDERINGS.get(filters.sort, _ORDERINGS[SORT_SENT_NEWEST])

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 
 from base.bangla import fiscal_year_label
@@ -35,6 +35,7 @@ from indicators.models import (
 from indicators.periods import periods_ensure
 from indicators.scores import indicator_scoring_input, plan_indicators, plan_scores
 from indicators.selectors import plans_for_user, templates_to_start, visible_quarters
+from workflow.pace import QuarterPace, quarter_pace
 from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
 
 
@@ -87,6 +88,14 @@ class PeriodView:
     approvals: list[Approval] = dataclasses.field(default_factory=list)
     # The earlier quarters that must move first before this one can be submitted (DESIGN.md §4).
     waits_for: list[int] = dataclasses.field(default_factory=list)
+
+    @property
+    def pace(self) -> QuarterPace | None:
+        """The approved marks of a quarter before Q4 beside the pace expected then (issue 14.6)."""
+        percent = (self.period.score_snapshot or {}).get("percent")
+        if percent is None:
+            return None
+        return quarter_pace(Decimal(str(percent)), self.period.quarter)
 
 
 @dataclass
@@ -250,6 +259,17 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         WaitingPeriod(p, (p.deadline - today).days, today > p.deadline)
         for p in periods.filter(plan__office_id__in=member_offices, state__in=EDITABLE_STATES)
     ]
+    # Returned quarters say what to do next: the comment of whoever sent them back (issue 14.5).
+    last_return = PeriodTransition.objects.filter(
+        period=OuterRef("pk"), to_state=PeriodState.RETURNED
+    ).order_by("-at", "-pk")
+    returned = list(
+        periods.filter(plan__office_id__in=member_offices, state=PeriodState.RETURNED).annotate(
+            return_comment=Subquery(last_return.values("comment")[:1]),
+            returned_at=Subquery(last_return.values("at")[:1]),
+            returned_from=Subquery(last_return.values("from_state")[:1]),
+        )
+    )
     to_approve = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.SUBMITTED))
     to_send = list(periods.filter(plan__office_id__in=cio_offices, state=PeriodState.APPROVED))
     sent_to_me = list(periods.filter(plan__office__parent_id__in=reviewer_offices, state=PeriodState.SENT))
@@ -273,6 +293,7 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         # Officers and CIOs expect a plan of their own office; a reviewer only reviews others'.
         "expects_own_plan": bool(permissions.offices_with_role(user, [Role.OFFICER, Role.CIO])),
         "open_periods": open_periods,
+        "returned": returned,
         "to_approve": to_approve,
         "to_send": to_send,
         "sent_to_me": sent_to_me,

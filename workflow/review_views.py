@@ -47,6 +47,7 @@ class InboxFilterForm(forms.Form):
             ALL,
             (PeriodState.SENT.value, _("প্রেরিত (পর্যালোচনার অপেক্ষায়)")),
             (PeriodState.ACCEPTED.value, PeriodState.ACCEPTED.label),
+            (PeriodState.RETURNED.value, _("দপ্তরে ফেরত পাঠানো")),
         ],
     )
     kind = forms.ChoiceField(label=_("দপ্তরের ধরন"), required=False, choices=[ALL, *OfficeKind.choices])
@@ -120,7 +121,7 @@ class SummaryFilterForm(forms.Form):
         self.years = reads.fiscal_years()
         self.fields["year"].choices = [(year.code, str(year)) for year in self.years]
 
-    def filters(self) -> summary.SummaryFilters | None:
+    def filters(self, user) -> summary.SummaryFilters | None:
         """None when there is no fiscal year at all; an invalid value is reported and left out. The values
         taken by default are put in the form, so that it shows what the page shows."""
         if not self.years:
@@ -128,7 +129,7 @@ class SummaryFilterForm(forms.Form):
         self.is_valid()
         year = self.cleaned_data.get("year") or self.years[0].code
         start_year = fiscal_year_start(year)
-        quarter = self.cleaned_data.get("quarter") or str(summary.default_quarter(start_year))
+        quarter = self.cleaned_data.get("quarter") or str(summary.opening_quarter(user, start_year))
         self.data = self.data.copy()
         self.data["year"], self.data["quarter"] = year, quarter
         return summary.SummaryFilters(
@@ -142,7 +143,7 @@ def _summary(request: HttpRequest) -> tuple[SummaryFilterForm, summary.SummaryPa
     if not summary.may_see_summary(request.user):
         raise Http404(_("এই পাতাটি কেবল ঊর্ধ্বতন দপ্তরের পর্যালোচকদের জন্য।"))
     form = SummaryFilterForm(request.GET)
-    filters = form.filters()
+    filters = form.filters(request.user)
     page = summary.summary_page(request.user, filters) if filters else summary.SummaryPage([])
     return form, page
 
@@ -154,9 +155,20 @@ def summary_view(request: HttpRequest) -> HttpResponse:
     distribution, for every office below the user's reviewed offices (the whole country for the Cabinet
     Division)."""
     form, page = _summary(request)
-    return render(
-        request, "workflow/summary.html", {"page": page, "form": form, "bands": summary.GRADE_BANDS}
+    standings, not_submitted, late = (
+        summary.office_standings(request.user, page.filters) if page.filters else ([], 0, 0)
     )
+    context = {
+        "page": page,
+        "form": form,
+        "bands": summary.GRADE_BANDS,
+        "not_submitted": [s for s in standings if s.status == summary.NOT_SUBMITTED],
+        "late_offices": [s for s in standings if s.status == summary.LATE],
+        "not_submitted_count": not_submitted,
+        "late_count": late,
+        "list_limit": summary.OFFICE_LIST_LIMIT,
+    }
+    return render(request, "workflow/summary.html", context)
 
 
 @login_required
@@ -170,4 +182,24 @@ def summary_csv(request: HttpRequest) -> HttpResponse:
     rows = [summary.csv_row(tier) for tier in [*page.tiers, *([page.total] if page.total else [])]]
     response = HttpResponse(csv_bytes(summary.CSV_HEADERS, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="apa-summary-{year}{quarter}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def summary_offices_csv(request: HttpRequest) -> HttpResponse:
+    """Every office of the chosen quarter that has not sent its report, and every one that sent it late, by
+    name (the page lists the first ``OFFICE_LIST_LIMIT`` of each)."""
+    _form, page = _summary(request)
+    if page.filters is None or page.filters.quarter is None:
+        standings = []
+    else:
+        standings, _missing, _late = summary.office_standings(request.user, page.filters, limit=None)
+    year = fiscal_year_label(page.filters.year, bangla=False) if page.filters else "none"
+    quarter = f"-q{page.filters.quarter}" if page.filters and page.filters.quarter else ""
+    rows = [summary.office_csv_row(standing) for standing in standings]
+    response = HttpResponse(
+        csv_bytes(summary.OFFICE_CSV_HEADERS, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="apa-offices-{year}{quarter}.csv"'
     return response

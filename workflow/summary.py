@@ -54,6 +54,10 @@ from indicators.models import (
     Role,
     default_deadline,
 )
+from workflow.pace import ANNUAL_QUARTER
+
+#: The pace expected per quarter, in percent of the annual targets (``workflow.pace.EXPECTED_PACE``).
+PACE_PER_QUARTER = 25
 
 # Roles that see the summary of their offices' subtrees.
 SUMMARY_ROLES = (Role.REVIEWER, Role.ADMIN)
@@ -94,9 +98,26 @@ def band_filter(percent: str, band: GradeBand) -> Q:
     return Q(**{f"{percent}__{lookup}": value for lookup, value in band.bounds})
 
 
-def band_aggregates(percent: str) -> dict[str, Count]:
-    """``band_<key>`` → the number of rows in each grade band, for aggregate()."""
-    return {f"band_{band.key}": Count("pk", filter=band_filter(percent, band)) for band in GRADE_BANDS}
+def band_aggregates(percent: str, only: Q | None = None) -> dict[str, Count]:
+    """``band_<key>`` → the number of rows in each grade band (among the rows ``only`` keeps), for
+    aggregate()."""
+    return {
+        f"band_{band.key}": Count("pk", filter=band_filter(percent, band) & (only or Q()))
+        for band in GRADE_BANDS
+    }
+
+
+def pace_aggregates(percent: str) -> dict[str, Count]:
+    """Quarters before the annual report are progress to date (issue 14.6): ``annual`` counts the annual
+    reports (the grade bands are theirs), ``on_pace`` and ``behind_pace`` the quarters at or past, and short
+    of, the pace expected at their quarter (``workflow.pace``: 25 % a quarter)."""
+    partial = Q(quarter__lt=ANNUAL_QUARTER, **{f"{percent}__isnull": False})
+    expected = F("quarter") * PACE_PER_QUARTER
+    return {
+        "annual": Count("pk", filter=Q(quarter=ANNUAL_QUARTER, **{f"{percent}__isnull": False})),
+        "on_pace": Count("pk", filter=partial & Q(**{f"{percent}__gte": expected})),
+        "behind_pace": Count("pk", filter=partial & Q(**{f"{percent}__lt": expected})),
+    }
 
 
 @dataclass(frozen=True)
@@ -172,7 +193,10 @@ class TierRow:
     late: int = 0
     scored: int = 0
     percent_sum: Decimal = Decimal(0)
-    bands: list[BandCount] = field(default_factory=list)
+    bands: list[BandCount] = field(default_factory=list)  # of the annual reports only
+    annual: int = 0  # annual reports (Q4) among the scored
+    on_pace: int = 0  # quarters before Q4 at or past the expected pace
+    behind_pace: int = 0
 
     @property
     def on_time(self) -> int:
@@ -205,7 +229,17 @@ def may_see_summary(user) -> bool:
 _SQL_OPERATORS = {"gte": ">=", "lt": "<"}
 
 #: The figures of one tier as the summary query returns them, after the tier's kind.
-_FIGURES = ("offices", "submitted", "late", "scored", "percent_sum", *(f"band_{b.key}" for b in GRADE_BANDS))
+_FIGURES = (
+    "offices",
+    "submitted",
+    "late",
+    "scored",
+    "percent_sum",
+    "annual",
+    "on_pace",
+    "behind_pace",
+    *(f"band_{b.key}" for b in GRADE_BANDS),
+)
 
 
 def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, list]:
@@ -221,9 +255,8 @@ def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, li
     subtree, unlike grouping all the year's submissions (which measured faster only for the whole country
     and all four quarters at once, and slower for one quarter or a smaller subtree)."""
     q = connection.ops.quote_name
-    office, plan, year, period, transition = (
-        q(model._meta.db_table)
-        for model in (Office, ActionPlan, FiscalYear, ReportingPeriod, PeriodTransition)
+    plan, year, period, transition = (
+        q(model._meta.db_table) for model in (ActionPlan, FiscalYear, ReportingPeriod, PeriodTransition)
     )
     ids = sorted(office_ids)
     first_day, day_params = connection.ops.datetime_cast_date_sql(
@@ -233,7 +266,9 @@ def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, li
     )
     bands, band_params = [], []
     for band in GRADE_BANDS:
-        conditions = [f"p.snapshot_percent {_SQL_OPERATORS[lookup]} %s" for lookup, _value in band.bounds]
+        # The grade bands judge the annual report; a quarter before it is progress to date (issue 14.6).
+        conditions = [f"p.quarter = {ANNUAL_QUARTER}"]
+        conditions += [f"p.snapshot_percent {_SQL_OPERATORS[lookup]} %s" for lookup, _value in band.bounds]
         bands.append(f"SUM(CASE WHEN {' AND '.join(conditions)} THEN 1 ELSE 0 END)")
         band_params += [value for _lookup, value in band.bounds]
     no_bands = ", ".join(["0"] * len(GRADE_BANDS))
@@ -241,15 +276,17 @@ def _summary_sql(office_ids: set[int], filters: SummaryFilters) -> tuple[str, li
         ("", []) if filters.quarter is None else ("AND p.quarter = %s", [filters.quarter])
     )
     sql = f"""
-WITH RECURSIVE subtree(id, kind) AS (
-    SELECT id, kind FROM {office} WHERE parent_id IN ({", ".join(["%s"] * len(ids))})
-    UNION
-    SELECT child.id, child.kind FROM {office} child JOIN subtree ON child.parent_id = subtree.id
-)
-SELECT kind, COUNT(*), 0, 0, 0, NULL, {no_bands} FROM subtree GROUP BY kind
+{_subtree_cte(ids)}
+SELECT kind, COUNT(*), 0, 0, 0, NULL, 0, 0, 0, {no_bands} FROM subtree GROUP BY kind
 UNION ALL
 SELECT subtree.kind, 0, COUNT(*), SUM(CASE WHEN {first_day} > p.deadline THEN 1 ELSE 0 END),
-       COUNT(p.snapshot_percent), SUM(p.snapshot_percent), {", ".join(bands)}
+       COUNT(p.snapshot_percent), SUM(p.snapshot_percent),
+       SUM(CASE WHEN p.quarter = {ANNUAL_QUARTER} AND p.snapshot_percent IS NOT NULL THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.quarter < {ANNUAL_QUARTER} AND p.snapshot_percent >= p.quarter * {PACE_PER_QUARTER}
+                THEN 1 ELSE 0 END),
+       SUM(CASE WHEN p.quarter < {ANNUAL_QUARTER} AND p.snapshot_percent < p.quarter * {PACE_PER_QUARTER}
+                THEN 1 ELSE 0 END),
+       {", ".join(bands)}
 FROM subtree
 JOIN {plan} a ON a.office_id = subtree.id
 JOIN {year} y ON y.id = a.fiscal_year_id
@@ -259,6 +296,171 @@ GROUP BY subtree.kind
 """
     params = [*ids, *day_params, *band_params, filters.year, *VISIBLE_TO_REVIEWER_STATES, *quarter_params]
     return sql, params
+
+
+def _subtree_cte(ids: list[int]) -> str:
+    """``subtree(id, kind)``: every office below ``ids`` (children, grandchildren …), walked once; a cycle
+    in the tree ends the walk (UNION drops rows already found). Its parameters are ``ids``."""
+    office = connection.ops.quote_name(Office._meta.db_table)
+    return f"""WITH RECURSIVE subtree(id, kind) AS (
+    SELECT id, kind FROM {office} WHERE parent_id IN ({", ".join(["%s"] * len(ids))})
+    UNION
+    SELECT child.id, child.kind FROM {office} child JOIN subtree ON child.parent_id = subtree.id
+)"""
+
+
+def latest_submitted_quarter(office_ids: set[int], start_year: int) -> int | None:
+    """The latest quarter of the year in which any office below ``office_ids`` has sent a report (the
+    summary opens on it: a quarter nobody has reached yet shows only zeros), None when none has."""
+    if not office_ids:
+        return None
+    q = connection.ops.quote_name
+    plan, year, period = (q(m._meta.db_table) for m in (ActionPlan, FiscalYear, ReportingPeriod))
+    ids = sorted(office_ids)
+    states = ", ".join(["%s"] * len(VISIBLE_TO_REVIEWER_STATES))
+    sql = f"""
+{_subtree_cte(ids)}
+SELECT MAX(p.quarter) FROM subtree
+JOIN {plan} a ON a.office_id = subtree.id
+JOIN {year} y ON y.id = a.fiscal_year_id
+JOIN {period} p ON p.plan_id = a.id
+WHERE y.start_year = %s AND p.state IN ({states})
+"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, start_year, *VISIBLE_TO_REVIEWER_STATES])
+        row = cursor.fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+def opening_quarter(user, start_year: int, today: datetime.date | None = None) -> int:
+    """The quarter the summary shows unless asked: the latest one with reports sent in the user's subtree,
+    else the latest one past its deadline (``default_quarter``)."""
+    latest = latest_submitted_quarter(permissions.offices_with_role(user, SUMMARY_ROLES), start_year)
+    return latest or default_quarter(start_year, today)
+
+
+#: How many offices the page lists under "not submitted" and "late" (the CSV has them all).
+OFFICE_LIST_LIMIT = 100
+NOT_SUBMITTED = "not_submitted"
+LATE = "late"
+
+
+@dataclass(frozen=True)
+class OfficeStanding:
+    """An office that has not sent its report for the quarter, or sent it late."""
+
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    parent_name: str
+    status: str  # NOT_SUBMITTED or LATE
+    state: str | None  # its period's state, None: no plan or no period for the year
+    has_plan: bool
+    linked: bool  # the user reviews its parent office: its plan page is theirs to open
+
+    @property
+    def kind_label(self) -> str:
+        return str(OfficeKind(self.kind).label) if self.kind in OfficeKind.values else self.kind
+
+    @property
+    def state_label(self) -> str:
+        return str(PeriodState(self.state).label) if self.state else str(_("কর্মপরিকল্পনা নেই"))
+
+
+def office_standings(
+    user, filters: SummaryFilters, *, limit: int | None = OFFICE_LIST_LIMIT
+) -> tuple[list[OfficeStanding], int, int]:
+    """For one quarter: the offices below the user's offices that have not sent their report (no plan, no
+    period, or still inside the office) and those that sent it late, not submitted first, by tier and name;
+    with the counts of each (the list is cut at ``limit``). One query."""
+    office_ids = permissions.offices_with_role(user, SUMMARY_ROLES)
+    if not office_ids or filters.quarter is None:
+        return [], 0, 0
+    reviewed = permissions.offices_with_role(user, [Role.REVIEWER])
+    q = connection.ops.quote_name
+    office, plan, year, period, transition = (
+        q(m._meta.db_table) for m in (Office, ActionPlan, FiscalYear, ReportingPeriod, PeriodTransition)
+    )
+    ids = sorted(office_ids)
+    first_day, day_params = connection.ops.datetime_cast_date_sql(
+        f"(SELECT MIN(t.at) FROM {transition} t WHERE t.period_id = p.id AND t.to_state = %s)",
+        (PeriodState.SUBMITTED,),
+        timezone.get_current_timezone_name(),
+    )
+    states = ", ".join(["%s"] * len(VISIBLE_TO_REVIEWER_STATES))
+    sql = f"""
+{_subtree_cte(ids)}
+SELECT o.code, o.name_bn, o.kind, o.parent_id, COALESCE(par.name_bn, ''), a.id IS NOT NULL, p.state,
+       CASE WHEN p.state IN ({states}) THEN 1 ELSE 0 END AS sent,
+       CASE WHEN p.state IN ({states}) AND {first_day} > p.deadline THEN 1 ELSE 0 END AS late
+FROM subtree
+JOIN {office} o ON o.id = subtree.id
+LEFT JOIN {office} par ON par.id = o.parent_id
+LEFT JOIN {plan} a ON a.office_id = o.id
+     AND a.fiscal_year_id IN (SELECT y.id FROM {year} y WHERE y.start_year = %s)
+LEFT JOIN {period} p ON p.plan_id = a.id AND p.quarter = %s
+"""
+    params = [
+        *ids,
+        *VISIBLE_TO_REVIEWER_STATES,
+        *VISIBLE_TO_REVIEWER_STATES,
+        *day_params,
+        filters.year,
+        filters.quarter,
+    ]
+    order = [kind for kind, _label in OfficeKind.choices]
+    standings = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for code, name, kind, parent_id, parent_name, has_plan, state, sent, late in cursor.fetchall():
+            if sent and not late:
+                continue
+            standings.append(
+                OfficeStanding(
+                    code=code,
+                    name=name,
+                    kind=kind,
+                    parent_id=parent_id,
+                    parent_name=parent_name,
+                    status=LATE if sent else NOT_SUBMITTED,
+                    state=state,
+                    has_plan=bool(has_plan),
+                    linked=bool(has_plan) and parent_id in reviewed,
+                )
+            )
+    standings.sort(
+        key=lambda s: (s.status != NOT_SUBMITTED, order.index(s.kind) if s.kind in order else 99, s.name)
+    )
+    not_submitted = sum(1 for s in standings if s.status == NOT_SUBMITTED)
+    late_count = len(standings) - not_submitted
+    if limit is not None:
+        shown_missing = [s for s in standings if s.status == NOT_SUBMITTED][:limit]
+        shown_late = [s for s in standings if s.status == LATE][:limit]
+        standings = shown_missing + shown_late
+    return standings, not_submitted, late_count
+
+
+OFFICE_CSV_HEADERS = [
+    _("অবস্থা"),
+    _("দপ্তরের কোড"),
+    _("দপ্তর"),
+    _("দপ্তরের স্তর"),
+    _("ঊর্ধ্বতন দপ্তর"),
+    _("প্রতিবেদনকালের অবস্থা"),
+]
+
+
+def office_csv_row(standing: OfficeStanding) -> list:
+    status = _("দাখিল হয়নি") if standing.status == NOT_SUBMITTED else _("দেরিতে দাখিল")
+    return [
+        status,
+        standing.code,
+        standing.name,
+        standing.kind_label,
+        standing.parent_name,
+        standing.state_label,
+    ]
 
 
 def summary_figures(office_ids: set[int], filters: SummaryFilters) -> dict[str, dict]:
@@ -313,6 +515,8 @@ CSV_HEADERS = [
     _("বাকি"),
     _("গড় নম্বর (%)"),
     *(band.label for band in GRADE_BANDS),
+    _("ত্রৈমাসিক: প্রত্যাশিত গতিতে বা এগিয়ে"),
+    _("ত্রৈমাসিক: প্রত্যাশিত গতির পেছনে"),
 ]
 
 
@@ -329,6 +533,8 @@ def csv_row(tier: TierRow) -> list:
         tier.pending,
         "" if average is None else str(average),
         *(band.count for band in tier.bands),
+        tier.on_pace,
+        tier.behind_pace,
     ]
 
 
@@ -343,5 +549,8 @@ def _tier(kind: str, label: str, quarters: int, values: dict) -> TierRow:
         late=values["late"],
         scored=scored,
         percent_sum=Decimal(values["percent_sum"]),
-        bands=band_counts(values, scored),
+        bands=band_counts(values, values["annual"]),
+        annual=values["annual"],
+        on_pace=values["on_pace"],
+        behind_pace=values["behind_pace"],
     )

@@ -102,7 +102,7 @@ def _order_allows(transition: Transition, earlier_rank: int) -> bool:
     return target == 0 or earlier_rank >= target
 
 
-def _may_see(user: AbstractBaseUser, period: ReportingPeriod) -> bool:
+def may_see(user: AbstractBaseUser, period: ReportingPeriod) -> bool:
     """Members see every period of their office; the parent office's reviewers only sent or accepted ones."""
     plan = period.plan
     return permissions.is_member(user, plan) or (
@@ -132,7 +132,7 @@ def period_transition(
     periods = periods_lock(period.plan, range(quarter, 5) if returning else range(1, quarter + 1))
     period = next(p for p in periods if p.pk == period.pk)
     # Someone who may not see the period learns nothing of it, not even its state or version.
-    if not _may_see(user, period):
+    if not may_see(user, period):
         raise PermissionDeniedError("আপনার এই কাজটি করার অনুমতি নেই।", "You are not allowed to do this.")
     if period.version != expected_version:
         raise ConflictError(

@@ -32,6 +32,7 @@ urlpatterns = [
     path(plan + "from-template/", next_year_views.plan_from_template, name="plan_from_template"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),
     path("templates/", next_year_views.templates_page, name="templates"),
+    path(plan + "periods/<int:quarter>/<str:action>/confirm/", views.period_confirm, name="period_confirm"),
     # The higher office's review (DESIGN.md §9)
     path("review/", review_views.inbox, name="inbox"),
     path("review/summary/", review_views.summary_view, name="summary"),
@@ -54,4 +55,5 @@ urlpatterns = [
         children_views.children_review_pdf,
         name="children_review_pdf",
     ),
+    path("review/summary/offices.csv", review_views.summary_offices_csv, name="summary_offices_csv"),
 ]

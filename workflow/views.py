@@ -24,9 +24,13 @@ from indicators import parsing, permissions, scoring, selectors
 from indicators.http import indicator_or_404, is_htmx, plan_or_404, plan_url, row_anchor
 from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
-from indicators.services.progress import indicator_set_applicability, progress_record
+from indicators.services.progress import (
+    ValuesPresentError,
+    indicator_set_applicability,
+    progress_record,
+)
 from reports.selectors import plan_reports
-from workflow import pages, transitions
+from workflow import confirm, pages, transitions
 from workflow.children_views import children_review_links, meeting_links
 
 
@@ -193,22 +197,29 @@ def progress_cell(request: HttpRequest, office: str, year: str, code: str) -> Ht
 @login_required
 @require_POST
 def indicator_applicability(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
+    """Mark an indicator (not) applicable. Not applicable with values asks once more, naming the quarters
+    whose values go, and clears them in the same step when confirmed; a refusal keeps the typed reason."""
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
     applicable = request.POST.get("applicable") == "1"
+    reason = request.POST.get("reason", "")
     try:
         indicator_set_applicability(
             indicator=indicator,
             applicable=applicable,
-            reason=request.POST.get("reason", ""),
+            reason=reason,
             user=request.user,
+            clear_values=request.POST.get("clear_values") == "1",
         )
     except PermissionDeniedError as denied:
         raise Http404(denied.user_message) from denied
+    except ValuesPresentError as present:
+        return _indicator_response(
+            request, plan, indicator, na_reason=reason, na_clear_quarters=present.quarters
+        )
     except DomainError as failure:
-        messages.error(request, failure.user_message)
-    else:
-        messages.success(request, _("প্রযোজ্যতা বদলানো হয়েছে।"))
+        return _indicator_response(request, plan, indicator, na_reason=reason, na_error=failure.user_message)
+    messages.success(request, _("প্রযোজ্যতা বদলানো হয়েছে।"))
     return redirect(reverse("workflow:indicator", args=[office, year, indicator.code]))
 
 
@@ -216,6 +227,18 @@ def indicator_applicability(request: HttpRequest, office: str, year: str, code: 
 def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> HttpResponse:
     plan = plan_or_404(request, office, year)
     indicator = indicator_or_404(plan, code)
+    return _indicator_response(request, plan, indicator)
+
+
+def _indicator_response(
+    request: HttpRequest,
+    plan: ActionPlan,
+    indicator: Indicator,
+    *,
+    na_reason: str = "",
+    na_error: str = "",
+    na_clear_quarters: list[int] | None = None,
+) -> HttpResponse:
     page = pages.plan_page(plan, request.user)
     row = page.row(indicator.code)
     history = (
@@ -240,12 +263,55 @@ def indicator_page(request: HttpRequest, office: str, year: str, code: str) -> H
                 can_edit=page.can_edit,
                 visible_quarters=page.visible_quarters,
             ),
+            "na_reason": na_reason,
+            "na_error": na_error,
+            "na_clear_quarters": na_clear_quarters or [],
         },
     )
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Period transitions
+
+
+def _confirm_url(plan: ActionPlan, quarter: int, action: str) -> str:
+    return reverse("workflow:period_confirm", args=[plan.office.code, plan.fiscal_year.code, quarter, action])
+
+
+@login_required
+@require_http_methods(["GET"])
+def period_confirm(request: HttpRequest, office: str, year: str, quarter: int, action: str) -> HttpResponse:
+    """The page before submit / approve and sign / send / accept: the marks so far beside the expected pace,
+    and what is missing (warnings, not blocks); its form is the only way the browser takes the step."""
+    plan = plan_or_404(request, office, year)
+    period = plan.periods.filter(quarter=quarter).first()
+    if (
+        period is None
+        or action not in confirm.CONFIRMED_ACTIONS
+        or not transitions.may_see(request.user, period)
+    ):
+        raise Http404
+    periods = list(plan.periods.all())
+    allowed = transitions.allowed_actions(
+        request.user, period, earlier_rank=transitions.earliest_rank(periods, quarter)
+    )
+    if action not in allowed:
+        if not permissions.is_member(request.user, plan):
+            raise Http404
+        messages.error(request, _("এই কাজটি এখন আপনি করতে পারেন না।"))
+        return redirect(f"{plan_url(plan)}#period-{quarter}")
+    context = {
+        "plan": plan,
+        "period": period,
+        "action": action,
+        "summary": confirm.period_summary(plan, period),
+        "back": (
+            reverse("workflow:inbox")
+            if action == "accept" and not permissions.is_member(request.user, plan)
+            else f"{plan_url(plan)}#period-{quarter}"
+        ),
+    }
+    return render(request, "workflow/confirm.html", context)
 
 
 @login_required
@@ -255,6 +321,9 @@ def period_action(request: HttpRequest, office: str, year: str, quarter: int, ac
     period = plan.periods.filter(quarter=quarter).first()
     if period is None or action not in transitions.TRANSITIONS:
         raise Http404
+    if action in confirm.CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
+        # Taken only from the confirmation page, which shows what is about to go (issue 14.7).
+        return redirect(_confirm_url(plan, quarter, action))
     version = request.POST.get("version", "")
     try:
         transitions.period_transition(

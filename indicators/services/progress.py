@@ -186,11 +186,30 @@ def applicability_check(*, applicable: bool, reason: str) -> str:
     return "" if applicable else reason
 
 
+class ValuesPresentError(DomainError):
+    """Not applicable refused because quarters hold values; ``quarters`` says which (the browser offers to
+    clear them in the same step)."""
+
+    def __init__(self, quarters: list[int]):
+        super().__init__(
+            "এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।",
+            "This indicator has achievements; clear them before marking it not applicable.",
+        )
+        self.quarters = quarters
+
+
 @transaction.atomic
 def indicator_set_applicability(
-    *, indicator: Indicator, applicable: bool, reason: str, user: AbstractBaseUser | None
+    *,
+    indicator: Indicator,
+    applicable: bool,
+    reason: str,
+    user: AbstractBaseUser | None,
+    clear_values: bool = False,
 ) -> Indicator:
-    """Mark an indicator (not) applicable; not applicable needs a reason and clears nothing else.
+    """Mark an indicator (not) applicable; not applicable needs a reason. Quarters with a value refuse it
+    (``ValuesPresentError``) unless ``clear_values``: then their values are cleared in the same step, each
+    in the history with the reason (remarks stay).
 
     Applicability decides the marks of every quarter, so it changes only while no quarter is submitted or
     beyond (DESIGN.md §4). ``user`` None: the command line."""
@@ -208,11 +227,14 @@ def indicator_set_applicability(
         return indicator
     ensure_plan_unlocked(plan, what_bn="প্রযোজ্যতা", what_en="applicability")
     indicator = indicator_lock(indicator.pk)
-    if not applicable and indicator.progress.with_value().exists():
-        raise DomainError(
-            "এই সূচকের অর্জন লেখা আছে; প্রযোজ্য নয় করার আগে অর্জন মুছুন।",
-            "This indicator has achievements; clear them before marking it not applicable.",
+    if not applicable:
+        with_value = list(
+            Progress.objects.select_for_update(of=("self",)).filter(indicator=indicator).with_value()
         )
+        if with_value and not clear_values:
+            raise ValuesPresentError(sorted(p.quarter for p in with_value))
+        for progress in sorted(with_value, key=lambda p: p.quarter):
+            _clear_value(progress, indicator=indicator, user=user, reason=reason)
     before = indicator.applicable
     indicator.applicable = applicable
     indicator.not_applicable_reason = reason
@@ -227,6 +249,26 @@ def indicator_set_applicability(
         reason=reason,
     )
     return indicator
+
+
+def _clear_value(
+    progress: Progress, *, indicator: Indicator, user: AbstractBaseUser | None, reason: str
+) -> None:
+    """A quarter's value cleared on the way to not applicable: the row stays (its version counts on), the
+    remark stays, the history keeps the value and the reason."""
+    before = progress.value
+    progress.value = None
+    progress.version += 1
+    progress.recorded_by = user
+    progress.save()
+    history_progress_change(
+        indicator=indicator,
+        quarter=progress.quarter,
+        before=(before, progress.remark),
+        after=(None, progress.remark),
+        user=user,
+        reason=reason,
+    )
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,13 @@ def wait_for_approved_report(plan, quarter: int, seconds: float = 60) -> None:
         time.sleep(0.5)
 
 
+def confirm(page) -> None:
+    """The step's confirmation page (issue 14.7): its summary, then the confirming button."""
+    page.wait_for_url(re.compile(r".*/confirm/"))
+    page.click("form.period-confirm button[type=submit]")
+    page.wait_for_url(re.compile(r".*/plans/mofa/2022-23/"))
+
+
 def q1_state() -> str:
     return ReportingPeriod.objects.get(plan__office__code="mofa", quarter=1).state
 
@@ -81,6 +88,7 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     # Submit Q1.
     officer.goto(PLAN)
     officer.click("#period-1 form.action-submit button[type=submit]")
+    confirm(page=officer)
     officer.wait_for_selector("#period-1 .badge.state")
     assert q1_state() == PeriodState.SUBMITTED
     assert "দাখিল" in officer.inner_text("#period-1")
@@ -109,16 +117,19 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     officer.click("#ind-1-3-1 button[type=submit]")
     officer.wait_for_selector("#ind-1-3-1 form", state="detached")
     officer.click("#period-1 form.action-submit button[type=submit]")
+    confirm(page=officer)
     officer.wait_for_selector("#period-1 .badge.state")
     assert q1_state() == PeriodState.SUBMITTED
 
     # The CIO approves and sends it to the Cabinet Division.
     cio.goto(PLAN)
     cio.click("#period-1 form.action-approve button[type=submit]")
+    confirm(page=cio)
     cio.wait_for_selector("#period-1 form.action-send")
     assert q1_state() == PeriodState.APPROVED
     shots(cio, "cio-approved")
     cio.click("#period-1 form.action-send button[type=submit]")
+    confirm(page=cio)
     cio.wait_for_selector("#period-1 .badge.state")
     assert q1_state() == PeriodState.SENT
     wait_for_approved_report(demo_live, 1)
@@ -165,6 +176,9 @@ def test_a_return_and_a_new_approval_make_a_second_version(demo_live, new_page, 
             form.locator("textarea").fill(comment)
         with page.expect_navigation():
             form.locator("button[type=submit]").click()
+        if action in ("submit", "approve", "send", "accept"):  # confirmed on a page of their own
+            with page.expect_navigation():
+                page.click("form.period-confirm button[type=submit]")
 
     period_step(officer, "submit")
     period_step(cio, "approve")

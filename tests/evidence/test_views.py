@@ -258,7 +258,7 @@ def test_upload_form_offers_only_open_quarters_and_states_the_rules(client, demo
     _login(client, "mofa.officer")
     body = _page(client)
     assert '<label for="evidence-file-input">' in body and '<label for="evidence-title-input">' in body
-    assert "PDF, JPEG বা PNG; সর্বোচ্চ ২০ MB" in body
+    assert "PDF, JPEG বা PNG; প্রতিটি সর্বোচ্চ ২০ MB, একবারে সর্বোচ্চ ১০টি" in body
     assert '<option value="1"' not in body
     assert '<option value="2"' in body and '<option value="4"' in body
 
@@ -450,3 +450,31 @@ def test_indicator_page_queries_do_not_grow_with_evidence(client, demo):
 def test_file_sizes_are_written_in_bangla_digits(size, text):
     """Sizes show as KB (rounded up) below 1 MB and as MB with one decimal above, in Bangla digits."""
     assert file_size_bn(size) == text
+
+
+def test_working_quarter_is_the_open_one_whose_deadline_comes_next():
+    """The upload form offers first the quarter being worked on: the open quarter whose deadline comes
+    next; with every open deadline passed (a past year, a late quarter), the first open one."""
+    import datetime
+
+    from evidence.selectors import working_quarter
+    from indicators.models import ReportingPeriod
+
+    def periods(*quarters):
+        deadlines = {1: (2023, 10, 15), 2: (2024, 1, 15), 3: (2024, 4, 15), 4: (2024, 7, 15)}
+        return [ReportingPeriod(quarter=q, deadline=datetime.date(*deadlines[q])) for q in quarters]
+
+    assert working_quarter(periods(1, 2, 3, 4), datetime.date(2023, 8, 1)) == 1
+    assert working_quarter(periods(1, 2, 3, 4), datetime.date(2023, 11, 1)) == 2
+    assert working_quarter(periods(3, 4), datetime.date(2023, 11, 1)) == 3
+    assert working_quarter(periods(1, 2, 3, 4), datetime.date(2026, 1, 1)) == 1
+    assert working_quarter([], datetime.date(2023, 11, 1)) is None
+
+
+def test_upload_form_selects_the_quarter_being_worked_on(client, demo):
+    """The demo year is over: Q1 submitted, the first open quarter, Q2, is selected; several files may be
+    chosen at once."""
+    _move(demo, 1, "submit")
+    _login(client, "mofa.officer")
+    body = _page(client)
+    assert '<option value="2" selected>' in body and 'name="file" multiple' in body

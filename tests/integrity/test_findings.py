@@ -160,7 +160,7 @@ def test_a_quarter_cannot_be_submitted_before_the_earlier_ones(client, demo):
             period=period, action="submit", user=user("mofa.officer"), expected_version=0
         )
     client.force_login(user("mofa.officer"))
-    response = client.post(f"{PLAN_URL}periods/3/submit/", {"version": "0"}, follow=True)
+    response = client.post(f"{PLAN_URL}periods/3/submit/", {"version": "0", "confirmed": "1"}, follow=True)
     assert "ত্রৈমাসিকগুলো ক্রমানুসারে এগোয়" in response.content.decode()
     assert state(demo, 3) == PeriodState.DRAFT
     assert "action-submit" not in _period_html(response.content.decode(), 3)
@@ -357,7 +357,7 @@ def test_a_not_applicable_reason_over_its_limit_is_refused(demo):
 def test_a_reviewer_posting_to_an_unsent_quarter_gets_404_and_learns_nothing(client, demo):
     act(demo, 1, "submit", "approve")  # approved, not sent
     client.force_login(user("cabinet.reviewer"))
-    response = client.post(f"{PLAN_URL}periods/1/accept/", {"version": "2"}, follow=True)
+    response = client.post(f"{PLAN_URL}periods/1/accept/", {"version": "2", "confirmed": "1"}, follow=True)
     assert response.status_code == 404
     body = response.content.decode()
     assert "অনুমোদিত" not in body and "approved" not in body

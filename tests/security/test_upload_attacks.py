@@ -365,11 +365,48 @@ def test_body_declared_too_large_is_refused_without_reading_it(officer):
     _assert_nothing_kept([])
 
 
-def test_two_files_in_one_upload_are_both_refused(officer):
-    """An upload carrying more than one file is refused whole: one file per upload, nothing kept."""
-    response = _post(officer, "a.pdf", _pdf(), files=2, follow=True)
-    assert "একবারে একটি ফাইল দিন।" in response.content.decode()
+def test_more_files_than_allowed_in_one_upload_are_all_refused(officer, settings):
+    """An upload carrying more than EVIDENCE_MAX_FILES files is refused whole, nothing kept."""
+    settings.EVIDENCE_MAX_FILES = 3
+    response = _post(officer, "a.pdf", _pdf(), files=4, follow=True)
+    assert "একবারে সর্বোচ্চ ৩টি ফাইল দিন।" in response.content.decode()
     _assert_nothing_kept([])
+
+
+def _multipart_files(files: list[tuple[str, bytes]], *, title: str = "", quarter: str = "1") -> bytes:
+    parts = [
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="title"\r\n\r\n{title}\r\n'.encode(),
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="quarter"\r\n\r\n{quarter}\r\n'.encode(),
+    ]
+    for name, data in files:
+        parts.append(
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'.encode()
+            + b"Content-Type: application/octet-stream\r\n\r\n"
+            + data
+            + b"\r\n"
+        )
+    parts.append(f"--{BOUNDARY}--\r\n".encode())
+    return b"".join(parts)
+
+
+def test_several_files_each_checked_on_its_own_with_an_error_per_file(officer, demo):
+    """Three files in one upload: a PDF, one over the size limit (dropped while it arrives, after the first
+    was kept whole) and a fake PDF: the good ones are kept with titles from their names, each refusal is
+    reported with its file's name, and nothing of the refused ones is stored."""
+    big = _pdf() + b"\n" * (MAX_BYTES + 10 - len(_pdf()))
+    files = [("আদেশ.pdf", _pdf()), ("big.pdf", big), ("fake.pdf", b"not a pdf at all"), ("ছবি.pdf", _pdf())]
+    body = _multipart_files(files)
+    response = officer.post(
+        UPLOAD_URL, body, content_type=f"multipart/form-data; boundary={BOUNDARY}", HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    kept = Evidence.objects.filter(indicator__plan=demo).order_by("position")
+    assert [e.title for e in kept] == ["আদেশ", "ছবি"]
+    assert all(e.quarter == 1 for e in kept)
+    assert "big.pdf</strong>: ফাইলটি অনেক বড়" in html
+    assert "fake.pdf</strong>:" in html
+    assert "প্রমাণক “আদেশ” যুক্ত হয়েছে।" in html and "প্রমাণক “ছবি” যুক্ত হয়েছে।" in html
+    assert len(_stored_files()) == 2
 
 
 def test_another_office_cannot_upload_even_a_valid_file(client, demo):

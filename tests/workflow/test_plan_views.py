@@ -132,8 +132,14 @@ VIEWS = {
     "period-action-post": (
         "post",
         PLAN + "periods/1/submit/",
-        lambda plan: {"version": str(periods_ensure(plan)[0].version), "comment": ""},
+        lambda plan: {"version": str(periods_ensure(plan)[0].version), "comment": "", "confirmed": "1"},
         lambda r, plan: r.status_code == 302 and plan.periods.get(quarter=1).state == PeriodState.SUBMITTED,
+    ),
+    "period-confirm-get": (
+        "get",
+        PLAN + "periods/1/submit/confirm/",
+        None,
+        lambda r, plan: r.status_code == 200 and b'name="confirmed" value="1"' in r.content,
     ),
 }
 
@@ -261,7 +267,7 @@ def test_reviewer_accepts_a_sent_quarter_from_the_plan_page(client, demo):
     send_quarter(demo, 1)
     login(client, "cabinet.reviewer")
     period = demo.periods.get(quarter=1)
-    response = client.post(PLAN + "periods/1/accept/", {"version": str(period.version)})
+    response = client.post(PLAN + "periods/1/accept/", {"version": str(period.version), "confirmed": "1"})
     assert response.status_code == 302 and response["Location"] == "/review/"
     assert demo.periods.get(quarter=1).state == PeriodState.ACCEPTED
 
@@ -273,7 +279,9 @@ def test_officer_cannot_approve_and_is_told_why(client, demo):
     act(period, "submit", "mofa.officer")
     period.refresh_from_db()
     login(client, "mofa.officer")
-    response = client.post(PLAN + "periods/1/approve/", {"version": str(period.version)}, follow=True)
+    response = client.post(
+        PLAN + "periods/1/approve/", {"version": str(period.version), "confirmed": "1"}, follow=True
+    )
     period.refresh_from_db()
     assert (period.state, period.version) == (PeriodState.SUBMITTED, 1)
     assert response.status_code == 200
@@ -287,7 +295,7 @@ def test_period_action_with_a_stale_version_changes_nothing_and_says_so(client, 
     period.refresh_from_db()
     loaded = str(period.version)
     login(client, "mofa.cio")
-    assert client.post(PLAN + "periods/1/approve/", {"version": loaded}).status_code == 302
+    assert client.post(PLAN + "periods/1/approve/", {"version": loaded, "confirmed": "1"}).status_code == 302
     response = client.post(PLAN + "periods/1/return/", {"version": loaded, "comment": "ভুল"})
     assert response.status_code == 302
     assert demo.periods.get(quarter=1).state == PeriodState.APPROVED

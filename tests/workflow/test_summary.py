@@ -185,10 +185,36 @@ def test_cabinet_reviewer_sees_every_office_below_per_tier(client, tree):
         "জেলা কার্যালয়",
         "উপজেলা কার্যালয়",
     ]
-    # Bands: 100, 90–100, 80–90, 70–80, 60–70, below 60.
+    # Q1 is progress to date (issue 14.6): no grade band, but the pace expected at Q1 (25 %): all on pace.
+    assert bands(response, "total") == [0, 0, 0, 0, 0, 0]
+    total = response.context["page"].total
+    assert (total.on_pace, total.behind_pace, total.annual) == (4, 0, 0)
+    assert (
+        "৬০%-এর নিচে"
+        not in response.content.decode().split('<table class="summary-table">')[1].split("</table>")[0]
+    )
+
+
+def test_annual_report_keeps_its_grade_bands(client, tree):
+    """Q4, the annual report, is judged by the grade bands as before: 100, 90–100, 80–90, 70–80, 60–70, <60."""
+    q4 = {"quarter": 4, "deadline": datetime.date(2024, 7, 15)}
+    period(tree["a"], state=PeriodState.ACCEPTED, percent="100.00", **q4)
+    period(tree["b"], state=PeriodState.SENT, percent="85.50", **q4)
+    period(Office.objects.get(code="a1x"), state=PeriodState.SENT, percent="59.99", **q4)
+    client.force_login(user("cab.reviewer"))
+    response = client.get(SUMMARY, {"year": "2023-24", "quarter": "4"})
     assert bands(response, "ministry") == [1, 0, 1, 0, 0, 0]
     assert bands(response, "district") == [0, 0, 0, 0, 0, 1]
-    assert bands(response, "total") == [1, 0, 1, 0, 1, 1]
+    assert bands(response, "total") == [1, 0, 1, 0, 0, 1]
+    body = response.content.decode()
+    table = body[body.index('<table class="summary-table">') : body.index("</table>")]
+    ministry = table[table.index("মন্ত্রণালয়</th>") :]
+    ministry = ministry[: ministry.index("</svg>")]
+    widths = [
+        Decimal(w)
+        for w in re.findall(r'<rect class="band-[0-9]+" x="[0-9.]+" y="0" width="([0-9.]+)"', ministry)
+    ]
+    assert widths == [Decimal("50.00"), Decimal("50.00")]
 
 
 def test_ministry_reviewer_sees_only_their_subtree(client, tree):
@@ -217,17 +243,68 @@ def test_office_administrator_sees_their_offices_subtree(client, tree):
 # Filters
 
 
-def test_newest_year_and_latest_quarter_past_its_deadline_by_default(client, tree):
-    """Without a choice: the newest fiscal year (2023-24) and its latest quarter whose deadline has passed
-    (Q4, the annual report, for a year that is over), shown selected in the form."""
+def test_newest_year_and_latest_quarter_with_reports_sent_by_default(client, tree):
+    """Without a choice: the newest fiscal year (2023-24) and its latest quarter in which a report was sent
+    (Q2: ministry A's), even when the year is over — not Q4, which nobody has reached (issue 14.5)."""
     client.force_login(user("cab.reviewer"))
     with patch("workflow.summary.timezone.localdate", return_value=datetime.date(2025, 1, 1)):
         response = client.get(SUMMARY)
-    assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2023, 4)
-    assert tiers(response)["ministry"] == (2, 2, 0, 0, 0, 2, None)  # nothing of Q4 was sent
+    assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2023, 2)
+    assert tiers(response)["ministry"] == (2, 2, 1, 1, 0, 1, Decimal("90.00"))
     body = response.content.decode()
-    assert '<option value="2023-24" selected>' in body and '<option value="4" selected>' in body
-    assert "২০২৩-২৪ অর্থবছর, ৪র্থ ত্রৈমাসিক" in body
+    assert '<option value="2023-24" selected>' in body and '<option value="2" selected>' in body
+    assert "২০২৩-২৪ অর্থবছর, ২য় ত্রৈমাসিক" in body
+
+
+def test_year_with_nothing_sent_opens_on_the_latest_quarter_past_its_deadline(client, tree):
+    """No report sent in the year: the latest quarter whose deadline has passed (``default_quarter``)."""
+    FiscalYearFactory(start_year=2024)
+    client.force_login(user("cab.reviewer"))
+    with patch("workflow.summary.timezone.localdate", return_value=datetime.date(2025, 2, 1)):
+        response = client.get(SUMMARY)
+    assert (response.context["page"].filters.year, response.context["page"].filters.quarter) == (2024, 2)
+
+
+def test_summary_names_offices_not_submitted_and_late_with_links(client, tree):
+    """Q1 of 2023-24: a1 (approved, not sent), b1 (returned), a1y (draft) have not submitted; b and a1x
+    sent late. Offices whose parent the user reviews link to their plan; the rest are named with their
+    parent office. The offices CSV lists them all."""
+    client.force_login(user("cab.reviewer"))
+    response = client.get(SUMMARY, {"year": "2023-24", "quarter": "1"})
+    missing = [s.code for s in response.context["not_submitted"]]
+    late = [s.code for s in response.context["late_offices"]]
+    assert sorted(missing) == ["a1", "a1y", "b1"] and sorted(late) == ["a1x", "b"]
+    assert response.context["not_submitted_count"] == 3 and response.context["late_count"] == 2
+    body = response.content.decode()
+    assert 'href="/plans/b/2023-24/#period-1"' in body  # b reports to the Cabinet: the reviewer's to open
+    assert 'href="/plans/a1x/2023-24/#period-1"' not in body  # two levels down: named, not linked
+    assert "দাখিল হয়নি: ৩টি দপ্তর" in body and "দেরিতে দাখিল: ২টি দপ্তর" in body
+
+    response = client.get("/review/summary/offices.csv", {"year": "2023-24", "quarter": "1"})
+    assert response.status_code == 200
+    assert 'filename="apa-offices-2023-24-q1.csv"' in response["Content-Disposition"]
+    table = list(csv.reader(io.StringIO(response.content.decode("utf-8")[1:])))
+    assert table[0][:3] == ["অবস্থা", "দপ্তরের কোড", "দপ্তর"]
+    assert sorted((row[0], row[1]) for row in table[1:]) == [
+        ("দাখিল হয়নি", "a1"),
+        ("দাখিল হয়নি", "a1y"),
+        ("দাখিল হয়নি", "b1"),
+        ("দেরিতে দাখিল", "a1x"),
+        ("দেরিতে দাখিল", "b"),
+    ]
+
+
+def test_offices_csv_walks_anonymous_then_officer_then_reviewer(client, tree):
+    """Anonymous → sign-in; an officer (no summary) → 404; ministry A's reviewer → only A's subtree."""
+    url = "/review/summary/offices.csv"
+    params = {"year": "2023-24", "quarter": "1"}
+    response = client.get(url, params)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    client.force_login(user("a.officer"))
+    assert client.get(url, params).status_code == 404
+    client.force_login(user("a.reviewer"))
+    table = list(csv.reader(io.StringIO(client.get(url, params).content.decode("utf-8")[1:])))
+    assert sorted(row[1] for row in table[1:]) == ["a1", "a1x", "a1y"]
 
 
 @pytest.mark.parametrize(
@@ -292,13 +369,6 @@ def test_summary_is_in_bangla_digits_with_a_distribution_bar_per_tier(client, tr
     text = re.sub(r"<[^>]+>", " ", table)
     assert not re.search(r"[0-9]", text), "ASCII digits in the table's text"
     assert "style=" not in body.split("</head>")[1]
-    ministry = table[table.index("মন্ত্রণালয়</th>") :]
-    ministry = ministry[: ministry.index("</svg>")]
-    widths = [
-        Decimal(w)
-        for w in re.findall(r'<rect class="band-[0-9]+" x="[0-9.]+" y="0" width="([0-9.]+)"', ministry)
-    ]
-    assert widths == [Decimal("50.00"), Decimal("50.00")]
     for band in GRADE_BANDS:
         assert str(band.label) in body
 
@@ -334,7 +404,25 @@ def test_summary_csv_has_the_same_figures(client, tree):
         "বাকি",
         "গড় নম্বর (%)",
     ]
-    assert table[1] == ["মন্ত্রণালয়", "2", "2", "2", "1", "1", "0", "92.75", "1", "0", "1", "0", "0", "0"]
+    # Q1: no grade band (progress to date), both on pace (issue 14.6).
+    assert table[1] == [
+        "মন্ত্রণালয়",
+        "2",
+        "2",
+        "2",
+        "1",
+        "1",
+        "0",
+        "92.75",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "2",
+        "0",
+    ]
     assert table[-1][:8] == ["সব স্তর", "7", "7", "4", "2", "2", "3", "76.37"]
     assert len(table) == 1 + 4 + 1
 
@@ -362,9 +450,9 @@ def test_nav_links_to_the_summary_for_reviewers_only(client, tree):
 
 
 # The summary's queries, whatever the size of the tree: the session and its user, the fiscal years of the
-# filter form, the user's roles, the reviewed offices, the summary itself (one statement), and the header's
-# count of what waits for the user (one COUNT, issue 14).
-SUMMARY_QUERIES = 7
+# filter form, the user's roles, the reviewed offices, the summary itself (one statement), the offices not
+# submitted or late (issue 14.5), and the header's count of what waits for the user (one COUNT, issue 14.4).
+SUMMARY_QUERIES = 8
 
 
 def _grow(parent: Office, departments: int, field_offices: int) -> None:
