@@ -31,15 +31,17 @@ from indicators.services.progress import (
 )
 from reports.selectors import plan_reports
 from workflow import confirm, pages, transitions
-from workflow.children_views import children_review_links, meeting_links
+from workflow.children_views import children_review_links, document_links
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The user's home: their plans with the marks so far, and what waits for them."""
     context = pages.home_page(request.user)
-    context["children_reviews"] = children_review_links(request.user)
-    context["meeting_links"] = meeting_links(request.user)
+    context["children_reviews"] = children_review_links(request.user, context["memberships"])
+    context["meeting_links"] = document_links(
+        context["memberships"], [plan for plan, _score in context["plans"]]
+    )
     return render(request, "workflow/home.html", context)
 
 

@@ -219,7 +219,8 @@ def test_reviewer_plan_page_shows_only_sent_quarters_and_scores_them_alone(clien
         "Technical Education",
         "ডিজিটাল আর্কাইভ",
     ]:
-        assert unsent not in body, unsent
+        # The expected pace of a quarter ("প্রত্যাশিত গতি ২৫%", issue 14.6) is no value of Q2–Q4.
+        assert unsent not in re.sub(r"প্রত্যাশিত গতি [০-৯]+%", "", body), unsent
     q1_only = plan_score(demo, up_to_quarter=1)
     totals = re.search(r'<section id="plan-totals".*?</section>', body, re.S).group(0)
     assert format_marks(q1_only.achieved_marks) in totals
@@ -344,7 +345,9 @@ def test_plan_page_queries_do_not_grow_with_the_number_of_indicators(client, db)
         client.force_login(cio)
         counts[size] = _queries(client, f"/plans/{plan.office.code}/2022-23/")
     assert counts[3] == counts[30], counts
-    assert counts[30] <= 15, counts
+    # 13 before issue 13/14; +2 the year switch and the template offer (13.5), +1 the header's count of what
+    # waits (14.4), +1 the quarters' pace and returns (14.5/14.6): constant in the number of indicators.
+    assert counts[30] <= 17, counts
 
 
 def test_home_page_queries_do_not_grow_with_the_number_of_plans(client, db):

@@ -257,8 +257,9 @@ def test_newest_year_and_latest_quarter_with_reports_sent_by_default(client, tre
 
 
 def test_year_with_nothing_sent_opens_on_the_latest_quarter_past_its_deadline(client, tree):
-    """No report sent in the year: the latest quarter whose deadline has passed (``default_quarter``)."""
-    FiscalYearFactory(start_year=2024)
+    """No report sent in the year: the latest quarter whose deadline has passed (``default_quarter``). The
+    year is the newest with plans (a year no office has a plan in yet has nothing to review)."""
+    PlanFactory(office=OfficeFactory(code="new-2024"), fiscal_year=FiscalYearFactory(start_year=2024))
     client.force_login(user("cab.reviewer"))
     with patch("workflow.summary.timezone.localdate", return_value=datetime.date(2025, 2, 1)):
         response = client.get(SUMMARY)
