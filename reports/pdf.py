@@ -41,8 +41,8 @@ the machine.
 
 Text layer (DESIGN.md §6 "Text layer")
 --------------------------------------
-:func:`html_to_pdf` installs :mod:`reports.textlayer` so that ``pdftotext`` and copy/paste give back the
-Bangla source text exactly.
+:func:`html_to_pdf` installs :mod:`reports.textlayer` so that every viewer (Poppler, PDFium, MuPDF, pdf.js)
+and copy/paste give back the Bangla source text, and writes tagged PDF.
 """
 
 from __future__ import annotations
@@ -127,7 +127,13 @@ def html_to_document(html: str, *, base_url: str | None = None):
     from reports import textlayer  # it patches WeasyPrint, which it imports: loaded as late (render_document)
 
     textlayer.install()
-    return render_document(html, base_url=base_url)
+    document = render_document(html, base_url=base_url)
+    # Tagged PDF (a structure tree, /MarkInfo, marked content per element): screen readers and PDF/UA
+    # checkers read the generated pages' structure. The text layer's invisible run is drawn inside each
+    # line's marked content, so the structure carries it. Kept through the annex (reports.annex).
+    write = document.write_pdf
+    document.write_pdf = lambda *args, **options: write(*args, **{"pdf_tags": True, **options})
+    return document
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
