@@ -1,4 +1,4 @@
-"""HTML → PDF for every report: WeasyPrint, the project's own fonts and the /ActualText text layer.
+"""HTML → PDF for every report: WeasyPrint, the project's own fonts and the text layer.
 
 Every report goes through :func:`html_to_pdf`; nothing else in the project calls WeasyPrint to make a page.
 
@@ -122,7 +122,7 @@ def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
 
 
 def html_to_document(html: str, *, base_url: str | None = None):
-    """:func:`render_document` with the /ActualText text layer: what :func:`html_to_pdf` writes, laid out
+    """:func:`render_document` with the text layer (and tagged): what :func:`html_to_pdf` writes, laid out
     first so that a caller can read its page count."""
     from reports import textlayer  # it patches WeasyPrint, which it imports: loaded as late (render_document)
 
@@ -137,7 +137,7 @@ def html_to_document(html: str, *, base_url: str | None = None):
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render ``html`` to PDF bytes with the shipped fonts and the /ActualText text layer.
+    """Render ``html`` to PDF bytes with the shipped fonts and the text layer, tagged.
 
     ``base_url`` resolves relative URLs in the HTML (images, stylesheets); give a ``file://`` folder URL
     for local files.  The fonts need none: their URLs are absolute.

@@ -122,12 +122,18 @@ def test_pdfium_finds_phrases(passage):
     try:
         found = {}
         for phrase in PHRASES:
-            for page in document:
+            for number in range(len(document)):
+                page = document[number]
                 textpage = page.get_textpage()
-                match = textpage.search(phrase).get_next()
+                searcher = textpage.search(phrase)
+                match = searcher.get_next()
                 if match is not None:
                     index, count = match
                     found[phrase] = (textpage.get_text_range(index, count), textpage.get_charbox(index))
+                searcher.close()  # children before their parents: pdfium frees them in that order
+                textpage.close()
+                page.close()
+                if match is not None:
                     break
     finally:
         document.close()
