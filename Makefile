@@ -35,11 +35,11 @@ system-deps:
 setup: system-deps $(BIN)/.installed node_modules/.installed
 
 # The test tooling of package.json (pdf.js for tests/reports/test_viewers.py), exactly as package-lock.json
-# has it (npm ci checks every file's integrity hash); skipped, with a note, where there is no npm.
+# has it (npm ci checks every file's integrity hash).
 node_modules/.installed: package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --omit=optional --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "npm not found: tests/reports/test_viewers.py will skip pdf.js"; fi
+	else echo "npm not found: install it (scripts/system-deps.sh) for the pdf.js tests"; fi
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
