@@ -32,7 +32,14 @@ $(BIN)/.installed: $(VENV)/.locked pyproject.toml
 system-deps:
 	bash scripts/system-deps.sh
 
-setup: system-deps $(BIN)/.installed
+setup: system-deps $(BIN)/.installed node_modules/.installed
+
+# The test tooling of package.json (pdf.js for tests/reports/test_viewers.py), exactly as package-lock.json
+# has it (npm ci checks every file's integrity hash).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --omit=optional --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: install it (scripts/system-deps.sh) for the pdf.js tests"; fi
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -83,7 +90,7 @@ check-migrations: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache .hypothesis
 
 # Makes requirements/*.lock again from pyproject.toml (and requirements/build.in) with uv, installed for the
 # occasion into a throwaway virtualenv: `make setup` never needs it. One universal resolution for Python

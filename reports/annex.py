@@ -101,6 +101,7 @@ def annex_pdf(evidence_items: Sequence[Evidence], *, front: bytes | None = None)
             writer.add_metadata(front_reader.metadata)
         if "/Lang" in front_reader.root_object:
             writer.root_object[NameObject("/Lang")] = front_reader.root_object["/Lang"]
+        _keep_structure(writer, front_reader)
     counts: list[int] = []
     for evidence in evidence_items:
         before = len(writer.pages)
@@ -111,6 +112,21 @@ def annex_pdf(evidence_items: Sequence[Evidence], *, front: bytes | None = None)
                 _append_picture_page(writer, file.read())
         counts.append(len(writer.pages) - before)
     return _write(writer), counts
+
+
+def _keep_structure(writer: PdfWriter, front_reader: PdfReader) -> None:
+    """The generated part's tags (structure tree, /MarkInfo): its pages were appended from the same reader,
+    so the tree's page references are cloned to those very pages."""
+    if "/StructTreeRoot" not in front_reader.root_object:
+        return
+    for key in ("/StructTreeRoot", "/MarkInfo"):
+        if key in front_reader.root_object:
+            writer.root_object[NameObject(key)] = front_reader.root_object.raw_get(key).clone(writer)
+    # pypdf leaves out a page's /StructParents when it appends it: its key into the tree's ParentTree.
+    for source, page in zip(front_reader.pages, writer.pages, strict=False):
+        for key in ("/StructParents", "/Tabs"):
+            if key in source:
+                page[NameObject(key)] = source[key]
 
 
 def stamp_pages(pdf: bytes, stamps: Sequence[str | None], *, first_index: int = 0) -> bytes:

@@ -1,4 +1,4 @@
-"""HTML → PDF for every report: WeasyPrint, the project's own fonts and the /ActualText text layer.
+"""HTML → PDF for every report: WeasyPrint, the project's own fonts and the text layer.
 
 Every report goes through :func:`html_to_pdf`; nothing else in the project calls WeasyPrint to make a page.
 
@@ -41,8 +41,8 @@ the machine.
 
 Text layer (DESIGN.md §6 "Text layer")
 --------------------------------------
-:func:`html_to_pdf` installs :mod:`reports.textlayer` so that ``pdftotext`` and copy/paste give back the
-Bangla source text exactly.
+:func:`html_to_pdf` installs :mod:`reports.textlayer` so that every viewer (Poppler, PDFium, MuPDF, pdf.js)
+and copy/paste give back the Bangla source text, and writes tagged PDF.
 """
 
 from __future__ import annotations
@@ -122,16 +122,22 @@ def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
 
 
 def html_to_document(html: str, *, base_url: str | None = None):
-    """:func:`render_document` with the /ActualText text layer: what :func:`html_to_pdf` writes, laid out
+    """:func:`render_document` with the text layer (and tagged): what :func:`html_to_pdf` writes, laid out
     first so that a caller can read its page count."""
     from reports import textlayer  # it patches WeasyPrint, which it imports: loaded as late (render_document)
 
     textlayer.install()
-    return render_document(html, base_url=base_url)
+    document = render_document(html, base_url=base_url)
+    # Tagged PDF (a structure tree, /MarkInfo, marked content per element): screen readers and PDF/UA
+    # checkers read the generated pages' structure. The text layer's invisible run is drawn inside each
+    # line's marked content, so the structure carries it. Kept through the annex (reports.annex).
+    write = document.write_pdf
+    document.write_pdf = lambda *args, **options: write(*args, **{"pdf_tags": True, **options})
+    return document
 
 
 def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
-    """Render ``html`` to PDF bytes with the shipped fonts and the /ActualText text layer.
+    """Render ``html`` to PDF bytes with the shipped fonts and the text layer, tagged.
 
     ``base_url`` resolves relative URLs in the HTML (images, stylesheets); give a ``file://`` folder URL
     for local files.  The fonts need none: their URLs are absolute.

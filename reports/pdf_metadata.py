@@ -26,10 +26,15 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 from pypdf.generic import (
+    ArrayObject,
     DecodedStreamObject,
+    DictionaryObject,
+    IndirectObject,
     NameObject,
+    NumberObject,
+    PdfObject,
     TextStringObject,
 )
 
@@ -48,7 +53,8 @@ SECTIONS: dict[str, str] = {
     "initiatives-current": "উদ্যোগ: চলমান ও সমাপ্ত",
     "initiatives-future": "উদ্যোগ: ভবিষ্যৎ",
 }
-_OBJECT_NUMBER = re.compile(rb"(?m)^(\d+) 0 obj\b")
+_OBJECT_NUMBER = re.compile(rb"(?m)^(\d+) \d+ obj\b")
+_STARTXREF = re.compile(rb"startxref\s+(\d+)")
 
 #: The parent bookmark of the evidence.
 ANNEX_LABEL = "প্রমাণক"
@@ -147,53 +153,130 @@ def report_outline(generated: bytes, evidence: Sequence[Evidence], starts: dict[
 
 
 def finish(pdf: bytes, metadata: Metadata, outline: Sequence[Bookmark]) -> bytes:
-    """``pdf`` with ``metadata`` and ``outline`` written in one incremental update (see the module doc)."""
+    """``pdf`` with ``metadata`` and ``outline`` written in one incremental update (see the module doc).
+
+    The update is written here rather than by pypdf's incremental writer, which copies every object of the
+    file first (a second for a 200-page annex): only the catalog's new version and the new objects are
+    written, with a cross-reference section whose /Prev is the file's last one. New objects are numbered
+    after every ``N 0 obj`` in the file (pypdf's count misses the cross-reference *stream* object of the
+    annex's own update, and reused its number).
+    """
     reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(reader, incremental=True)
-    # pypdf numbers new objects after the highest one its reader knows; the cross-reference *stream* of an
-    # earlier incremental update (the annex stamps) is an object it does not count, and reusing its number
-    # would make /Metadata point at that stream. Number after every "N 0 obj" in the file instead.
+    root_reference = reader.trailer.raw_get("/Root")
+    pages = [page.indirect_reference for page in reader.pages]
     highest = max((int(number) for number in _OBJECT_NUMBER.findall(pdf)), default=0)
-    writer._objects.extend([None] * max(0, highest - len(writer._objects)))
+    next_number = max(highest, int(reader.trailer.get("/Size", 0)) - 1) + 1
+    objects: dict[int, PdfObject] = {}
+
+    def add(obj: PdfObject) -> IndirectObject:
+        nonlocal next_number
+        number = next_number
+        next_number += 1
+        objects[number] = obj
+        return IndirectObject(number, 0, reader)
+
     created = _pdf_date(metadata.created)
-    writer.add_metadata(
+    info = DictionaryObject(
         {
-            "/Title": metadata.title,
-            "/Author": metadata.author,
-            "/Subject": metadata.subject,
-            "/Keywords": ", ".join(metadata.keywords),
-            "/Creator": PRODUCER,
-            "/Producer": PRODUCER,
-            "/CreationDate": created,
-            "/ModDate": created,
+            NameObject(key): TextStringObject(value)
+            for key, value in {
+                "/Title": metadata.title,
+                "/Author": metadata.author,
+                "/Subject": metadata.subject,
+                "/Keywords": ", ".join(metadata.keywords),
+                "/Creator": PRODUCER,
+                "/Producer": PRODUCER,
+                "/CreationDate": created,
+                "/ModDate": created,
+            }.items()
         }
     )
-    root = writer.root_object
-    root[NameObject("/Lang")] = TextStringObject(metadata.lang)
     xmp = DecodedStreamObject()
     xmp.set_data(_xmp(metadata).encode("utf-8"))
     xmp[NameObject("/Type")] = NameObject("/Metadata")
     xmp[NameObject("/Subtype")] = NameObject("/XML")
-    root[NameObject("/Metadata")] = writer._add_object(xmp)
 
-    if "/Outlines" in root:
-        del root["/Outlines"]
-    page_count = len(writer.pages)
-    for mark in outline:
-        _add_bookmark(writer, mark, None, page_count)
-    if outline:
+    root = DictionaryObject(dict(reader.root_object.items()))  # raw values: references stay references
+    root[NameObject("/Lang")] = TextStringObject(metadata.lang)
+    root[NameObject("/Metadata")] = add(xmp)
+    root.pop(NameObject("/Outlines"), None)
+    marks = [mark for mark in outline if 0 <= mark.page < len(pages)]
+    if marks:
+        outlines = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
+        outlines_reference = add(outlines)
+        _add_items(outlines, outlines_reference, marks, pages, add)
+        root[NameObject("/Outlines")] = outlines_reference
         root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    info_reference = add(info)
+    objects[root_reference.idnum] = root
+
     out = io.BytesIO()
-    writer.write(out)
+    out.write(pdf)
+    if not pdf.endswith(b"\n"):
+        out.write(b"\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(
+            f"{number} {0 if number != root_reference.idnum else root_reference.generation} obj\n".encode()
+        )
+        objects[number].write_to_stream(out)
+        out.write(b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n")
+    for number in sorted(offsets):
+        generation = root_reference.generation if number == root_reference.idnum else 0
+        out.write(f"{number} 1\n{offsets[number]:010d} {generation:05d} n\r\n".encode())
+    trailer = DictionaryObject(
+        {
+            NameObject("/Size"): NumberObject(next_number),
+            NameObject("/Root"): root_reference,
+            NameObject("/Info"): info_reference,
+            NameObject("/Prev"): NumberObject(_last_xref(pdf)),
+        }
+    )
+    if "/ID" in reader.trailer:
+        trailer[NameObject("/ID")] = reader.trailer.raw_get("/ID")
+    out.write(b"trailer\n")
+    trailer.write_to_stream(out)
+    out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
 
 
-def _add_bookmark(writer: PdfWriter, mark: Bookmark, parent, page_count: int) -> None:
-    if not 0 <= mark.page < page_count:
-        return
-    item = writer.add_outline_item(title=mark.label, page_number=mark.page, parent=parent)
-    for child in mark.children:
-        _add_bookmark(writer, child, item, page_count)
+def _add_items(parent: DictionaryObject, parent_reference, marks, pages, add) -> None:
+    """Outline items for ``marks`` under ``parent`` (all open), linked as the PDF outline tree wants."""
+    references = []
+    items = []
+    for mark in marks:
+        item = DictionaryObject(
+            {
+                NameObject("/Title"): TextStringObject(mark.label),
+                NameObject("/Parent"): parent_reference,
+                NameObject("/Dest"): ArrayObject([pages[mark.page], NameObject("/Fit")]),
+            }
+        )
+        items.append(item)
+        references.append(add(item))
+    for n, item in enumerate(items):
+        if n:
+            item[NameObject("/Prev")] = references[n - 1]
+        if n + 1 < len(items):
+            item[NameObject("/Next")] = references[n + 1]
+        children = [child for child in marks[n].children if 0 <= child.page < len(pages)]
+        if children:
+            _add_items(item, references[n], children, pages, add)
+    parent[NameObject("/First")] = references[0]
+    parent[NameObject("/Last")] = references[-1]
+    parent[NameObject("/Count")] = NumberObject(
+        len(items) + sum(int(item.get("/Count", 0)) for item in items)
+    )
+
+
+def _last_xref(pdf: bytes) -> int:
+    found = _STARTXREF.findall(pdf[-2048:])
+    if not found:
+        raise ValueError("no startxref at the end of the PDF")
+    return int(found[-1])
 
 
 def _pdf_date(moment: datetime) -> str:

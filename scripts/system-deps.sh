@@ -3,9 +3,17 @@
 #   libpango / libpangoft2 — WeasyPrint's text layout
 #   poppler-utils — pdftotext / pdfinfo / pdftoppm, used by the report tests
 #   chromium — the browser the end-to-end tests drive through Playwright
+#   nodejs, npm — pdf.js (package.json, installed by `make setup`) reads the report PDFs as Firefox does
+#     (tests/reports/test_viewers.py); only when no `node`/`npm` is on the PATH (one from elsewhere is kept)
 set -euo pipefail
 
 packages=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
+if ! command -v node >/dev/null 2>&1; then
+    packages+=(nodejs)
+fi
+if ! command -v npm >/dev/null 2>&1; then
+    packages+=(npm)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -18,7 +18,7 @@ from django.conf import settings
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from reports import pdf, textlayer
+from reports import pdf, textfont, textlayer
 
 FONTS_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
 FONT_FACE = re.compile(r'@font-face\s*{\s*font-family:\s*"([^"]+)";\s*src:\s*url\("([^"]+)"\)[^}]*}')
@@ -34,6 +34,9 @@ def pdffonts(data: bytes, tmp_path: Path) -> list[dict[str, str]]:
         match = PDFFONTS_ROW.match(line)
         assert match, line
         name, font_type, _encoding, embedded, subset, _unicode = match.groups()
+        if name == textfont.FONT_NAME:  # the text layer's invisible font (tests/reports/test_textlayer.py)
+            assert embedded == "yes", line
+            continue
         # "ABCDEF+APA-Serif-Bengali-Bold,-Bold" → family "APA Serif Bengali Bold" (the weight after ",")
         family = name.split("+", 1)[-1].split(",", 1)[0].replace("-", " ")
         rows.append({"name": name, "family": family, "type": font_type, "emb": embedded, "sub": subset})
@@ -46,6 +49,8 @@ def embedded_full_names(data: bytes) -> dict[str, str]:
     for page in pypdf.PdfReader(io.BytesIO(data)).pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
+            if font["/BaseFont"] == f"/{textfont.FONT_NAME}":  # the text layer's invisible font
+                continue
             descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             program = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
             names[str(font["/BaseFont"])[1:]] = program["name"].getDebugName(4)
@@ -96,9 +101,9 @@ def test_html_to_pdf_returns_a_pdf_with_the_text_layer_installed():
     data = pdf.html_to_pdf("<p>কর্মপরিকল্পনা</p>")
     assert data.startswith(b"%PDF-")
     assert textlayer.is_installed()
-    assert b"ActualText" in b"".join(
-        page.get_contents().get_data() for page in pypdf.PdfReader(io.BytesIO(data)).pages
-    )
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert b"3 Tr\n/ApaTextLayer" in b"".join(page.get_contents().get_data() for page in reader.pages)
+    assert "/StructTreeRoot" in reader.root_object  # tagged
 
 
 ALL_FAMILIES_HTML = "".join(

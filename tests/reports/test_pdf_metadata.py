@@ -111,3 +111,19 @@ def test_finish_is_an_incremental_update():
     reader = pypdf.PdfReader(io.BytesIO(finished))
     assert reader.metadata["/CreationDate"] == "D:20230705060000+06'00'"  # in the site's time zone (Dhaka)
     assert outline_titles(reader) == [(0, "প্রচ্ছদ", 0)]
+
+
+def test_the_generated_pages_are_tagged_through_the_annex(annual):
+    """Tagged PDF (WeasyPrint's structure tree) kept when the annex is assembled: pdfinfo says "Tagged:
+    yes", and the structure tree's leaves point at generated pages."""
+    assert re.search(r"^Tagged:\s+yes$", annual["pdfinfo"], re.M), annual["pdfinfo"]
+    root = annual["reader"].root_object
+    assert root["/MarkInfo"]["/Marked"]
+    tree = root["/StructTreeRoot"]
+    assert tree["/K"]
+    page_ids = {page.indirect_reference.idnum for page in annual["reader"].pages}
+    first = annual["reader"].pages[0]
+    assert "/StructParents" in first
+    parents = tree["/ParentTree"]["/Nums"]
+    element = parents[1][0].get_object()
+    assert element.raw_get("/Pg").idnum in page_ids

@@ -1,4 +1,5 @@
-"""The /ActualText text layer (DESIGN.md §6 "Text layer"): Bangla comes back exactly from ``pdftotext``.
+"""The text layer (DESIGN.md §6 "Text layer"): Bangla comes back exactly from ``pdftotext``; the other
+engines are in ``test_viewers.py``.
 
 The PDFs are read back with Poppler (``pdftotext``, ``pdftoppm``; poppler-utils, see
 ``scripts/system-deps.sh``), as people will read them.  These tests are also the guard on WeasyPrint

@@ -111,7 +111,7 @@ def test_every_engine_gives_back_the_demo_annual_report(annual_report, engine):
     """The app's own annual report, annex included: ≥ 99 % of the words of its drawn lines come back."""
     annual = annual_report
     now, missing = measure(engine, annual["path"], annual["words"])
-    print(f"\ndemo annual report ({annual['pages']} pages), {engine}: {now:.1%}")
+    print(f"\ndemo annual report ({annual['pages']} pages), {engine}: {now:.1%}; short: {missing[:8]}")
     assert now >= FLOORS[engine], missing[:20]
 
 
@@ -122,12 +122,18 @@ def test_pdfium_finds_phrases(passage):
     try:
         found = {}
         for phrase in PHRASES:
-            for page in document:
+            for number in range(len(document)):
+                page = document[number]
                 textpage = page.get_textpage()
-                match = textpage.search(phrase).get_next()
+                searcher = textpage.search(phrase)
+                match = searcher.get_next()
                 if match is not None:
                     index, count = match
                     found[phrase] = (textpage.get_text_range(index, count), textpage.get_charbox(index))
+                searcher.close()  # children before their parents: pdfium frees them in that order
+                textpage.close()
+                page.close()
+                if match is not None:
                     break
     finally:
         document.close()

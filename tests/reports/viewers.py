@@ -44,10 +44,17 @@ def pdfium(path: Path) -> str:
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(path))
+    texts = []
     try:
-        return "\f".join(page.get_textpage().get_text_range() for page in document)
+        for index in range(len(document)):
+            page = document[index]
+            textpage = page.get_textpage()
+            texts.append(textpage.get_text_range())
+            textpage.close()  # children before their parents: pdfium frees them in that order
+            page.close()
     finally:
         document.close()
+    return "\f".join(texts)
 
 
 def mupdf(path: Path) -> str:
