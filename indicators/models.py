@@ -320,6 +320,16 @@ class ScoringMethod(models.TextChoices):
     STEP = scoring.ScoringMethod.STEP.value, _("ধাপভিত্তিক")
 
 
+class DataSource(models.TextChoices):
+    """Where an indicator's value can come from besides the officer (issue 16.4): a record the system holds."""
+
+    NONE = "", _("অফিসার লেখেন")
+    HALF_YEARLY_SENT = "half_yearly_sent", _("অর্ধবার্ষিক প্রতিবেদন ঊর্ধ্বতন দপ্তরে পাঠানোর তারিখ")
+    MEETINGS_HELD = "meetings_held", _("অনুষ্ঠিত পর্যালোচনা সভা (সংখ্যা বা প্রথম সভার তারিখ)")
+    CHILDREN_REVIEW = "children_review", _("অধীন দপ্তরের প্রতিবেদন পর্যালোচনা রাখার তারিখ")
+    SMART_PLAN_APPROVED = "smart_plan_approved", _("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদনের তারিখ")
+
+
 class Direction(models.TextChoices):
     HIGHER = scoring.Direction.HIGHER.value, _("বেশি ভালো")
     LOWER = scoring.Direction.LOWER.value, _("কম ভালো")
@@ -391,6 +401,11 @@ class Indicator(models.Model):
     target_60_date = models.DateField(_("চলতি মানের নিম্নে (তারিখ)"), null=True, blank=True)
     applicable = models.BooleanField(_("প্রযোজ্য"), default=True)
     not_applicable_reason = models.TextField(_("প্রযোজ্য নয় কেন"), blank=True)
+    # Issue 16.4: the value filled from a record the system holds (indicators.services.sources); the officer
+    # can still correct it, with a reason, like any value.
+    data_source = models.CharField(
+        _("মানের উৎস"), max_length=24, choices=DataSource.choices, blank=True, default=DataSource.NONE
+    )
     position = models.PositiveIntegerField(_("ক্রম"), default=0)
 
     objects = IndicatorQuerySet.as_manager()

@@ -26,9 +26,19 @@ from evidence.services import evidence_attach
 from evidence.validators import clean_text
 from indicators import permissions
 from indicators.history import history_record
-from indicators.models import ActionPlan, FiscalYear, HistoryKind, Indicator, Office, Progress, Role
+from indicators.models import (
+    EDITABLE_STATES,
+    ActionPlan,
+    DataSource,
+    FiscalYear,
+    HistoryKind,
+    Indicator,
+    Office,
+    ReportingPeriod,
+    Role,
+)
 from indicators.scores import plan_score
-from indicators.services.progress import progress_record
+from indicators.services.sources import bound_indicators, fiscal_quarter, source_fill
 from reports.models import Meeting, MeetingItem, MeetingState
 
 #: The meeting's own fields a form may change while it is a draft.
@@ -241,6 +251,11 @@ class MeetingApproved:
     filled_value: Decimal | datetime.date | None
 
 
+def first_open_quarter(plan: ActionPlan, first: int) -> int | None:
+    states = dict(ReportingPeriod.objects.filter(plan=plan).values_list("quarter", "state"))
+    return next((q for q in range(first, 5) if states.get(q, "draft") in EDITABLE_STATES), None)
+
+
 def meetings_indicator_value(indicator: Indicator, quarter: int) -> Decimal | datetime.date | None:
     """What the meetings indicator reads from the meetings held: the number of approved meetings of the
     quarter, or for a date indicator the date of the first one of the year."""
@@ -283,37 +298,62 @@ def meeting_approve(
         meeting.signed_on = timezone.localdate()
     meeting.version += 1
     filled = None
-    if indicator is not None:
-        plan = office_plan(meeting.office, meeting.fiscal_year)
-        if plan is None or indicator.plan_id != plan.pk:
-            raise DomainError(
-                "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
-                "The indicator is not of this office's plan of this year.",
-            )
-        quarter = quarter_of(meeting.fiscal_year.start_year, meeting.held_on)
-        meeting.save()
-        evidence = evidence_attach(
-            indicator=indicator,
-            title=f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী ({format_date_short(meeting.held_on)})",
-            data=pdf,
-            original_name=f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf",
-            quarter=quarter,
-            user=user,
+    plan = office_plan(meeting.office, meeting.fiscal_year)
+    if indicator is not None and (plan is None or indicator.plan_id != plan.pk):
+        raise DomainError(
+            "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
+            "The indicator is not of this office's plan of this year.",
         )
-        meeting.evidence = evidence
-        filled = meetings_indicator_value(indicator, quarter)
-        if filled is not None:
-            current = Progress.objects.filter(indicator=indicator, quarter=quarter).first()
-            progress_record(
-                indicator=indicator,
-                quarter=quarter,
-                value=filled,
-                remark=(current.remark if current and current.remark else "")
-                or "উৎস: অনুমোদিত পর্যালোচনা সভার কার্যবিবরণী (স্বয়ংক্রিয়ভাবে পূরণ)",
-                user=user,
-                expected_version=current.version if current else None,
-                reason="পর্যালোচনা সভার কার্যবিবরণী অনুমোদন",
+    if plan is not None:
+        quarter = (
+            quarter_of(meeting.fiscal_year.start_year, meeting.held_on) if indicator is not None else None
+        )
+        meeting.save()
+        title = f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী ({format_date_short(meeting.held_on)})"
+        name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
+        if indicator is not None:
+            # Chosen by the chair: its quarter must be open (all or nothing).
+            meeting.evidence = evidence_attach(
+                indicator=indicator, title=title, data=pdf, original_name=name, quarter=quarter, user=user
             )
+        # Issue 16.4: indicators bound to the meetings held get the minutes (in the first open quarter from
+        # the meeting's) and their value: the approved meetings of the quarter, or the first one's date.
+        for bound in bound_indicators(plan, DataSource.MEETINGS_HELD):
+            if indicator is not None and bound.pk == indicator.pk:
+                continue
+            first = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on)
+            open_quarter = first_open_quarter(plan, first) if first is not None else None
+            if open_quarter is not None:
+                attached = evidence_attach(
+                    indicator=bound,
+                    title=title,
+                    data=pdf,
+                    original_name=name,
+                    quarter=open_quarter,
+                    user=user,
+                )
+                meeting.evidence = meeting.evidence or attached
+        meeting.save()
+        targets = bound_indicators(plan, DataSource.MEETINGS_HELD)
+        if indicator is not None and indicator.pk not in {i.pk for i in targets}:
+            targets.append(indicator)
+        label = str(DataSource.MEETINGS_HELD.label)
+        for target in targets:
+            quarter_now = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on)
+            if quarter_now is None:
+                continue
+            value = meetings_indicator_value(target, quarter_now)
+            if value is None:
+                continue
+            day = value if isinstance(value, datetime.date) else meeting.held_on
+            source_fill(
+                indicator=target,
+                day=day,
+                user=user,
+                source_label=label,
+                count=None if isinstance(value, datetime.date) else value,
+            )
+            filled = filled if filled is not None else value
     meeting.save()
     _record(meeting, user, f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী অনুমোদিত")
     return MeetingApproved(meeting, meeting.evidence_id, filled)

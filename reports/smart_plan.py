@@ -35,12 +35,12 @@ from base.bangla import (
 from base.errors import ConflictError, DomainError, PermissionDeniedError
 from evidence.services import evidence_attach
 from indicators import permissions
-from indicators.models import FiscalYear, Indicator, Office, Progress, Role
-from indicators.services.progress import progress_record
+from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
+from indicators.services.sources import bound_indicators, fiscal_quarter, sources_fill
 from reports import pdf
 from reports.document import draft_watermark_uri
 from reports.letter import DRAFT_MARK_BN, genitive_bn
-from reports.meetings import TEXT_MAX, office_plan, quarter_of
+from reports.meetings import TEXT_MAX, first_open_quarter, office_plan, quarter_of
 from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
 from reports.table import bangla_text
 
@@ -209,35 +209,53 @@ def smart_plan_approve(
     locked.version += 1
     locked.save()
     filled = None
-    if indicator is not None:
-        plan = office_plan(locked.office, locked.fiscal_year)
-        if plan is None or indicator.plan_id != plan.pk:
-            raise DomainError(
-                "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
-                "The indicator is not of this office's plan of this year.",
+    plan = office_plan(locked.office, locked.fiscal_year)
+    if indicator is not None and (plan is None or indicator.plan_id != plan.pk):
+        raise DomainError(
+            "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
+            "The indicator is not of this office's plan of this year.",
+        )
+    if plan is not None:
+        title = smart_plan_title(locked.office, locked.fiscal_year)
+        name = f"smart-plan-{locked.office.code}-{locked.fiscal_year.code}.pdf"
+        if indicator is not None:
+            # Chosen by the CIO: its quarter must be open (all or nothing).
+            quarter = quarter_of(locked.fiscal_year.start_year, locked.letter_date)
+            locked.evidence = evidence_attach(
+                indicator=indicator,
+                title=title,
+                data=pdf_bytes,
+                original_name=name,
+                quarter=quarter,
+                user=user,
             )
-        quarter = quarter_of(locked.fiscal_year.start_year, locked.letter_date)
-        locked.evidence = evidence_attach(
-            indicator=indicator,
-            title=smart_plan_title(locked.office, locked.fiscal_year),
-            data=pdf_bytes,
-            original_name=f"smart-plan-{locked.office.code}-{locked.fiscal_year.code}.pdf",
-            quarter=quarter,
-            user=user,
-        )
+        # Issue 16.4: indicators bound to the plan's approval get the PDF (first open quarter from the
+        # letter's) and the approval date as their value.
+        first = fiscal_quarter(locked.fiscal_year.start_year, locked.letter_date)
+        for bound in bound_indicators(plan, DataSource.SMART_PLAN_APPROVED):
+            if (indicator is not None and bound.pk == indicator.pk) or first is None:
+                continue
+            open_quarter = first_open_quarter(plan, first)
+            if open_quarter is not None:
+                attached = evidence_attach(
+                    indicator=bound,
+                    title=title,
+                    data=pdf_bytes,
+                    original_name=name,
+                    quarter=open_quarter,
+                    user=user,
+                )
+                locked.evidence = locked.evidence or attached
         locked.save(update_fields=["evidence"])
-        filled = locked.letter_date if indicator.unit == "date" else Decimal(1)
-        current = Progress.objects.filter(indicator=indicator, quarter=quarter).first()
-        progress_record(
-            indicator=indicator,
-            quarter=quarter,
-            value=filled,
-            remark=(current.remark if current and current.remark else "")
-            or "উৎস: অনুমোদিত স্মার্ট বাংলাদেশ কর্মপরিকল্পনা (স্বয়ংক্রিয়ভাবে পূরণ)",
+        for target, quarter in sources_fill(
+            plan=plan,
+            source=DataSource.SMART_PLAN_APPROVED,
+            day=locked.letter_date,
             user=user,
-            expected_version=current.version if current else None,
-            reason="স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদন",
-        )
+            also=indicator,
+        ):
+            if quarter is not None and filled is None:
+                filled = locked.letter_date if target.unit == "date" else Decimal(1)
     return SmartPlanApproved(locked, filled)
 
 

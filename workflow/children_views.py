@@ -19,6 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,8 +28,9 @@ from base.bangla import fiscal_year_label
 from base.errors import DomainError
 from evidence.services import evidence_attach
 from indicators import permissions
-from indicators.models import FiscalYear, Indicator, Office, Role
+from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
 from indicators.selectors import fiscal_year_start
+from indicators.services.sources import sources_fill
 from reports import subordinate_review as review
 from workflow.inbox import fiscal_years
 from workflow.summary import default_quarter
@@ -156,6 +158,14 @@ def children_review(request: HttpRequest, office: str, year: str, quarter: int) 
             except DomainError as error:
                 form.add_error(None, error.message_bn)
             else:
+                # Issue 16.4: the chosen indicator and those bound to the review get the day it was kept.
+                sources_fill(
+                    plan=indicator.plan,
+                    source=DataSource.CHILDREN_REVIEW,
+                    day=timezone.localdate(),
+                    user=request.user,
+                    also=indicator,
+                )
                 messages.success(request, _("পর্যালোচনার পিডিএফ সূচকটির প্রমাণক হিসেবে রাখা হয়েছে।"))
                 return redirect(
                     "workflow:indicator", office=parent.code, year=fiscal_year.code, code=indicator.code

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from base.bangla import QUARTER_ORDINALS_BN, format_code
@@ -25,6 +26,7 @@ from indicators import permissions
 from indicators.history import history_record
 from indicators.models import (
     VISIBLE_TO_REVIEWER_STATES,
+    DataSource,
     HistoryKind,
     Indicator,
     PeriodState,
@@ -35,6 +37,7 @@ from indicators.periods import (
     periods_lock,
     quarters_bn,
 )
+from indicators.services.sources import sources_fill
 from reports import approvals
 from workflow import mail
 
@@ -168,6 +171,11 @@ def period_transition(
         approvals.approval_record(period, user)
     elif action == "send":
         approvals.approval_mark_sent(period)
+        if period.quarter == 2:
+            # Issue 16.4: indicators bound to the half-yearly report's sending get its date (or 1).
+            sources_fill(
+                plan=period.plan, source=DataSource.HALF_YEARLY_SENT, day=timezone.localdate(), user=user
+            )
     elif returning:
         approvals.approval_supersede(period)
         cascade = f"{QUARTER_ORDINALS_BN[period.quarter - 1]} ত্রৈমাসিক ফেরতের সঙ্গে / returned with quarter {period.quarter}"

@@ -8,6 +8,7 @@ from workflow import (
     plan_import_views,
     review_views,
     smart_plan_views,
+    source_views,
     user_views,
     views,
 )
@@ -28,6 +29,7 @@ urlpatterns = [
     path(indicator + "row/", views.progress_cell, name="row"),
     path(indicator + "q<int:quarter>/", views.progress_edit, name="progress"),
     path(indicator + "applicability/", views.indicator_applicability, name="applicability"),
+    path(indicator + "source/", source_views.indicator_source, name="indicator_source"),
     path(plan + "next-year/", next_year_views.plan_next_year, name="plan_next_year"),
     path(plan + "from-template/", next_year_views.plan_from_template, name="plan_from_template"),
     path(plan + "periods/<int:quarter>/<str:action>/", views.period_action, name="period_action"),

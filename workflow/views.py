@@ -22,7 +22,7 @@ from base.errors import ConflictError, DomainError, PermissionDeniedError, local
 from evidence.selectors import PanelAccess, indicator_evidence
 from indicators import parsing, permissions, scoring, selectors
 from indicators.http import indicator_or_404, is_htmx, plan_or_404, plan_url, row_anchor
-from indicators.models import ActionPlan, HistoryEntry, Indicator, Progress
+from indicators.models import ActionPlan, DataSource, HistoryEntry, Indicator, Progress
 from indicators.parsing import plain_number
 from indicators.services.progress import (
     ValuesPresentError,
@@ -259,6 +259,7 @@ def _indicator_response(
             "indicator": indicator,
             "history": history,
             "evidence": evidence,
+            "source_choices": DataSource.choices,
             # What the evidence panel needs, from what the page already read (no query of its own).
             "evidence_access": PanelAccess(
                 periods=[view.period for view in page.periods],

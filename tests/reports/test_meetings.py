@@ -174,7 +174,7 @@ def test_approval_keeps_the_minutes_as_evidence_and_fills_the_count(office_plan,
         )
     assert done.filled_value == Decimal(2)  # two approved meetings in Q1
     progress = Progress.objects.get(indicator=indicator, quarter=1)
-    assert progress.value_number == Decimal(2) and "কার্যবিবরণী" in progress.remark
+    assert progress.value_number == Decimal(2) and "পর্যালোচনা সভা" in progress.remark
     evidence = Evidence.objects.filter(indicator=indicator, quarter=1)
     assert evidence.count() == 2 and all(e.content_type == "application/pdf" for e in evidence)
 
