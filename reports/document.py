@@ -28,6 +28,7 @@ from evidence.models import Evidence
 from indicators import scoring
 from indicators.models import (
     ActionPlan,
+    Approval,
     Office,
 )
 from indicators.periods import period_for
@@ -46,9 +47,14 @@ from reports.letter import (
     report_title_bn,
 )
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, ReportKind
+from reports.signing import signing_enabled
 from reports.table import bangla_text, index_rows, page_text, report_evidence, table_rows
 
 logger = logging.getLogger(__name__)
+
+#: The counter styles (and classes) that print an annex page number: ``apa-annex-K`` shows the page of
+#: ``#generated-end`` plus K (``reports.rendering.AnnexCounterStyle``).
+ANNEX_COUNTER_PREFIX = "apa-annex-"
 
 
 _OWN_LABEL = re.compile(r"^\S{1,3}[.)।]\s")
@@ -183,6 +189,27 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict
     }
 
 
+def _signature_block(period, office: Office, *, draft: bool, signed: bool) -> dict | None:
+    """What the letter's visible signature block says: the signing office and the approval's time and
+    approver for a signed copy; a placeholder on a draft when copies are signed; nothing otherwise."""
+    if signed:
+        approval = (
+            Approval.objects.filter(period=period).select_related("approved_by").order_by("-number").first()
+        )
+        when = timezone.localtime(approval.approved_at if approval else timezone.now())
+        approver = approval.approved_by if approval else None
+        name = (approver.get_full_name().strip() or approver.get_username()) if approver else ""
+        stamp = f"{format_date_long(when.date())}, {to_bangla_digits(when.strftime('%H:%M'))}"
+        return {
+            "signed": True,
+            "office": office.name_bn,
+            "when": f"অনুমোদন: {bangla_text(name)}, {stamp}" if name else f"অনুমোদন: {stamp}",
+        }
+    if draft and signing_enabled():
+        return {"signed": False}
+    return None
+
+
 @functools.cache
 def draft_watermark_uri() -> str:
     """The draft mark as an SVG data URI: "খসড়া" drawn as glyph outlines of the shipped bold Bangla font,
@@ -233,11 +260,19 @@ def report_html(
     draft: bool,
     evidence_start_pages: dict[int, int] | None,
     evidence: list[Evidence] | None = None,
+    signed: bool = False,
+    annex_offsets: dict[int, int] | None = None,
 ) -> str:
     """The generated part of a report as one HTML document (templates under ``reports/pdf/``).
 
+    ``signed``: the copy is signed at approval (``reports.signing``): the letter's signature block says so,
+    with the office and the approval's time; a draft shows where the signature will go.
+
     ``evidence_start_pages`` maps an evidence id to the absolute page on which it starts in the final PDF;
     ``None`` (the first pass, before the generated part's length is known) prints "—" instead.
+    ``annex_offsets`` (evidence id → its start page less the generated part's length) lets the PDF print the
+    numbers itself in one layout: each is the page of the generated part's last element (``#generated-end``)
+    plus the offset, through a counter style of ``reports.rendering.AnnexCounterStyle``.
     """
     kind = report_kind(kind)
     quarter = report_quarter(kind, quarter)
@@ -280,11 +315,20 @@ def report_html(
         "watermark_uri": draft_watermark_uri() if draft else "",
     }
     context.update(_letter_context(letter, office, draft=draft))
+    context["signature_block"] = _signature_block(period, office, draft=draft, signed=signed)
     if kind != ReportKind.COVER_LETTER:
-        context["table"] = table_rows(plan, kind, quarter, evidence, evidence_start_pages)
-        context["index_rows"] = index_rows(evidence, evidence_start_pages)
-        if evidence and evidence_start_pages:
+        context["table"] = table_rows(plan, kind, quarter, evidence, evidence_start_pages, annex_offsets)
+        context["index_rows"] = index_rows(evidence, evidence_start_pages, annex_offsets)
+        if evidence and annex_offsets:
+            context["annex_first_offset"] = 1
+        elif evidence and evidence_start_pages:
             context["annex_first_page"] = page_text(evidence[0], evidence_start_pages)
+        if annex_offsets:
+            context["annex_css"] = "\n".join(
+                f".{ANNEX_COUNTER_PREFIX}{k}::after {{ content: target-counter(url(#generated-end), page, "
+                f"{ANNEX_COUNTER_PREFIX}{k}); }}"
+                for k in sorted({1, *annex_offsets.values()})
+            )
     if kind == ReportKind.ANNUAL:
         introduction = Introduction.objects.filter(plan=plan).first()
         blocks = introduction_blocks(introduction.text if introduction else "")

@@ -99,6 +99,9 @@ def value_text(value: Decimal | datetime.date | None, unit: str) -> str:
 class EvidenceRef:
     evidence: Evidence
     page: str  # the absolute page on which it starts, Bangla digits ("—" before the page count is known)
+    #: Its start page less the generated part's length, when the PDF prints the number itself
+    #: (``reports.rendering``: a target-counter on the generated part's last page, shifted by this).
+    offset: int | None = None
 
 
 @dataclass
@@ -226,6 +229,7 @@ def table_rows(
     quarter: int,
     evidence: list[Evidence],
     start_pages: dict[int, int] | None,
+    offsets: dict[int, int] | None = None,
 ) -> dict:
     indicators = _in_table_order(plan_indicators(plan))
     areas = list(plan.areas.order_by("position"))
@@ -237,7 +241,9 @@ def table_rows(
     scores = {s.code: s for s in result.indicators}
     refs: dict[int, list[EvidenceRef]] = {}
     for item in evidence:
-        refs.setdefault(item.indicator_id, []).append(EvidenceRef(item, page_text(item, start_pages)))
+        refs.setdefault(item.indicator_id, []).append(
+            EvidenceRef(item, page_text(item, start_pages), (offsets or {}).get(item.pk))
+        )
     shown_quarters = list(range(1, quarter + 1))
 
     rows: list[TableRow] = []
@@ -307,10 +313,12 @@ def table_rows(
     }
 
 
-def index_rows(evidence: list[Evidence], start_pages: dict[int, int] | None) -> list[IndexRow]:
+def index_rows(
+    evidence: list[Evidence], start_pages: dict[int, int] | None, offsets: dict[int, int] | None = None
+) -> list[IndexRow]:
     rows = [
         IndexRow(
-            ref=EvidenceRef(item, page_text(item, start_pages)),
+            ref=EvidenceRef(item, page_text(item, start_pages), (offsets or {}).get(item.pk)),
             area=item.indicator.activity.area,
             activity=item.indicator.activity,
             indicator=item.indicator,
