@@ -38,6 +38,8 @@ from reports.letter import (
     TEAM_NAME_BN,
     assessment_bn,
     cover_letter_for,
+    letter_day,
+    letter_wording,
     memo_number,
     month_year_bn,
     period_report_kind,
@@ -162,8 +164,8 @@ def _lines(text: str) -> list[str]:
     return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict:
-    day = letter.letter_date or timezone.localdate()
+def _letter_context(letter: CoverLetter, office: Office, *, draft: bool, subject: str, body: str) -> dict:
+    day = letter_day(letter)
     number = memo_number(letter)
     if letter.memo_serial is None and not draft:
         # A final copy printed before approval took a serial: a blank to number by hand, not "খসড়া".
@@ -173,8 +175,8 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict
         "memo_number": number,
         "date_bangla": f"{to_bangla_date(day)} {BANGABDA}",
         "date_gregorian": f"{format_date_long(day)} {KHRISTABDA}",
-        "subject": bangla_text(letter.subject),
-        "body": bangla_text(letter.body),
+        "subject": bangla_text(subject),
+        "body": bangla_text(body),
         "attachments": bangla_text(letter.attachments.strip()),
         "signatory_name": bangla_text(letter.signatory_name.strip()),
         "designation_lines": _lines(letter.signatory_designation),
@@ -286,8 +288,12 @@ def report_html(
     start_year = plan.fiscal_year.start_year
     title1, title2 = report_title_bn(plan, kind, quarter)
     first, last = report_span(start_year, kind, quarter)
-    # The letter goes with the report it forwards: Q2's letter forwards the half-yearly, Q4's the annual.
-    with_letter = kind == ReportKind.COVER_LETTER or period_report_kind(quarter) == kind
+    # Every report carries its period's letter (seed 000; issue 15.5): the cover letter alone, the annual
+    # and half-yearly reports and each quarterly report. Its default words follow the report it forwards.
+    with_letter = True
+    forwarded = period_report_kind(quarter) if kind == ReportKind.COVER_LETTER else kind
+    forwarded_evidence = evidence if forwarded == kind else report_evidence(plan, forwarded, quarter)
+    subject, body = letter_wording(letter, plan, forwarded, with_evidence=bool(forwarded_evidence))
     context = {
         "plan": plan,
         "office": office,
@@ -314,7 +320,7 @@ def report_html(
         "assessment_title": f"{assessment_bn(kind, quarter)} স্ব-মূল্যায়ন প্রতিবেদন",
         "watermark_uri": draft_watermark_uri() if draft else "",
     }
-    context.update(_letter_context(letter, office, draft=draft))
+    context.update(_letter_context(letter, office, draft=draft, subject=subject, body=body))
     context["signature_block"] = _signature_block(period, office, draft=draft, signed=signed)
     if kind != ReportKind.COVER_LETTER:
         context["table"] = table_rows(plan, kind, quarter, evidence, evidence_start_pages, annex_offsets)
