@@ -21,7 +21,7 @@ from indicators.models import (
     ActionPlan,
 )
 from indicators.periods import period_for
-from reports import annex, pdf, signing
+from reports import annex, pdf, signing, table_print
 from reports.annex import stamp_label
 from reports.document import ANNEX_COUNTER_PREFIX, report_html
 from reports.letter import FINAL_STATES, report_kind, report_quarter
@@ -167,6 +167,7 @@ def render_report(
             document = pdf.html_to_document(html, base_url=base_url)
             if len(document.pages) != pages:
                 raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
+        table_print.close_table_pages(document)
         box = _signature_box(document) if signed else None
         progress(60, "পিডিএফ লেখা হচ্ছে")
         generated = document.write_pdf()

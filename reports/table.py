@@ -132,6 +132,10 @@ class TableRow:
         return f"{format_code(area.code)} {bangla_text(area.title)}"
 
     @property
+    def area_code(self) -> str:
+        return format_code(self.indicator.activity.area.code)
+
+    @property
     def activity_label(self) -> str:
         activity = self.indicator.activity
         return f"{format_code(activity.code)} {bangla_text(activity.title)}"
@@ -298,6 +302,7 @@ def table_rows(
     columns = 12 + len(shown_quarters) + 3
     return {
         "rows": rows,
+        "groups": activity_groups(rows),
         "area_totals": totals,
         "quarter_headers": headers,
         "to_date_header": to_date,
@@ -311,6 +316,33 @@ def table_rows(
             "scaled": format_marks(result.scaled_marks),
         },
     }
+
+
+@dataclass
+class ActivityGroup:
+    """The rows of one activity: a ``<tbody>`` the PDF never breaks (issue 15.4), so the activity's cells
+    never run over a page break. The area's cells span each group's rows; a group that is not the area's
+    first repeats the area's code, shown only when the group starts a page (``reports.table_print``)."""
+
+    rows: list[TableRow]
+    first_in_area: bool
+    last_in_area: bool
+
+
+def activity_groups(rows: list[TableRow]) -> list[ActivityGroup]:
+    groups: list[ActivityGroup] = []
+    for start, length in _runs([r.indicator.activity_id for r in rows]):
+        group_rows = rows[start : start + length]
+        area = group_rows[0].indicator.activity.area_id
+        groups.append(
+            ActivityGroup(
+                rows=group_rows,
+                first_in_area=start == 0 or rows[start - 1].indicator.activity.area_id != area,
+                last_in_area=start + length == len(rows)
+                or rows[start + length].indicator.activity.area_id != area,
+            )
+        )
+    return groups
 
 
 def index_rows(
