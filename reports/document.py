@@ -205,7 +205,8 @@ def _signature_block(period, office: Office, *, draft: bool, signed: bool) -> di
         return {
             "signed": True,
             "office": office.name_bn,
-            "when": f"অনুমোদন: {bangla_text(name)}, {stamp}" if name else f"অনুমোদন: {stamp}",
+            "approver": f"অনুমোদন: {bangla_text(name)}" if name else "অনুমোদিত",
+            "when": stamp,
         }
     if draft and signing_enabled():
         return {"signed": False}

@@ -208,7 +208,7 @@ def render_report(
 
 
 #: The visible signature block's size (``.signature-seal`` in static/css/report.css).
-SIGNATURE_SEAL_MM = (66, 14)
+SIGNATURE_SEAL_MM = (66, 20)
 _PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (96 a inch); PDF points are 72 an inch
 _MM_TO_PT = 72 / 25.4
 

@@ -25,6 +25,7 @@ import fcntl
 import io
 import logging
 import os
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -337,10 +338,14 @@ def sign_pdf(
 ) -> bytes:
     """``pdf`` with a PAdES signature of ``office`` appended (an incremental update), its field's widget
     over ``box`` (or invisible)."""
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import fields, signers
-    from pyhanko.stamp import TextStampStyle
-    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    # pyHanko (and its cryptography, asn1 and HTTP stack) is loaded when a copy is first signed, not by every
+    # web process that imports the reports; it imports cryptography's deprecated DSA class (never used here).
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="DSA is deprecated")
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.sign import fields, signers
+        from pyhanko.stamp import TextStampStyle
+        from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key, cert, chain = office_credentials(office)
     signer = signers.SimpleSigner(
@@ -381,9 +386,11 @@ def _readable_name(name: asn1_x509.Name) -> str:
 
 def signature_status(pdf: bytes) -> SignatureStatus:
     """Validate the report's signature against :func:`trust_roots` (no network: revocation is not fetched)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="DSA is deprecated")
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
