@@ -562,7 +562,9 @@ def _image_objects(pdf: bytes) -> set[int]:
     reader = PdfReader(io.BytesIO(pdf))
     found = set()
     for page in reader.pages:
-        xobjects = page["/Resources"].get_object().get("/XObject", {})
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        if xobjects is None:
+            continue
         for reference in xobjects.get_object().values():
             if reference.get_object().get("/Subtype") == "/Image":
                 found.add(reference.idnum)

@@ -57,10 +57,11 @@ class Command(APACommand):
                 self.stdout.write(f"- অনুমোদন / approval: {problem.text}")
         failures = []
         if not result.ok:
+            files = len({problem.file for problem in result.problems})
             failures.append(
-                f"{len(result.problems)}টি ফাইল তার সংরক্ষিত SHA-256-এর সঙ্গে মেলেনি, পাওয়া যায়নি বা স্বাক্ষর বৈধ নয় / "
-                f"{len(result.problems)} problem(s): a file that does not match its recorded SHA-256, is missing, "
-                f"or whose digital signature does not validate"
+                f"{files}টি ফাইল তার সংরক্ষিত SHA-256-এর সঙ্গে মেলেনি, পাওয়া যায়নি বা স্বাক্ষর বৈধ নয় / "
+                f"{files} file(s) do not match their recorded SHA-256, are missing, or their digital "
+                f"signature does not validate"
             )
         if approvals.problems:
             failures.append(
