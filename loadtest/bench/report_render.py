@@ -19,7 +19,7 @@ from django.test.utils import override_settings
 from base.errors import DomainError
 from evidence.models import Evidence
 from evidence.services import evidence_attach
-from indicators.models import ActionPlan
+from indicators.models import EDITABLE_STATES, ActionPlan, PeriodState, ReportingPeriod
 from loadtest.bench.measure import Scenario, nothing
 from reports import rendering
 from reports import table as report_table
@@ -135,6 +135,14 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
             "নমুনা প্রমাণক তৈরি করা যায়নি।",
             f"Could not make the sample evidence: {made.stderr.strip()[-500:]}",
         )
+    # On a database whose quarters are submitted or approved, the sample could not be attached (locked data,
+    # DESIGN.md §4): inside the benchmark's transaction, which is always rolled back, the plan's periods are
+    # opened again first. Nothing of it outlives the benchmark; the report is rendered as a draft either way.
+    reopened = (
+        ReportingPeriod.objects.filter(plan=plan)
+        .exclude(state__in=EDITABLE_STATES)
+        .update(state=PeriodState.DRAFT)
+    )
     indicators = list(
         plan.indicators.order_by("activity__area__position", "activity__position", "position", "pk")
     )
@@ -150,4 +158,4 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
             data=data,
             original_name=path.name,
         )
-    return {"sample_files": len(files), "sample_bytes": size}
+    return {"sample_files": len(files), "sample_bytes": size, "periods_reopened": reopened}

@@ -355,6 +355,22 @@ def test_bench_report_200_works_on_a_plan_that_already_has_evidence(demo, settin
     assert files_under(private) == stored  # the project's storage untouched
 
 
+def test_bench_report_200_works_when_the_plans_quarters_are_locked(demo, settings, monkeypatch):
+    """With every quarter submitted or approved, the sample is still attached (the periods opened again
+    inside the rolled-back transaction) and afterwards the periods are as they were."""
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PDF_PAGES", 2)
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PHOTOS", 1)
+    accept_earlier_quarters(demo, 4)
+    period = demo.periods.get(quarter=4)
+    officer = get_user_model().objects.get(username="mofa.officer")
+    period_transition(period=period, action="submit", user=officer, expected_version=period.version)
+    before = database_state()
+    result = bench("report-200")
+    assert_report_shape(result, "report-200", 2, 2 + 1)
+    assert result["periods_reopened"] == 4
+    assert database_state() == before
+
+
 def test_bench_report_200_cleans_up_when_the_sample_cannot_be_made(demo, settings, monkeypatch):
     """A failed set-up is an error in Bangla and English, and still leaves nothing behind."""
 
