@@ -345,6 +345,18 @@ STORAGES = {
     },
 }
 
+# The digital signature of approved reports (reports/signing.py, DESIGN.md §6, docs/signing.md): "demo" (the
+# embedded default) makes a demo certificate authority and a certificate per office under
+# APA_SIGNING_DIR (var/signing: outside the repository, the database and its backups); "pkcs12"
+# (production's default) signs with APA_SIGNING_PKCS12_DIR/<office code>.p12 and validates against the
+# certificates of APA_SIGNING_TRUST_ROOTS (a PEM file); "off" leaves approved copies unsigned.
+REPORT_SIGNING = os.environ.get("APA_SIGNING", "pkcs12" if PRODUCTION else "demo").strip().lower()
+if REPORT_SIGNING not in {"demo", "pkcs12", "off"}:
+    raise ImproperlyConfigured(f"APA_SIGNING must be demo, pkcs12 or off, not {REPORT_SIGNING!r}.")
+REPORT_SIGNING_DIR = Path(os.environ.get("APA_SIGNING_DIR", BASE_DIR / "var" / "signing"))
+REPORT_SIGNING_PKCS12_DIR = os.environ.get("APA_SIGNING_PKCS12_DIR", "")
+REPORT_SIGNING_TRUST_ROOTS = os.environ.get("APA_SIGNING_TRUST_ROOTS", "")
+
 # Evidence upload limit in bytes (DESIGN.md §5: default 20 MB), and the largest picture accepted, in pixels
 # (Pillow decodes all of them into memory: 50 million is a 600 dpi A4 scan with room to spare).
 EVIDENCE_MAX_BYTES = int(os.environ.get("APA_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -84,16 +84,28 @@ def evidence_page_count(evidence: Evidence) -> int:
     return 1
 
 
-def annex_pdf(evidence_items: Sequence[Evidence], *, front: bytes | None = None) -> tuple[bytes, list[int]]:
+def annex_pdf(
+    evidence_items: Sequence[Evidence],
+    *,
+    front: bytes | None = None,
+    stamps: Sequence[str | None] | None = None,
+) -> tuple[bytes, list[int]]:
     """The evidence files in the given order as one PDF, and the number of pages each of them took.
 
     ``front``: a PDF to put before the evidence (the generated part of the report, outline and metadata
     kept), so that a whole report is assembled in one pass instead of merging two large PDFs afterwards;
-    the counts are those of the evidence only. The pages can then be stamped with
-    ``stamp_pages(pdf, stamps, first_index=<pages of front>)``.
+    the counts are those of the evidence only.
+
+    ``stamps``: one label per evidence page (``None``: no stamp), overlaid as each page is added, so the
+    report is written once, stamped (``stamp_pages`` does the same on a finished PDF). Labels beyond the
+    pages there are (a stored page count that was wrong) are not used: the caller compares the counts.
+
+    A file attached more than once (the same SHA-256: one scan for two indicators) is read and embedded
+    once; its later pages are new page objects sharing the first copy's content, fonts and images.
     """
     writer = PdfWriter()
     writer.pdf_header = "%PDF-1.7"  # 16-bit PNG data and object streams in sources need more than 1.3
+    first = 0
     if front is not None:
         front_reader = PdfReader(io.BytesIO(front))
         writer.append(front_reader)
@@ -102,15 +114,27 @@ def annex_pdf(evidence_items: Sequence[Evidence], *, front: bytes | None = None)
         if "/Lang" in front_reader.root_object:
             writer.root_object[NameObject("/Lang")] = front_reader.root_object["/Lang"]
         _keep_structure(writer, front_reader)
+        first = len(writer.pages)
+    stamper = _Stamper(writer, stamps) if stamps else None
     counts: list[int] = []
+    embedded: dict[str, list[DictionaryObject]] = {}  # sha256 → the first copy's page entries, unstamped
     for evidence in evidence_items:
         before = len(writer.pages)
-        with evidence.file.open("rb") as file:
-            if evidence.content_type == ContentType.PDF:
-                append_evidence_pdf(writer, file)
-            else:
-                _append_picture_page(writer, file.read())
+        key = evidence.sha256 or None
+        if key is not None and key in embedded:
+            for entries in embedded[key]:
+                _append_shared_page(writer, entries)
+        else:
+            with evidence.file.open("rb") as file:
+                if evidence.content_type == ContentType.PDF:
+                    append_evidence_pdf(writer, file)
+                else:
+                    _append_picture_page(writer, file.read())
+            if key is not None:
+                embedded[key] = [DictionaryObject(writer.pages[i]) for i in range(before, len(writer.pages))]
         counts.append(len(writer.pages) - before)
+    if stamper is not None:
+        stamper.stamp(first)
     return _write(writer), counts
 
 
@@ -127,6 +151,42 @@ def _keep_structure(writer: PdfWriter, front_reader: PdfReader) -> None:
         for key in ("/StructParents", "/Tabs"):
             if key in source:
                 page[NameObject(key)] = source[key]
+
+
+def _append_shared_page(writer: PdfWriter, entries: DictionaryObject) -> None:
+    """A new page with the entries (contents, resources, boxes) of a page already in ``writer``."""
+    page = writer.add_blank_page(1, 1)
+    for name, value in entries.items():
+        if name in ("/Parent", "/Type", "/Annots"):
+            continue
+        page[NameObject(name)] = value
+    annotations = entries.get("/Annots")
+    if annotations is not None:
+        copied = ArrayObject()
+        for reference in annotations.get_object():
+            annotation = DictionaryObject(reference.get_object())
+            annotation[NameObject("/P")] = page.indirect_reference
+            copied.append(writer._add_object(annotation))
+        page[NameObject("/Annots")] = copied
+
+
+class _Stamper:
+    """The stamps of :func:`annex_pdf`: labels rendered once (``_label_forms``), drawn on the pages."""
+
+    def __init__(self, writer: PdfWriter, stamps: Sequence[str | None]):
+        self.writer = writer
+        self.stamps = list(stamps)
+
+    def stamp(self, first_index: int) -> None:
+        labels = list(dict.fromkeys(label for label in self.stamps if label is not None))
+        if not labels:
+            return
+        forms = dict(zip(labels, _label_forms(self.writer, labels), strict=True))
+        opening = self.writer._add_object(content_stream(b"q\n"))
+        pages = len(self.writer.pages)
+        for offset, label in enumerate(self.stamps):
+            if label is not None and first_index + offset < pages:
+                _overlay(self.writer, self.writer.pages[first_index + offset], forms[label], opening)
 
 
 def stamp_pages(pdf: bytes, stamps: Sequence[str | None], *, first_index: int = 0) -> bytes:

@@ -28,6 +28,7 @@ from evidence.models import Evidence
 from indicators import scoring
 from indicators.models import (
     ActionPlan,
+    Approval,
     Office,
 )
 from indicators.periods import period_for
@@ -37,6 +38,8 @@ from reports.letter import (
     TEAM_NAME_BN,
     assessment_bn,
     cover_letter_for,
+    letter_day,
+    letter_wording,
     memo_number,
     month_year_bn,
     period_report_kind,
@@ -46,9 +49,14 @@ from reports.letter import (
     report_title_bn,
 )
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, ReportKind
+from reports.signing import signing_enabled
 from reports.table import bangla_text, index_rows, page_text, report_evidence, table_rows
 
 logger = logging.getLogger(__name__)
+
+#: The counter styles (and classes) that print an annex page number: ``apa-annex-K`` shows the page of
+#: ``#generated-end`` plus K (``reports.rendering.AnnexCounterStyle``).
+ANNEX_COUNTER_PREFIX = "apa-annex-"
 
 
 _OWN_LABEL = re.compile(r"^\S{1,3}[.)।]\s")
@@ -156,8 +164,8 @@ def _lines(text: str) -> list[str]:
     return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
 
 
-def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict:
-    day = letter.letter_date or timezone.localdate()
+def _letter_context(letter: CoverLetter, office: Office, *, draft: bool, subject: str, body: str) -> dict:
+    day = letter_day(letter)
     number = memo_number(letter)
     if letter.memo_serial is None and not draft:
         # A final copy printed before approval took a serial: a blank to number by hand, not "খসড়া".
@@ -167,8 +175,8 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict
         "memo_number": number,
         "date_bangla": f"{to_bangla_date(day)} {BANGABDA}",
         "date_gregorian": f"{format_date_long(day)} {KHRISTABDA}",
-        "subject": bangla_text(letter.subject),
-        "body": bangla_text(letter.body),
+        "subject": bangla_text(subject),
+        "body": bangla_text(body),
         "attachments": bangla_text(letter.attachments.strip()),
         "signatory_name": bangla_text(letter.signatory_name.strip()),
         "designation_lines": _lines(letter.signatory_designation),
@@ -181,6 +189,28 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool) -> dict
         "address_lines": _lines(office.address_bn),
         "website": _website(office.website),
     }
+
+
+def _signature_block(period, office: Office, *, draft: bool, signed: bool) -> dict | None:
+    """What the letter's visible signature block says: the signing office and the approval's time and
+    approver for a signed copy; a placeholder on a draft when copies are signed; nothing otherwise."""
+    if signed:
+        approval = (
+            Approval.objects.filter(period=period).select_related("approved_by").order_by("-number").first()
+        )
+        when = timezone.localtime(approval.approved_at if approval else timezone.now())
+        approver = approval.approved_by if approval else None
+        name = (approver.get_full_name().strip() or approver.get_username()) if approver else ""
+        stamp = f"{format_date_long(when.date())}, {to_bangla_digits(when.strftime('%H:%M'))}"
+        return {
+            "signed": True,
+            "office": office.name_bn,
+            "approver": f"অনুমোদন: {bangla_text(name)}" if name else "অনুমোদিত",
+            "when": stamp,
+        }
+    if draft and signing_enabled():
+        return {"signed": False}
+    return None
 
 
 @functools.cache
@@ -233,11 +263,19 @@ def report_html(
     draft: bool,
     evidence_start_pages: dict[int, int] | None,
     evidence: list[Evidence] | None = None,
+    signed: bool = False,
+    annex_offsets: dict[int, int] | None = None,
 ) -> str:
     """The generated part of a report as one HTML document (templates under ``reports/pdf/``).
 
+    ``signed``: the copy is signed at approval (``reports.signing``): the letter's signature block says so,
+    with the office and the approval's time; a draft shows where the signature will go.
+
     ``evidence_start_pages`` maps an evidence id to the absolute page on which it starts in the final PDF;
     ``None`` (the first pass, before the generated part's length is known) prints "—" instead.
+    ``annex_offsets`` (evidence id → its start page less the generated part's length) lets the PDF print the
+    numbers itself in one layout: each is the page of the generated part's last element (``#generated-end``)
+    plus the offset, through a counter style of ``reports.rendering.AnnexCounterStyle``.
     """
     kind = report_kind(kind)
     quarter = report_quarter(kind, quarter)
@@ -251,8 +289,12 @@ def report_html(
     start_year = plan.fiscal_year.start_year
     title1, title2 = report_title_bn(plan, kind, quarter)
     first, last = report_span(start_year, kind, quarter)
-    # The letter goes with the report it forwards: Q2's letter forwards the half-yearly, Q4's the annual.
-    with_letter = kind == ReportKind.COVER_LETTER or period_report_kind(quarter) == kind
+    # Every report carries its period's letter (seed 000; issue 15.5): the cover letter alone, the annual
+    # and half-yearly reports and each quarterly report. Its default words follow the report it forwards.
+    with_letter = True
+    forwarded = period_report_kind(quarter) if kind == ReportKind.COVER_LETTER else kind
+    forwarded_evidence = evidence if forwarded == kind else report_evidence(plan, forwarded, quarter)
+    subject, body = letter_wording(letter, plan, forwarded, with_evidence=bool(forwarded_evidence))
     context = {
         "plan": plan,
         "office": office,
@@ -279,12 +321,21 @@ def report_html(
         "assessment_title": f"{assessment_bn(kind, quarter)} স্ব-মূল্যায়ন প্রতিবেদন",
         "watermark_uri": draft_watermark_uri() if draft else "",
     }
-    context.update(_letter_context(letter, office, draft=draft))
+    context.update(_letter_context(letter, office, draft=draft, subject=subject, body=body))
+    context["signature_block"] = _signature_block(period, office, draft=draft, signed=signed)
     if kind != ReportKind.COVER_LETTER:
-        context["table"] = table_rows(plan, kind, quarter, evidence, evidence_start_pages)
-        context["index_rows"] = index_rows(evidence, evidence_start_pages)
-        if evidence and evidence_start_pages:
+        context["table"] = table_rows(plan, kind, quarter, evidence, evidence_start_pages, annex_offsets)
+        context["index_rows"] = index_rows(evidence, evidence_start_pages, annex_offsets)
+        if evidence and annex_offsets:
+            context["annex_first_offset"] = 1
+        elif evidence and evidence_start_pages:
             context["annex_first_page"] = page_text(evidence[0], evidence_start_pages)
+        if annex_offsets:
+            context["annex_css"] = "\n".join(
+                f".{ANNEX_COUNTER_PREFIX}{k}::after {{ content: target-counter(url(#generated-end), page, "
+                f"{ANNEX_COUNTER_PREFIX}{k}); }}"
+                for k in sorted({1, *annex_offsets.values()})
+            )
     if kind == ReportKind.ANNUAL:
         introduction = Introduction.objects.filter(plan=plan).first()
         blocks = introduction_blocks(introduction.text if introduction else "")

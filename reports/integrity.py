@@ -23,6 +23,7 @@ from evidence.models import Evidence
 from indicators.models import EDITABLE_STATES
 from indicators.selectors import fiscal_year_start, office_get
 from reports.models import ApprovedReport
+from reports.signing import SignatureStatus, signature_status
 
 CHUNK_BYTES = 1024 * 1024
 
@@ -31,6 +32,7 @@ class Problem:
     MISMATCH = "mismatch"
     MISSING = "missing"
     UNREADABLE = "unreadable"
+    SIGNATURE = "signature"  # an approved report whose digital signature does not validate
 
 
 #: How the commands name each problem.
@@ -38,6 +40,7 @@ PROBLEM_TEXT = {
     Problem.MISMATCH: "হ্যাশ মেলেনি / hash mismatch",
     Problem.MISSING: "ফাইল নেই / file missing",
     Problem.UNREADABLE: "ফাইল পড়া যায়নি / file unreadable",
+    Problem.SIGNATURE: "ডিজিটাল স্বাক্ষর বৈধ নয় / digital signature not valid",
 }
 
 
@@ -77,6 +80,8 @@ class VerifyResult:
     reports_checked: int = 0
     evidence_checked: int = 0
     problems: list[FileProblem] = field(default_factory=list)
+    signatures_valid: int = 0  # approved reports whose signature validates (reports.signing)
+    unsigned_reports: int = 0  # approved before reports were signed, or with signing off
 
     @property
     def ok(self) -> bool:
@@ -87,6 +92,8 @@ class VerifyResult:
             "ok": self.ok,
             "reports_checked": self.reports_checked,
             "evidence_checked": self.evidence_checked,
+            "signatures_valid": self.signatures_valid,
+            "unsigned_reports": self.unsigned_reports,
             "problems": [problem.as_json() for problem in self.problems],
         }
 
@@ -121,6 +128,40 @@ def _problem(digest: FileDigest, expected: str, **where) -> FileProblem | None:
         actual_sha256=digest.sha256,
         error=digest.error,
         **where,
+    )
+
+
+def _check_signature(report: ApprovedReport, plan, result: VerifyResult) -> None:
+    """Validate the approved copy's digital signature (reports.signing): a signature that does not validate is a problem; a copy without one is counted, not a problem (copies
+    approved before reports were signed, or with signing off)."""
+    try:
+        with report.file.storage.open(report.file.name, "rb") as handle:
+            status = signature_status(handle.read())
+    except OSError as error:
+        status = SignatureStatus(signed=True, error=f"{type(error).__name__}: {error}")
+    if not status.signed:
+        result.unsigned_reports += 1
+        return
+    if status.ok:
+        result.signatures_valid += 1
+        return
+    result.problems.append(
+        FileProblem(
+            type="report",
+            id=report.pk,
+            office=plan.office.code,
+            year=plan.fiscal_year.code,
+            quarter=report.approval.period.quarter,
+            kind=report.kind,
+            title="",
+            indicator="",
+            file=report.file.name,
+            problem=Problem.SIGNATURE,
+            expected_sha256=report.sha256,
+            actual_sha256=None,
+            locked=True,
+            error=status.error or status.text_en,
+        )
     )
 
 
@@ -192,6 +233,8 @@ def stored_files_verify(
         )
         if problem is not None:
             result.problems.append(problem)
+        if digests[report.file.name].sha256 is not None:  # readable: a changed copy is checked too
+            _check_signature(report, plan, result)
 
     evidence = evidence.order_by(
         "indicator__plan__office__code",

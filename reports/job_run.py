@@ -54,8 +54,14 @@ def job_run(job_id: int) -> ReportJob | None:
     try:
         if job.approval is not None:
             _approval_still_stands(job.approval)  # early: no rendering for a version already superseded
+        # An approval's copy is signed with the office's certificate (reports.signing); a draft never is.
         rendered = rendering.render_report(
-            job.plan, job.kind, job.quarter, draft=job.approval is None, on_progress=on_progress
+            job.plan,
+            job.kind,
+            job.quarter,
+            draft=job.approval is None,
+            signed=job.approval is not None,
+            on_progress=on_progress,
         )
         job.file.save(report_filename(job.plan, job.kind, job.quarter), ContentFile(rendered.pdf), save=False)
         if job.approval is not None:

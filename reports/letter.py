@@ -10,6 +10,7 @@ import datetime
 import logging
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from base.bangla import (
     GREGORIAN_MONTHS_BN,
@@ -164,19 +165,52 @@ def report_title_bn(plan: ActionPlan, kind: ReportKind, quarter: int) -> tuple[s
     return line1, line2
 
 
-def default_subject(plan: ActionPlan, quarter: int) -> str:
-    kind = period_report_kind(quarter)
+def default_subject(plan: ActionPlan, quarter: int, kind: ReportKind | None = None) -> str:
+    """The subject as seed 000 words it, for the period's report (``kind``: for another report of the
+    period, e.g. Q2's quarterly report, which carries the same letter)."""
+    kind = kind or period_report_kind(quarter)
     year = fiscal_year_label(plan.fiscal_year.start_year)
     return f"{year} অর্থবছরের {PLAN_NAME_BN}র {assessment_bn(kind, quarter)} স্ব-মূল্যায়ন প্রতিবেদন দাখিল সংক্রান্ত।"
 
 
-def default_body(plan: ActionPlan, quarter: int) -> str:
-    kind = period_report_kind(quarter)
+def default_body(
+    plan: ActionPlan, quarter: int, kind: ReportKind | None = None, *, with_evidence: bool = True
+) -> str:
+    """The body as seed 000 words it: "… প্রতিবেদন প্রমাণকসহ দাখিল করা হল।"; without evidence attached the
+    report is not said to come "with evidence" (প্রমাণকসহ)."""
+    kind = kind or period_report_kind(quarter)
     year = fiscal_year_label(plan.fiscal_year.start_year)
+    attached = " প্রমাণকসহ" if with_evidence else ""
     return (
         f"উপর্যুক্ত বিষয়ের প্রেক্ষিতে আদিষ্ট হয়ে, {genitive_bn(plan.office.name_bn)} {year} অর্থবছরের "
-        f"{PLAN_NAME_BN}র {assessment_bn(kind, quarter)} স্ব-মূল্যায়ন প্রতিবেদন প্রমাণকসহ দাখিল করা হল।"
+        f"{PLAN_NAME_BN}র {assessment_bn(kind, quarter)} স্ব-মূল্যায়ন প্রতিবেদন{attached} দাখিল করা হল।"
     )
+
+
+def letter_wording(
+    letter: CoverLetter, plan: ActionPlan, kind: ReportKind, *, with_evidence: bool
+) -> tuple[str, str]:
+    """The subject and body a report prints: the team's own words as they wrote them; the default words
+    (untouched since the letter was made) follow what is forwarded — the report's kind and whether
+    evidence is attached."""
+    quarter = letter.period.quarter
+    subject, body = letter.subject, letter.body
+    if subject.strip() == default_subject(plan, quarter).strip():
+        subject = default_subject(plan, quarter, kind)
+    if body.strip() == default_body(plan, quarter).strip():
+        body = default_body(plan, quarter, kind, with_evidence=with_evidence)
+    return subject, body
+
+
+def letter_day(letter: CoverLetter, *, today: datetime.date | None = None) -> datetime.date:
+    """The letter's date: the one set on it (typed by the team before approval, or the approval's day,
+    taken at approval); a draft's otherwise is the day it would go out — today, but never after the
+    period's deadline (a draft of a past period is dated by its period, not by the day it is printed)."""
+    if letter.letter_date is not None:
+        return letter.letter_date
+    today = today or timezone.localdate()
+    deadline = letter.period.deadline
+    return min(today, deadline) if deadline else today
 
 
 def default_recipient(office: Office) -> str:

@@ -95,7 +95,7 @@ def font_css() -> str:
     return FONT_FACES_CSS + "\n" + _DEFAULTS_CSS
 
 
-def render_document(html: str, *, base_url: str | None = None):
+def render_document(html: str, *, base_url: str | None = None, counter_style=None):
     """Lay out and paginate ``html`` with the project's fonts (a WeasyPrint Document): ``.pages`` gives the
     page count before anything is drawn, ``.write_pdf()`` the bytes. Whatever text layer is installed (or
     none) applies when it is written."""
@@ -109,7 +109,9 @@ def render_document(html: str, *, base_url: str | None = None):
     # folder it owns), and sharing one between threads rendering at the same time is not supported.
     font_config = FontConfiguration()
     stylesheet = CSS(string=font_css(), font_config=font_config)
-    return HTML(string=html, base_url=base_url).render(stylesheets=[stylesheet], font_config=font_config)
+    return HTML(string=html, base_url=base_url).render(
+        stylesheets=[stylesheet], font_config=font_config, counter_style=counter_style
+    )
 
 
 def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
@@ -121,13 +123,14 @@ def write_pdf(html: str, *, base_url: str | None = None) -> bytes:
     return render_document(html, base_url=base_url).write_pdf()
 
 
-def html_to_document(html: str, *, base_url: str | None = None):
+def html_to_document(html: str, *, base_url: str | None = None, counter_style=None):
     """:func:`render_document` with the text layer (and tagged): what :func:`html_to_pdf` writes, laid out
-    first so that a caller can read its page count."""
+    first so that a caller can read its page count. ``counter_style``: a WeasyPrint ``CounterStyle`` (the
+    report's annex page numbers, ``reports.rendering``)."""
     from reports import textlayer  # it patches WeasyPrint, which it imports: loaded as late (render_document)
 
     textlayer.install()
-    document = render_document(html, base_url=base_url)
+    document = render_document(html, base_url=base_url, counter_style=counter_style)
     # Tagged PDF (a structure tree, /MarkInfo, marked content per element): screen readers and PDF/UA
     # checkers read the generated pages' structure. The text layer's invisible run is drawn inside each
     # line's marked content, so the structure carries it. Kept through the annex (reports.annex).

@@ -4,6 +4,7 @@ then every evidence file stamped with its absolute page number, the number the i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -20,11 +21,10 @@ from indicators.models import (
     ActionPlan,
 )
 from indicators.periods import period_for
-from reports import annex, pdf, pdf_metadata
+from reports import annex, pdf, pdf_metadata, signing, table_print
 from reports.annex import stamp_label
-from reports.document import report_html
+from reports.document import ANNEX_COUNTER_PREFIX, report_html
 from reports.letter import FINAL_STATES, report_kind, report_quarter
-from reports.models import ReportKind
 from reports.table import report_evidence
 
 logger = logging.getLogger(__name__)
@@ -37,25 +37,51 @@ class RenderedReport:
     pdf: bytes
     pages: int
     sha256: str
+    #: Who signed it (the certificate's name), for a copy signed at approval; "" otherwise.
+    signer: str = ""
 
 
-MAX_PASSES = 5
+@functools.cache
+def _annex_counter_style_class():
+    """WeasyPrint's ``CounterStyle`` plus ``apa-annex-K``: the counter's value plus K, in Bangla digits.
 
-#: The first guess at the generated part's length, by kind (the demo's lengths: annual 10, half-yearly and
-#: quarterly 5 pages). See ``_generated_part``: a wrong guess costs one more layout, never a wrong number.
-_FIRST_GUESS = {ReportKind.ANNUAL: 10, ReportKind.HALF_YEARLY: 5, ReportKind.QUARTERLY: 5}
+    The report prints each evidence's start page as ``target-counter(url(#generated-end), page,
+    apa-annex-K)``: the page of the generated part's last element (its length, P) plus K, the evidence's
+    start less P. So one layout prints the right numbers, whatever length it comes out with: WeasyPrint
+    resolves the forward reference itself (re-making only the pages that print it). Made on first use:
+    WeasyPrint is imported when a report is first rendered (``reports.pdf``)."""
+    from weasyprint.css.counters import CounterStyle
+
+    class AnnexCounterStyle(CounterStyle):
+        def render_value(self, counter_value, counter_name=None, counter=None, previous_types=None):
+            if isinstance(counter_name, str) and counter_name.startswith(ANNEX_COUNTER_PREFIX):
+                shift = int(counter_name.removeprefix(ANNEX_COUNTER_PREFIX))
+                return to_bangla_digits(counter_value + shift)
+            return super().render_value(counter_value, counter_name, counter, previous_types)
+
+    return AnnexCounterStyle
+
+
+def annex_counter_style():
+    """A fresh counter-style registry for one document (WeasyPrint fills it with the stylesheets' rules)."""
+    return _annex_counter_style_class()()
+
+
+def evidence_offsets(evidence: list[Evidence], pages_per_item: list[int]) -> dict[int, int]:
+    """Each evidence's start page less the generated part's length: 1 + the pages of the ones before it."""
+    offsets: dict[int, int] = {}
+    offset = 1
+    for item, count in zip(evidence, pages_per_item, strict=True):
+        offsets.setdefault(item.pk, offset)
+        offset += count
+    return offsets
 
 
 def evidence_start_pages(
     evidence: list[Evidence], pages_per_item: list[int], generated_pages: int
 ) -> dict[int, int]:
     """Where each evidence starts: right after the generated part, after the ones before it."""
-    starts: dict[int, int] = {}
-    page = generated_pages + 1
-    for item, count in zip(evidence, pages_per_item, strict=True):
-        starts[item.pk] = page
-        page += count
-    return starts
+    return {pk: generated_pages + offset for pk, offset in evidence_offsets(evidence, pages_per_item).items()}
 
 
 def annex_stamps(evidence: list[Evidence], pages_per_item: list[int], generated_pages: int) -> list[str]:
@@ -76,21 +102,23 @@ def render_report(
     quarter: int | None,
     *,
     draft: bool,
+    signed: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> RenderedReport:
     """Render a report to PDF (DESIGN.md §6).
 
     Every evidence starts at P + 1 + the pages of the ones before it, P the generated part's page count;
     the evidence's own page counts are those stored when it was uploaded (``annex.evidence_page_count``),
-    so the index is numbered without opening the files. The generated part is laid out until the numbers
-    it prints are those of its own length (``_generated_part``; usually one or two layouts) and written
-    once. The whole PDF is then assembled in one pass, the generated part in front of the evidence
-    (``annex.annex_pdf(…, front=…)``: its title, metadata, outline and links kept), and every annex page
-    stamped with its absolute page number — the number the index prints. Evidence is copied, never
-    re-rendered.
+    so the index is numbered without opening the files. The generated part is laid out once: it prints
+    each start page as P plus the evidence's offset (``AnnexCounterStyle``), so its numbers are right
+    whatever length it comes out with. The whole PDF is then assembled in one pass, the generated part in
+    front of the evidence (its title, metadata, outline and links kept), every annex page stamped with its
+    absolute page number as it is added — the number the index prints — and written once. Evidence is
+    copied, never re-rendered; a file attached twice is embedded once.
 
     ``draft`` decides the "খসড়া" mark: callers pass ``True`` unless the period is approved
-    (``period_is_final``) and this is the copy kept at approval.
+    (``period_is_final``) and this is the copy kept at approval. ``signed``: the copy kept at approval is
+    signed with the office's certificate (``reports.signing``), its letter showing the signature block.
     """
     reached = [0]
 
@@ -101,6 +129,7 @@ def render_report(
 
     kind = report_kind(kind)
     quarter = report_quarter(kind, quarter)
+    signed = signed and signing.signing_enabled()
     progress(2, "প্রমাণক তালিকা তৈরি হচ্ছে")
     evidence = report_evidence(plan, kind, quarter)
     # Nothing in the HTML is relative today (the stylesheet is inlined, the draft mark a data URI); a base
@@ -109,26 +138,50 @@ def render_report(
     pages_per_item = [annex.evidence_page_count(item) for item in evidence]
 
     for _ in range(2):
-        generated, pages = _generated_part(
+        progress(10, "প্রতিবেদন তৈরি হচ্ছে")
+        html = report_html(
             plan,
             kind,
             quarter,
             draft=draft,
+            evidence_start_pages=None,
             evidence=evidence,
-            pages_per_item=pages_per_item,
-            base_url=base_url,
-            progress=progress,
+            signed=signed,
+            annex_offsets=evidence_offsets(evidence, pages_per_item) if evidence else None,
         )
+        document = pdf.html_to_document(html, base_url=base_url, counter_style=annex_counter_style())
+        pages = len(document.pages)
+        if evidence and "generated-end" not in document.pages[-1].anchors:
+            # Not expected (an empty element at the very end stays on the last page): the numbers would
+            # count from another page. Number them explicitly instead, from this layout's length.
+            logger.warning("the generated part's end is not on its last page; numbering explicitly")
+            html = report_html(
+                plan,
+                kind,
+                quarter,
+                draft=draft,
+                evidence_start_pages=evidence_start_pages(evidence, pages_per_item, pages),
+                evidence=evidence,
+                signed=signed,
+            )
+            document = pdf.html_to_document(html, base_url=base_url)
+            if len(document.pages) != pages:
+                raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
+        table_print.close_table_pages(document)
+        box = _signature_box(document) if signed else None
+        progress(60, "পিডিএফ লেখা হচ্ছে")
+        generated = document.write_pdf()
         front = generated  # for the metadata and bookmarks (pdf_metadata.finish)
+        del document
         if not evidence:
             final, total = generated, pages
             break
-        progress(70, f"{to_bangla_digits(len(evidence))}টি প্রমাণক একত্র করা হচ্ছে")
-        final, counts = annex.annex_pdf(evidence, front=generated)
+        progress(70, f"{to_bangla_digits(len(evidence))}টি প্রমাণক একত্র ও পৃষ্ঠা নম্বর করা হচ্ছে")
+        final, counts = annex.annex_pdf(
+            evidence, front=generated, stamps=annex_stamps(evidence, pages_per_item, pages)
+        )
         del generated
         if list(counts) == pages_per_item:
-            progress(85, "প্রমাণকের পাতায় পৃষ্ঠা নম্বর বসানো হচ্ছে")
-            final = annex.stamp_pages(final, annex_stamps(evidence, pages_per_item, pages), first_index=pages)
             total = pages + sum(pages_per_item)
             break
         # A stored page count that is not what the file gives now (not expected: both are pypdf's count of
@@ -141,6 +194,8 @@ def render_report(
         pages_per_item = list(counts)
     else:
         raise RuntimeError("the evidence page counts did not settle; the index would be wrong")
+    # The whole document's metadata and bookmarks, as the last update before the signature (the signature
+    # covers them; anything written after it would break it).
     final = pdf_metadata.finish(
         final,
         pdf_metadata.report_metadata(plan, kind, front),
@@ -148,53 +203,37 @@ def render_report(
             front, evidence, evidence_start_pages(evidence, pages_per_item, total - sum(pages_per_item))
         ),
     )
-    progress(100, "সম্পন্ন")
-    return RenderedReport(pdf=final, pages=total, sha256=hashlib.sha256(final).hexdigest())
-
-
-def _generated_part(
-    plan: ActionPlan,
-    kind: ReportKind,
-    quarter: int,
-    *,
-    draft: bool,
-    evidence: list[Evidence],
-    pages_per_item: list[int],
-    base_url: str,
-    progress: ProgressCallback,
-) -> tuple[bytes, int]:
-    """The generated part as PDF, with its page count.
-
-    Each layout prints the evidence pages for a length of the generated part: first a guess
-    (``_FIRST_GUESS``), then the length the previous layout came out with. A layout that comes out as long as
-    the length its numbers were printed for is right, and only that one is written to PDF (the layouts
-    before it are not drawn). Real numbers from the first layout on, rather than a placeholder ("—"), keep
-    the width of what the next layout prints: it differs in the digits, not in how many there are (unless
-    a start page crosses ১০ or ১০০), so in practice the second layout comes out as long as the first and
-    none is needed after it. The loop checks that all the same.
-    """
-    if not evidence:
-        progress(10, "প্রতিবেদন তৈরি হচ্ছে")
-        html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=None, evidence=evidence)
-        document = pdf.html_to_document(html, base_url=base_url)
-        progress(60, "পিডিএফ লেখা হচ্ছে")
-        return document.write_pdf(), len(document.pages)
-
-    pages = _FIRST_GUESS.get(kind, 1)
-    for attempt in range(MAX_PASSES):
-        progress(
-            min(55, 10 + 15 * attempt),
-            f"পৃষ্ঠা নম্বরসহ প্রতিবেদন তৈরি হচ্ছে (ধাপ {to_bangla_digits(attempt + 1)})",
+    signer = ""
+    if signed:
+        progress(92, "ডিজিটাল স্বাক্ষর যুক্ত হচ্ছে")
+        final = signing.sign_pdf(
+            final,
+            office=plan.office,
+            box=box,
+            reason=f"{plan.office.name_en or plan.office.code}: approved report",
         )
-        starts = evidence_start_pages(evidence, pages_per_item, pages)
-        html = report_html(plan, kind, quarter, draft=draft, evidence_start_pages=starts, evidence=evidence)
-        document = None  # the previous layout is no longer needed: let it go before the next one is made
-        document = pdf.html_to_document(html, base_url=base_url)
-        if len(document.pages) == pages:
-            progress(60, "পিডিএফ লেখা হচ্ছে")
-            return document.write_pdf(), pages
-        pages = len(document.pages)
-    raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
+        signer = signing.signature_status(final).signer
+    progress(100, "সম্পন্ন")
+    return RenderedReport(pdf=final, pages=total, sha256=hashlib.sha256(final).hexdigest(), signer=signer)
+
+
+#: The visible signature block's size (``.signature-seal`` in static/css/report.css).
+SIGNATURE_SEAL_MM = (66, 20)
+_PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (96 a inch); PDF points are 72 an inch
+_MM_TO_PT = 72 / 25.4
+
+
+def _signature_box(document) -> signing.SignatureBox | None:
+    """Where the letter's signature block was laid out (page index, rectangle in PDF points), if any."""
+    for index, page in enumerate(document.pages):
+        anchor = page.anchors.get("signature-seal")
+        if anchor is None:
+            continue
+        x, y = anchor[0] * _PX_TO_PT, anchor[1] * _PX_TO_PT
+        page_height = page.height * _PX_TO_PT
+        width, height = (size * _MM_TO_PT for size in SIGNATURE_SEAL_MM)
+        return signing.SignatureBox(index, (x, page_height - y - height, x + width, page_height - y))
+    return None
 
 
 def period_is_final(plan: ActionPlan, quarter: int) -> bool:

@@ -6,6 +6,7 @@ from indicators import permissions
 from indicators.models import EDITABLE_STATES, VISIBLE_TO_REVIEWER_STATES, ActionPlan, PeriodState
 from reports.models import ApprovedReport, ReportJob, ReportKind
 from reports.naming import REPORT_NAMES
+from reports.signing import stored_report_signature
 
 
 def plan_reports(plan: ActionPlan, user) -> list[dict]:
@@ -42,6 +43,11 @@ def plan_reports(plan: ActionPlan, user) -> list[dict]:
                 "quarter": quarter,
                 "period": period,
                 "approved": approved.get((quarter, kind)),
+                "signature": (
+                    stored_report_signature(approved[(quarter, kind)])
+                    if (quarter, kind) in approved
+                    else None
+                ),
                 "job": latest_jobs.get((quarter, kind)) if is_member else None,
                 "approval_job": approval_jobs.get((quarter, kind)) if is_member else None,
                 "can_draft": is_member and period.state in (*EDITABLE_STATES, PeriodState.SUBMITTED),

@@ -99,6 +99,9 @@ def value_text(value: Decimal | datetime.date | None, unit: str) -> str:
 class EvidenceRef:
     evidence: Evidence
     page: str  # the absolute page on which it starts, Bangla digits ("—" before the page count is known)
+    #: Its start page less the generated part's length, when the PDF prints the number itself
+    #: (``reports.rendering``: a target-counter on the generated part's last page, shifted by this).
+    offset: int | None = None
 
 
 @dataclass
@@ -127,6 +130,10 @@ class TableRow:
     def area_label(self) -> str:
         area = self.indicator.activity.area
         return f"{format_code(area.code)} {bangla_text(area.title)}"
+
+    @property
+    def area_code(self) -> str:
+        return format_code(self.indicator.activity.area.code)
 
     @property
     def activity_label(self) -> str:
@@ -226,6 +233,7 @@ def table_rows(
     quarter: int,
     evidence: list[Evidence],
     start_pages: dict[int, int] | None,
+    offsets: dict[int, int] | None = None,
 ) -> dict:
     indicators = _in_table_order(plan_indicators(plan))
     areas = list(plan.areas.order_by("position"))
@@ -237,7 +245,9 @@ def table_rows(
     scores = {s.code: s for s in result.indicators}
     refs: dict[int, list[EvidenceRef]] = {}
     for item in evidence:
-        refs.setdefault(item.indicator_id, []).append(EvidenceRef(item, page_text(item, start_pages)))
+        refs.setdefault(item.indicator_id, []).append(
+            EvidenceRef(item, page_text(item, start_pages), (offsets or {}).get(item.pk))
+        )
     shown_quarters = list(range(1, quarter + 1))
 
     rows: list[TableRow] = []
@@ -292,6 +302,7 @@ def table_rows(
     columns = 12 + len(shown_quarters) + 3
     return {
         "rows": rows,
+        "groups": activity_groups(rows),
         "area_totals": totals,
         "quarter_headers": headers,
         "to_date_header": to_date,
@@ -307,10 +318,39 @@ def table_rows(
     }
 
 
-def index_rows(evidence: list[Evidence], start_pages: dict[int, int] | None) -> list[IndexRow]:
+@dataclass
+class ActivityGroup:
+    """The rows of one activity: a ``<tbody>`` the PDF never breaks (issue 15.4), so the activity's cells
+    never run over a page break. The area's cells span each group's rows; a group that is not the area's
+    first repeats the area's code, shown only when the group starts a page (``reports.table_print``)."""
+
+    rows: list[TableRow]
+    first_in_area: bool
+    last_in_area: bool
+
+
+def activity_groups(rows: list[TableRow]) -> list[ActivityGroup]:
+    groups: list[ActivityGroup] = []
+    for start, length in _runs([r.indicator.activity_id for r in rows]):
+        group_rows = rows[start : start + length]
+        area = group_rows[0].indicator.activity.area_id
+        groups.append(
+            ActivityGroup(
+                rows=group_rows,
+                first_in_area=start == 0 or rows[start - 1].indicator.activity.area_id != area,
+                last_in_area=start + length == len(rows)
+                or rows[start + length].indicator.activity.area_id != area,
+            )
+        )
+    return groups
+
+
+def index_rows(
+    evidence: list[Evidence], start_pages: dict[int, int] | None, offsets: dict[int, int] | None = None
+) -> list[IndexRow]:
     rows = [
         IndexRow(
-            ref=EvidenceRef(item, page_text(item, start_pages)),
+            ref=EvidenceRef(item, page_text(item, start_pages), (offsets or {}).get(item.pk)),
             area=item.indicator.activity.area,
             activity=item.indicator.activity,
             indicator=item.indicator,

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages APA Tracker needs, only when one is missing (fast when all are there).
 #   libpango / libpangoft2 — WeasyPrint's text layout
-#   poppler-utils — pdftotext / pdfinfo / pdftoppm, used by the report tests
+#   poppler-utils — pdftotext / pdfinfo / pdftoppm / pdfsig, used by the report tests
+#   libnss3-tools — certutil: the signature tests trust the demo CA in an NSS database for pdfsig
 #   chromium — the browser the end-to-end tests drive through Playwright
 #   nodejs, npm — pdf.js (package.json, installed by `make setup`) reads the report PDFs as Firefox does
 #     (tests/reports/test_viewers.py); only when no `node`/`npm` is on the PATH (one from elsewhere is kept)
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils chromium)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libnss3-tools chromium)
 if ! command -v node >/dev/null 2>&1; then
     packages+=(nodejs)
 fi

@@ -34,3 +34,19 @@ def _private_files(settings, tmp_path):
         },
     }
     settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+
+
+@pytest.fixture(scope="session")
+def _signing_folder(tmp_path_factory):
+    """One demo CA and office certificates for the whole run (RSA keys take a moment to make)."""
+    return tmp_path_factory.mktemp("signing")
+
+
+@pytest.fixture(autouse=True)
+def _signing_keys(settings, _signing_folder, monkeypatch):
+    """Demo signing keys go to the run's own folder, never to var/signing — in the test's process and in the
+    processes it starts (report workers, restores), so that all of them sign with the same demo CA."""
+    settings.REPORT_SIGNING = "demo"
+    settings.REPORT_SIGNING_DIR = _signing_folder
+    monkeypatch.setenv("APA_SIGNING", "demo")
+    monkeypatch.setenv("APA_SIGNING_DIR", str(_signing_folder))

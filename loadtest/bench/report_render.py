@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -12,11 +13,13 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.test.utils import override_settings
 
 from base.errors import DomainError
+from evidence.models import Evidence
 from evidence.services import evidence_attach
-from indicators.models import ActionPlan
+from indicators.models import EDITABLE_STATES, ActionPlan, PeriodState, ReportingPeriod
 from loadtest.bench.measure import Scenario, nothing
 from reports import rendering
 from reports import table as report_table
@@ -74,6 +77,9 @@ def report_200(plan: ActionPlan, username: str | None) -> Scenario:
     and the stored page counts are the real ones) inside the rolled-back transaction. Their files go to a
     temporary storage folder, deleted at the end with the sample files; none of this is timed."""
     folder = tempfile.TemporaryDirectory(prefix="apa-bench-")
+    # The plan's own evidence (if it has any) goes into the report too: its files are copied to the
+    # temporary storage under their names, read from the project's storage (never written to).
+    _copy_plan_evidence(plan, Path(folder.name) / "storage")
     storage = override_settings(
         STORAGES={
             **settings.STORAGES,
@@ -95,6 +101,16 @@ def report_200(plan: ActionPlan, username: str | None) -> Scenario:
     except BaseException:
         cleanup()
         raise
+
+
+def _copy_plan_evidence(plan: ActionPlan, target: Path) -> None:
+    names = Evidence.objects.filter(indicator__plan=plan).order_by().values_list("file", flat=True).distinct()
+    source = storages["default"]
+    for name in names:
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        with source.open(name, "rb") as handle, open(destination, "wb") as out:
+            shutil.copyfileobj(handle, out)
 
 
 def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
@@ -119,6 +135,14 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
             "নমুনা প্রমাণক তৈরি করা যায়নি।",
             f"Could not make the sample evidence: {made.stderr.strip()[-500:]}",
         )
+    # On a database whose quarters are submitted or approved, the sample could not be attached (locked data,
+    # DESIGN.md §4): inside the benchmark's transaction, which is always rolled back, the plan's periods are
+    # opened again first. Nothing of it outlives the benchmark; the report is rendered as a draft either way.
+    reopened = (
+        ReportingPeriod.objects.filter(plan=plan)
+        .exclude(state__in=EDITABLE_STATES)
+        .update(state=PeriodState.DRAFT)
+    )
     indicators = list(
         plan.indicators.order_by("activity__area__position", "activity__position", "position", "pk")
     )
@@ -134,4 +158,4 @@ def _attach_sample_evidence(plan: ActionPlan, folder: Path) -> dict:
             data=data,
             original_name=path.name,
         )
-    return {"sample_files": len(files), "sample_bytes": size}
+    return {"sample_files": len(files), "sample_bytes": size, "periods_reopened": reopened}

@@ -57,7 +57,7 @@ class FakeRender:
         self.before = None  # called with the plan before rendering (the parallel test waits there)
         self.lock = threading.Lock()
 
-    def __call__(self, plan, kind, quarter, *, draft, on_progress=None):
+    def __call__(self, plan, kind, quarter, *, draft, signed=False, on_progress=None):
         with self.lock:
             self.calls.append((plan.pk, kind, quarter))
         if self.before is not None:

@@ -320,11 +320,55 @@ def test_bench_report_200_attaches_the_sample_evidence_and_leaves_nothing_behind
     assert result["sample_bytes"] > 2 * 800_000  # the photos are phone-sized
     assert result["bytes"] > result["sample_bytes"] / 2  # the evidence is in the PDF, copied, not redrawn
     steps = [step["step"] for step in result["steps"]]
-    assert "৩টি প্রমাণক একত্র করা হচ্ছে" in steps
-    assert "প্রমাণকের পাতায় পৃষ্ঠা নম্বর বসানো হচ্ছে" in steps
+    # One layout of the generated part, one assembly that stamps as it goes (issue 15.6).
+    assert steps == [
+        "প্রমাণক তালিকা তৈরি হচ্ছে",
+        "প্রতিবেদন তৈরি হচ্ছে",
+        "পিডিএফ লেখা হচ্ছে",
+        "৩টি প্রমাণক একত্র ও পৃষ্ঠা নম্বর করা হচ্ছে",
+        "সম্পন্ন",
+    ]
     assert database_state() == before
     assert files_under(private) == [] and bench_folders() == folders
     assert (settings.STORAGES, settings.ALLOWED_HOSTS) == (storages, hosts)
+
+
+def test_bench_report_200_works_on_a_plan_that_already_has_evidence(demo, settings, monkeypatch):
+    """The plan's own evidence (stored in the project's storage) is in the report with the sample's: its
+    file is read from the project's storage into the temporary one, which was a FileNotFoundError."""
+    from evidence.services import evidence_attach
+    from tests.files import text_pdf
+
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PDF_PAGES", 2)
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PHOTOS", 1)
+    periods_ensure(demo)
+    evidence_attach(
+        indicator=demo.indicators.order_by("pk").first(),
+        title="আগের প্রমাণক",
+        data=text_pdf("Already there"),
+        original_name="already.pdf",
+    )
+    private = Path(settings.STORAGES["default"]["OPTIONS"]["location"])
+    stored = files_under(private)
+    result = bench("report-200")
+    assert_report_shape(result, "report-200", 1 + 2, 1 + 2 + 1)
+    assert files_under(private) == stored  # the project's storage untouched
+
+
+def test_bench_report_200_works_when_the_plans_quarters_are_locked(demo, settings, monkeypatch):
+    """With every quarter submitted or approved, the sample is still attached (the periods opened again
+    inside the rolled-back transaction) and afterwards the periods are as they were."""
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PDF_PAGES", 2)
+    monkeypatch.setattr("loadtest.bench.report_render.REPORT_200_PHOTOS", 1)
+    accept_earlier_quarters(demo, 4)
+    period = demo.periods.get(quarter=4)
+    officer = get_user_model().objects.get(username="mofa.officer")
+    period_transition(period=period, action="submit", user=officer, expected_version=period.version)
+    before = database_state()
+    result = bench("report-200")
+    assert_report_shape(result, "report-200", 2, 2 + 1)
+    assert result["periods_reopened"] == 4
+    assert database_state() == before
 
 
 def test_bench_report_200_cleans_up_when_the_sample_cannot_be_made(demo, settings, monkeypatch):

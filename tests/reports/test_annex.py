@@ -5,6 +5,7 @@ Checked with Poppler (`pdfinfo`, `pdftotext`, `pdftoppm`) as a reader sees the f
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import subprocess
@@ -546,3 +547,58 @@ def test_front_pages_go_before_the_evidence_and_are_not_counted(tmp_path):
     assert "ভূমিকা" in texts[0] and "পৃষ্ঠা ১" not in texts[0] and "· [" not in texts[0]
     assert stamp_label(2, "1.1.1") in texts[1] and "Order one" in texts[1]
     assert stamp_label(3, "1.1.1") in texts[2] and "Order two" in texts[2]
+
+
+# --- issue 15.6: identical files embedded once, stamps in the same pass -----------------------------------
+
+
+def _same_file(data: bytes, content_type: str, pages: int = 1) -> Evidence:
+    evidence = _evidence(data, content_type, pages)
+    evidence.sha256 = hashlib.sha256(data).hexdigest()
+    return evidence
+
+
+def _image_objects(pdf: bytes) -> set[int]:
+    reader = PdfReader(io.BytesIO(pdf))
+    found = set()
+    for page in reader.pages:
+        xobjects = page["/Resources"].get_object().get("/XObject")
+        if xobjects is None:
+            continue
+        for reference in xobjects.get_object().values():
+            if reference.get_object().get("/Subtype") == "/Image":
+                found.add(reference.idnum)
+    return found
+
+
+def test_a_file_attached_twice_is_embedded_once(tmp_path):
+    photo = _jpeg(_quadrants(600, 400))
+    scan = text_pdf("Scan page 1", "Scan page 2", size=A4)
+    once, once_counts = annex_pdf([_same_file(photo, ContentType.JPEG), _same_file(scan, ContentType.PDF, 2)])
+    twice, counts = annex_pdf(
+        [
+            _same_file(photo, ContentType.JPEG),
+            _same_file(scan, ContentType.PDF, 2),
+            _same_file(photo, ContentType.JPEG),
+            _same_file(scan, ContentType.PDF, 2),
+        ]
+    )
+    assert (once_counts, counts) == ([1, 2], [1, 2, 1, 2])
+    assert len(_image_objects(twice)) == 1  # both photo pages draw the one image
+    assert len(twice) < len(once) + 3000  # a few page dictionaries more, not a second copy of the files
+    texts = _page_texts(_write(tmp_path, twice))
+    assert [("Scan page 2" in text) for text in texts] == [False, False, True, False, False, True]
+
+
+def test_annex_pdf_stamps_each_page_as_it_is_added(tmp_path):
+    items = [
+        _pdf_evidence([{"text": "A"}, {"text": "B"}]),
+        _evidence(_png(_quadrants(300, 200)), ContentType.PNG),
+    ]
+    front = text_pdf("Front", size=A4)
+    stamps = [stamp_label(2, "1.1.1"), None, stamp_label(4, "2.1.1")]
+    pdf, counts = annex_pdf(items, front=front, stamps=stamps)
+    assert counts == [2, 1]
+    pages = _page_texts(_write(tmp_path, pdf))
+    assert "পৃষ্ঠা" not in pages[0] and "পৃষ্ঠা" not in pages[2]
+    assert "পৃষ্ঠা ২" in pages[1] and "পৃষ্ঠা ৪" in pages[3] and "[২.১.১]" in pages[3]

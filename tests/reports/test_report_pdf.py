@@ -417,11 +417,34 @@ def test_generated_pages_use_bangla_digits_only(demo):
             )
 
 
-def test_every_generated_page_has_its_number_in_bangla_in_the_footer(demo):
-    for rendered in (demo.annual, demo.half_yearly, demo.quarterly, demo.letter_draft):
-        for number in range(1, rendered.generated_pages + 1):
-            lines = [line.strip() for line in rendered.page(number).splitlines() if line.strip()]
-            assert lines[-1] == to_bangla_digits(number), f"page {number} ends with {lines[-1]!r}"
+def _footer(rendered, number: int) -> str:
+    lines = [line.strip() for line in rendered.page(number).splitlines() if line.strip()]
+    return lines[-1]
+
+
+def test_pages_are_numbered_as_in_seed_000(demo):
+    """Issue 15.5: the cover has no number; the annual report prints its numbers from ভূমিকা on (the pages
+    before it count, unnumbered, as in seed 000); the other reports number every page but the cover. A
+    number is the page's absolute number, in Bangla digits, in the footer."""
+    annual = demo.annual
+
+    def heading(number: int) -> str:
+        lines = [line.strip() for line in annual.page(number).splitlines() if line.strip()]
+        return next(line for line in lines if line != "খসড়া")
+
+    introduction = next(n for n in range(1, annual.generated_pages + 1) if heading(n) == "ভূমিকা")
+    assert introduction > 4  # cover, letter, table, index before it
+    for number in range(1, annual.generated_pages + 1):
+        footer = _footer(annual, number)
+        if number < introduction:
+            assert footer != to_bangla_digits(number), f"page {number} is numbered before ভূমিকা"
+        else:
+            assert footer == to_bangla_digits(number), f"page {number} ends with {footer!r}"
+    for rendered in (demo.half_yearly, demo.quarterly):
+        assert _footer(rendered, 1) != "১"  # the cover
+        for number in range(2, rendered.generated_pages + 1):
+            assert _footer(rendered, number) == to_bangla_digits(number)
+    assert _footer(demo.letter_draft, 1) == "১"  # the letter alone: its one page
 
 
 def test_progress_is_reported_step_by_step(demo):

@@ -310,8 +310,10 @@ def test_report_html_sections_by_kind(demo):
         assert section in annual
     assert 'id="introduction"' not in half and 'id="letter"' in half
     assert 'id="letter"' in letter and 'id="cover"' not in letter and 'id="assessment"' not in letter
-    # Q4's letter forwards the annual report, not the fourth quarterly one.
-    assert 'id="letter"' not in quarterly_4 and 'id="assessment"' in quarterly_4
+    # Every report carries its period's letter (issue 15.5), worded for the report it forwards.
+    assert 'id="letter"' in quarterly_4 and 'id="assessment"' in quarterly_4
+    assert "৪র্থ ত্রৈমাসিক স্ব-মূল্যায়ন প্রতিবেদন দাখিল" in quarterly_4
+    assert "বার্ষিক স্ব-মূল্যায়ন প্রতিবেদন দাখিল" in annual
 
 
 def test_report_html_queries_do_not_grow_with_evidence(demo):

@@ -83,6 +83,8 @@ def test_all_files_match_exits_0_and_says_what_was_checked(approved_q1):
             "ok": True,
             "reports_checked": 1,
             "evidence_checked": 3,
+            "signatures_valid": 1,  # the approved copy is signed (issue 15.2)
+            "unsigned_reports": 0,
             "problems": [],
             "approvals_checked": 1,
             "approval_problems": [],
@@ -104,10 +106,13 @@ def test_one_flipped_byte_in_the_approved_pdf_is_found_and_named(approved_q1):
     assert "mofa 2022-23 quarterly Q1" in out and "hash mismatch" in out
     assert report.sha256 in out and hashlib.sha256(data).hexdigest() in out
     assert "1টি ফাইল" in error and "1 file(s) do not match" in error
+    assert "digital signature not valid" in out
 
     status, result = run_json()
     assert status == 1 and result["ok"] is False
-    [problem] = result["problems"]
+    # The changed byte breaks the hash and, inside the signed range, the signature too.
+    problem, signature = result["problems"]
+    assert signature["problem"] == "signature" and signature["id"] == report.pk
     assert problem["type"] == "report" and problem["id"] == report.pk
     assert (problem["office"], problem["year"], problem["kind"], problem["quarter"]) == (
         "mofa",
@@ -174,6 +179,8 @@ def test_office_and_year_filters_check_only_those_files(approved_q1):
             "ok": True,
             "reports_checked": 0,
             "evidence_checked": 1,
+            "signatures_valid": 0,
+            "unsigned_reports": 0,
             "problems": [],
             "approvals_checked": 0,
             "approval_problems": [],
@@ -221,6 +228,8 @@ def test_verify_reads_the_files_from_s3(demo, s3_bucket, settings):
             "ok": True,
             "reports_checked": 1,
             "evidence_checked": 1,
+            "signatures_valid": 1,
+            "unsigned_reports": 0,
             "problems": [],
             "approvals_checked": 1,
             "approval_problems": [],
@@ -238,5 +247,6 @@ def test_verify_reads_the_files_from_s3(demo, s3_bucket, settings):
     assert status == 1
     assert [(p["type"], p["problem"], p["actual_sha256"]) for p in result["problems"]] == [
         ("report", "mismatch", hashlib.sha256(data).hexdigest()),
+        ("report", "signature", None),  # the changed byte is inside the signed range
         ("evidence", "missing", None),
     ]

@@ -194,6 +194,8 @@ def test_a_restored_backup_gives_identical_scores_pdfs_files_and_history(
         "ok": True,
         "reports_checked": len(REPORTS),
         "evidence_checked": 3,
+        "signatures_valid": len(REPORTS),  # signed at approval, valid after the restore (issue 15.2)
+        "unsigned_reports": 0,
         "problems": [],
         "approvals_checked": 2,
         "approval_problems": [],

@@ -10,8 +10,8 @@ from reports.integrity import PROBLEM_TEXT, stored_files_verify
 class Command(APACommand):
     help = (
         "অনুমোদিত প্রতিবেদন ও প্রমাণকের SHA-256 এবং অনুমোদিত নম্বর যাচাই — recompute the SHA-256 of every "
-        "approved report and evidence file and compare it with the recorded one, and the marks and source of "
-        "every standing approval with the data now (exit status 1 on any difference)"
+        "approved report and evidence file and compare it with the recorded one, validate each approved "
+        "report's digital signature, and the marks and source of every standing approval with the data now (exit status 1 on any difference)"
     )
 
     def add_arguments(self, parser):
@@ -35,6 +35,10 @@ class Command(APACommand):
                 f"বহাল অনুমোদন {approvals.checked}টি / checked {result.reports_checked} approved reports, "
                 f"{result.evidence_checked} evidence files, {approvals.checked} standing approvals"
             )
+            self.stdout.write(
+                f"ডিজিটাল স্বাক্ষর বৈধ {result.signatures_valid}টি, স্বাক্ষরহীন {result.unsigned_reports}টি / "
+                f"{result.signatures_valid} valid signatures, {result.unsigned_reports} unsigned reports"
+            )
             for problem in result.problems:
                 where = "প্রতিবেদন / report" if problem.type == "report" else "প্রমাণক / evidence"
                 locked = (
@@ -53,9 +57,11 @@ class Command(APACommand):
                 self.stdout.write(f"- অনুমোদন / approval: {problem.text}")
         failures = []
         if not result.ok:
+            files = len({problem.file for problem in result.problems})
             failures.append(
-                f"{len(result.problems)}টি ফাইল তার সংরক্ষিত SHA-256-এর সঙ্গে মেলেনি বা পাওয়া যায়নি / "
-                f"{len(result.problems)} file(s) do not match their recorded SHA-256 or are missing"
+                f"{files}টি ফাইল তার সংরক্ষিত SHA-256-এর সঙ্গে মেলেনি, পাওয়া যায়নি বা স্বাক্ষর বৈধ নয় / "
+                f"{files} file(s) do not match their recorded SHA-256, are missing, or their digital "
+                f"signature does not validate"
             )
         if approvals.problems:
             failures.append(
