@@ -45,7 +45,7 @@ def sample_pdf(pages: int) -> bytes:
         + "</section>"
         for number in text_pages
     )
-    text_pdf = PdfReader(io.BytesIO(html_to_pdf(f"<style>{css}</style>{sections}")))
+    text_pdf = PdfReader(io.BytesIO(html_to_pdf(f'<html lang="bn"><style>{css}</style>{sections}</html>')))
 
     scans = [_scan(number) for number in range(1, pages + 1) if number % 3 == 0]
     scan_pdf = None

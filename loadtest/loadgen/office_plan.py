@@ -289,6 +289,7 @@ class _OfficePlan:
                 *target_columns,
                 applicable,
                 reason,
+                "",  # data_source: generated values are the officers' own
                 position,
             )
         )

@@ -151,6 +151,7 @@ class PlanRows:
                 *TARGET_COLUMNS,
                 "applicable",
                 "not_applicable_reason",
+                "data_source",
                 "position",
             ],
         )
