@@ -27,18 +27,16 @@ from evidence.validators import clean_text
 from indicators import permissions
 from indicators.history import history_record
 from indicators.models import (
-    EDITABLE_STATES,
     ActionPlan,
     DataSource,
     FiscalYear,
     HistoryKind,
     Indicator,
     Office,
-    ReportingPeriod,
     Role,
 )
 from indicators.scores import plan_score
-from indicators.services.sources import bound_indicators, fiscal_quarter, source_fill
+from indicators.services.sources import bound_indicators, first_open_quarter, fiscal_quarter, source_fill
 from reports.models import Meeting, MeetingItem, MeetingState
 
 #: The meeting's own fields a form may change while it is a draft.
@@ -251,9 +249,33 @@ class MeetingApproved:
     filled_value: Decimal | datetime.date | None
 
 
-def first_open_quarter(plan: ActionPlan, first: int) -> int | None:
-    states = dict(ReportingPeriod.objects.filter(plan=plan).values_list("quarter", "state"))
-    return next((q for q in range(first, 5) if states.get(q, "draft") in EDITABLE_STATES), None)
+def evidence_to_bound(
+    *,
+    plan: ActionPlan,
+    source: str,
+    day: datetime.date,
+    skip: Indicator | None,
+    title: str,
+    data: bytes,
+    original_name: str,
+    user: AbstractBaseUser,
+):
+    """A document (minutes, the Smart Bangladesh plan) kept as evidence of every indicator bound to
+    ``source`` (issue 16.4), but ``skip`` (chosen by hand, kept already), in the first open quarter from
+    ``day``'s; a bound indicator with no open quarter left gets none. Returns the first evidence kept."""
+    first = fiscal_quarter(plan.fiscal_year.start_year, day)
+    if first is None:
+        return None
+    kept = None
+    for bound in bound_indicators(plan, source):
+        quarter = first_open_quarter(plan, first)
+        if (skip is not None and bound.pk == skip.pk) or quarter is None:
+            continue
+        attached = evidence_attach(
+            indicator=bound, title=title, data=data, original_name=original_name, quarter=quarter, user=user
+        )
+        kept = kept or attached
+    return kept
 
 
 def meetings_indicator_value(indicator: Indicator, quarter: int) -> Decimal | datetime.date | None:
@@ -318,21 +340,17 @@ def meeting_approve(
             )
         # Issue 16.4: indicators bound to the meetings held get the minutes (in the first open quarter from
         # the meeting's) and their value: the approved meetings of the quarter, or the first one's date.
-        for bound in bound_indicators(plan, DataSource.MEETINGS_HELD):
-            if indicator is not None and bound.pk == indicator.pk:
-                continue
-            first = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on)
-            open_quarter = first_open_quarter(plan, first) if first is not None else None
-            if open_quarter is not None:
-                attached = evidence_attach(
-                    indicator=bound,
-                    title=title,
-                    data=pdf,
-                    original_name=name,
-                    quarter=open_quarter,
-                    user=user,
-                )
-                meeting.evidence = meeting.evidence or attached
+        attached = evidence_to_bound(
+            plan=plan,
+            source=DataSource.MEETINGS_HELD,
+            day=meeting.held_on,
+            skip=indicator,
+            title=title,
+            data=pdf,
+            original_name=name,
+            user=user,
+        )
+        meeting.evidence = meeting.evidence or attached
         meeting.save()
         targets = bound_indicators(plan, DataSource.MEETINGS_HELD)
         if indicator is not None and indicator.pk not in {i.pk for i in targets}:

@@ -7,8 +7,6 @@ Gregorian dates, the memo number, the numbered distribution list and the attende
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
@@ -104,20 +102,9 @@ def minutes_html(meeting: Meeting, *, draft: bool) -> str:
     return render_to_string("reports/pdf/minutes.html", context)
 
 
-@dataclass(frozen=True)
-class RenderedMinutes:
-    pdf: bytes
-    pages: int
-    sha256: str
-
-
-def render_minutes(meeting: Meeting, *, draft: bool | None = None) -> RenderedMinutes:
+def render_minutes(meeting: Meeting, *, draft: bool | None = None) -> pdf.RenderedPdf:
     """The minutes as PDF; a draft unless approved (or ``draft`` says otherwise)."""
     if draft is None:
         draft = meeting.state != MeetingState.APPROVED
     meeting = Meeting.objects.select_related("office__parent", "fiscal_year").get(pk=meeting.pk)
-    html = minutes_html(meeting, draft=draft)
-    base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
-    document = pdf.html_to_document(html, base_url=base_url)
-    data = document.write_pdf()
-    return RenderedMinutes(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())
+    return pdf.render_standalone(minutes_html(meeting, draft=draft))

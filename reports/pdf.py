@@ -47,6 +47,8 @@ and copy/paste give back the Bangla source text, and writes tagged PDF.
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -146,3 +148,23 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     for local files.  The fonts need none: their URLs are absolute.
     """
     return html_to_document(html, base_url=base_url).write_pdf()
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    """A generated document's PDF with its page count and SHA-256."""
+
+    pdf: bytes
+    pages: int
+    sha256: str
+
+
+def render_standalone(html: str) -> RenderedPdf:
+    """A document that is not a report with an annex (minutes, the Smart Bangladesh plan, the review of child
+    offices): laid out once with the text layer and tags, relative references resolved in the static folder."""
+    from django.contrib.staticfiles import finders
+
+    base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
+    document = html_to_document(html, base_url=base_url)
+    data = document.write_pdf()
+    return RenderedPdf(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())

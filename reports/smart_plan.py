@@ -12,7 +12,6 @@ indicator) or 1 (a number), through the progress service — correctable there l
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -36,11 +35,11 @@ from base.errors import ConflictError, DomainError, PermissionDeniedError
 from evidence.services import evidence_attach
 from indicators import permissions
 from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
-from indicators.services.sources import bound_indicators, fiscal_quarter, sources_fill
+from indicators.services.sources import sources_fill
 from reports import pdf
 from reports.document import draft_watermark_uri
 from reports.letter import DRAFT_MARK_BN, genitive_bn
-from reports.meetings import TEXT_MAX, first_open_quarter, office_plan, quarter_of
+from reports.meetings import TEXT_MAX, evidence_to_bound, office_plan, quarter_of
 from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
 from reports.table import bangla_text
 
@@ -231,21 +230,17 @@ def smart_plan_approve(
             )
         # Issue 16.4: indicators bound to the plan's approval get the PDF (first open quarter from the
         # letter's) and the approval date as their value.
-        first = fiscal_quarter(locked.fiscal_year.start_year, locked.letter_date)
-        for bound in bound_indicators(plan, DataSource.SMART_PLAN_APPROVED):
-            if (indicator is not None and bound.pk == indicator.pk) or first is None:
-                continue
-            open_quarter = first_open_quarter(plan, first)
-            if open_quarter is not None:
-                attached = evidence_attach(
-                    indicator=bound,
-                    title=title,
-                    data=pdf_bytes,
-                    original_name=name,
-                    quarter=open_quarter,
-                    user=user,
-                )
-                locked.evidence = locked.evidence or attached
+        attached = evidence_to_bound(
+            plan=plan,
+            source=DataSource.SMART_PLAN_APPROVED,
+            day=locked.letter_date,
+            skip=indicator,
+            title=title,
+            data=pdf_bytes,
+            original_name=name,
+            user=user,
+        )
+        locked.evidence = locked.evidence or attached
         locked.save(update_fields=["evidence"])
         for target, quarter in sources_fill(
             plan=plan,
@@ -322,22 +317,11 @@ def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
     return render_to_string("reports/pdf/smart_plan.html", context)
 
 
-@dataclass(frozen=True)
-class RenderedSmartPlan:
-    pdf: bytes
-    pages: int
-    sha256: str
-
-
-def render_smart_plan(smart_plan: SmartPlan, *, draft: bool | None = None) -> RenderedSmartPlan:
+def render_smart_plan(smart_plan: SmartPlan, *, draft: bool | None = None) -> pdf.RenderedPdf:
     if draft is None:
         draft = smart_plan.state != MeetingState.APPROVED
     smart_plan = SmartPlan.objects.select_related("office", "fiscal_year").get(pk=smart_plan.pk)
-    html = smart_plan_html(smart_plan, draft=draft)
-    base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
-    document = pdf.html_to_document(html, base_url=base_url)
-    data = document.write_pdf()
-    return RenderedSmartPlan(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())
+    return pdf.render_standalone(smart_plan_html(smart_plan, draft=draft))
 
 
 def smart_plan_get(*, office: Office, fiscal_year: FiscalYear) -> SmartPlan:

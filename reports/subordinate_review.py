@@ -15,7 +15,6 @@ the CIO after the period's deadline.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -286,16 +285,9 @@ def subordinate_review_html(review: SubordinateReview, *, today: datetime.date |
     return render_to_string("reports/pdf/subordinate_review.html", context)
 
 
-@dataclass(frozen=True)
-class RenderedReview:
-    pdf: bytes
-    pages: int
-    sha256: str
-
-
 def render_subordinate_review(
     office: Office, fiscal_year: FiscalYear, quarter: int, *, today: datetime.date | None = None
-) -> RenderedReview:
+) -> pdf.RenderedPdf:
     """The review as PDF (the same WeasyPrint pipeline and text layer as every report)."""
     review = subordinate_review(office, fiscal_year, quarter)
     if not review.rows:
@@ -303,11 +295,7 @@ def render_subordinate_review(
             f"{office.name_bn}-এর অধীনে কোনো দপ্তর নেই; পর্যালোচনার কিছু নেই।",
             f"{office.name_en or office.code} has no child offices to review.",
         )
-    html = subordinate_review_html(review, today=today)
-    base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
-    document = pdf.html_to_document(html, base_url=base_url)
-    data = document.write_pdf()
-    return RenderedReview(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())
+    return pdf.render_standalone(subordinate_review_html(review, today=today))
 
 
 def fiscal_year_get(start_year: int) -> FiscalYear:

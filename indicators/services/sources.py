@@ -69,7 +69,8 @@ def indicator_set_source(*, indicator: Indicator, source: str, user: AbstractBas
     return locked
 
 
-def _open_quarter(plan: ActionPlan, first: int) -> int | None:
+def first_open_quarter(plan: ActionPlan, first: int) -> int | None:
+    """The first quarter from ``first`` on whose period is still open (draft or returned), or None."""
     states = dict(ReportingPeriod.objects.filter(plan=plan).values_list("quarter", "state"))
     for quarter in range(first, 5):
         if states.get(quarter, "draft") in EDITABLE_STATES:
@@ -91,7 +92,7 @@ def source_fill(
     first = fiscal_quarter(plan.fiscal_year.start_year, day)
     if first is None or not indicator.applicable:
         return None
-    quarter = _open_quarter(plan, first)
+    quarter = first_open_quarter(plan, first)
     if quarter is None:
         logger.info("No open quarter for %s from %s on %s", indicator.code, source_label, day)
         return None
