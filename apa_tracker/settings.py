@@ -170,6 +170,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
     DATABASES["default"]["OPTIONS"].setdefault("init_command", "PRAGMA journal_mode=WAL")
+    # Tests on SQLite use a file, not Django's shared in-memory database: the browser tests' live server answers
+    # requests on several threads (two users' pages, htmx requests, the report thread), and with an in-memory
+    # database they all share one connection, whose transactions then interleave (a save waiting on another
+    # thread's open transaction until the timeout). With a file each thread has its own connection, under the
+    # same WAL and immediate transactions as the site. pytest-xdist gives each worker its own file.
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", str(BASE_DIR / "var" / "test-db.sqlite3"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -14,7 +14,7 @@ import hashlib
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from base.errors import DomainError
@@ -49,7 +49,12 @@ def job_run(job_id: int) -> ReportJob | None:
     )
 
     def on_progress(percent: int, step: str) -> None:
-        _update(job, progress=max(1, min(99, percent)), step=step[:255])
+        # The bar is a courtesy: a database too busy to take it (SQLite's table lock under another writer)
+        # must not cost the rendering itself; the next step's update or the end says where it is.
+        try:
+            _update(job, progress=max(1, min(99, percent)), step=step[:255])
+        except OperationalError as error:
+            logger.info("report job %s: progress not recorded (%s)", job_id, error)
 
     try:
         if job.approval is not None:

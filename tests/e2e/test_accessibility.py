@@ -21,6 +21,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from indicators.models import ActionPlan, PeriodState
 from indicators.periods import periods_ensure
@@ -339,6 +340,7 @@ def test_a_quarter_is_entered_with_the_keyboard_only(demo_live, new_page, shots)
     # Open it again and cancel with the keyboard: the focus comes back to the same cell.
     officer.keyboard.press("Enter")
     officer.wait_for_selector("#ind-1-3-1 form")
+    expect(officer.locator("#ind-1-3-1 input[name=value]")).to_be_focused()  # htmx has set the focus
     officer.keyboard.press("Tab")  # remark
     officer.keyboard.press("Tab")  # save
     officer.keyboard.press("Tab")  # cancel
