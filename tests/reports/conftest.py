@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import weasyprint.draw.text as weasyprint_draw_text
@@ -55,7 +56,7 @@ def annual_report(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
         transaction.atomic(),
     ):
         name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or "memory" in name, f"not the test database: {name}"
+        assert Path(name).name.startswith("test") or "memory" in name, f"not the test database: {name}"
         call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
         plan = ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
         evidence_attach(

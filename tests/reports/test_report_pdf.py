@@ -150,7 +150,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
     ):
         # Django's test databases are named test_… (PostgreSQL, also per xdist worker) or live in memory.
         name = str(connection.settings_dict["NAME"])
-        assert name.startswith("test_") or "memory" in name, f"not the test database: {name}"
+        assert Path(name).name.startswith("test") or "memory" in name, f"not the test database: {name}"
         call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
         plan = ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
         files = {}
