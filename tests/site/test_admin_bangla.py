@@ -5,6 +5,7 @@ without a migration in site-packages."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -62,12 +63,12 @@ def test_fiscal_years_have_bangla_column_names_and_digits(client, superuser):
     body = client.get("/admin/indicators/fiscalyear/").content.decode()
     assert "কোড (ঠিকানায়)" in body and "Starts on" not in body and "STARTS ON" not in body
     assert "০১ জুলাই ২০২২" in body and "৩০ জুন ২০২৩" in body
-    assert (
-        "২ অর্থবছর" in body
-    )  # the count under the list: 2022-23 and 2023-24 (seed 003's Smart Bangladesh plan)
+    # The count under the list: 2022-23 and 2023-24 (seed 003's Smart Bangladesh plan).
+    assert "২ অর্থবছর" in body
     progress = client.get("/admin/indicators/progress/").content.decode()
     assert "২৫টির মধ্যে ০টি নির্বাচিত" in progress  # the actions' counter
-    assert "/admin/indicators/progress/1/change/" in progress  # addresses keep their digits
+    # Addresses keep their ASCII digits (the keys differ between databases: PostgreSQL's sequences go on).
+    assert re.search(r"/admin/indicators/progress/[0-9]+/change/", progress)
 
 
 def test_bangla_names_of_third_party_models_need_no_migration():
