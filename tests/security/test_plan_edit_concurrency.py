@@ -71,7 +71,7 @@ def test_a_save_racing_the_first_submit_lands_before_it_or_is_refused(demo):
         assert changed.at <= submitted_at
         assert demo.indicators.get(code="1.4.2").title == "দৌড়ের নাম"
     else:
-        # Refused: frozen by the submit, or — when the submit committed between the form's check and the
-        # save's lock — as a form loaded before the plan's state changed. Either way nothing changed.
-        assert LOCKED in edit.text or "এর মধ্যে কর্মপরিকল্পনাটি বদলানো হয়েছে" in edit.text
+        # Refused as frozen: by the save's service under its lock, or — when the submit committed before the
+        # request reached the editor — by the editor page itself, which then offers no form. Nothing changed.
+        assert LOCKED in edit.text or "কর্মপরিকল্পনা এখন সম্পাদনা করা যাবে না" in edit.text
         assert demo.indicators.get(code="1.4.2").title != "দৌড়ের নাম"
