@@ -26,28 +26,9 @@ from indicators.selectors import (
 )
 from indicators.sheets import Sheet
 
-#: The plan sheet's fields in the order of ``PLAN_SHEET_HEADERS`` (the columns the export writes).
-SHEET_FIELDS = (
-    "area_code",
-    "area_title",
-    "area_marks",
-    "activity_code",
-    "activity_title",
-    "indicator_code",
-    "indicator_title",
-    "unit",
-    "weight",
-    "calc_method",
-    "scoring",
-    "direction",
-    "target_100",
-    "target_90",
-    "target_80",
-    "target_70",
-    "target_60",
-    "evaluation",
-    "evidence_expected",
-)
+#: The plan sheet's fields in the order of ``PLAN_SHEET_HEADERS`` (the columns the export writes), read through
+#: the import's own header table, so the editor's sheet and the export cannot name a column differently.
+SHEET_FIELDS = tuple(parsing.HEADER_ALIASES["plan"][parsing.normalize_header(h)] for h in PLAN_SHEET_HEADERS)
 TARGET_LEVELS = tuple(scoring.LEVEL_PERCENTS)
 #: The word a unit of each kind is written with when the officer gives no label of their own.
 UNIT_KIND_WORDS = {scoring.Unit.NUMBER: "সংখ্যা", scoring.Unit.PERCENT: "%", scoring.Unit.DATE: "তারিখ"}

@@ -39,6 +39,22 @@ def fiscal_year_start(year_code: str) -> int:
     return start
 
 
+def fiscal_year_get(year_code: str) -> FiscalYear:
+    """``2022-23`` (or any spelling the sheets accept) → its fiscal year; a DomainError if there is none."""
+    start = fiscal_year_start(year_code)
+    year = FiscalYear.objects.filter(start_year=start).first()
+    if year is None:
+        raise DomainError(
+            f"{fiscal_year_label(start)} অর্থবছরটি নেই।", f"No fiscal year {start}-{(start + 1) % 100:02d}."
+        )
+    return year
+
+
+def office_year_plan(office: Office, fiscal_year: FiscalYear) -> ActionPlan | None:
+    """The office's plan of the year, if it has one."""
+    return ActionPlan.objects.filter(office=office, fiscal_year=fiscal_year).first()
+
+
 def plan_get(*, office_code: str, year_code: str) -> ActionPlan:
     plan = (
         ActionPlan.objects.for_office_year(office_code, fiscal_year_start(year_code))

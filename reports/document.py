@@ -50,7 +50,7 @@ from reports.letter import (
 )
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, ReportKind
 from reports.signing import signing_enabled
-from reports.table import bangla_text, index_rows, page_text, report_evidence, table_rows
+from reports.table import bangla_text, index_rows, page_text, report_evidence, table_rows, text_lines
 
 logger = logging.getLogger(__name__)
 
@@ -160,10 +160,6 @@ def _website(url: str) -> str:
     return host
 
 
-def _lines(text: str) -> list[str]:
-    return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
-
-
 def _letter_context(letter: CoverLetter, office: Office, *, draft: bool, subject: str, body: str) -> dict:
     day = letter_day(letter)
     number = memo_number(letter)
@@ -179,14 +175,14 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool, subject
         "body": bangla_text(body),
         "attachments": bangla_text(letter.attachments.strip()),
         "signatory_name": bangla_text(letter.signatory_name.strip()),
-        "designation_lines": _lines(letter.signatory_designation),
-        "recipient_lines": _lines(letter.recipient),
+        "designation_lines": text_lines(letter.signatory_designation),
+        "recipient_lines": text_lines(letter.recipient),
         "attention": bangla_text(letter.attention.strip()),
         "copies": [
             (ordinal_serial(n), line if line.endswith(("।", ".")) else f"{line}।")
-            for n, line in enumerate(_lines(letter.copies), start=1)
+            for n, line in enumerate(text_lines(letter.copies), start=1)
         ],
-        "address_lines": _lines(office.address_bn),
+        "address_lines": text_lines(office.address_bn),
         "website": _website(office.website),
     }
 
@@ -250,7 +246,8 @@ def draft_watermark_uri() -> str:
     return "data:image/svg+xml," + quote(svg)
 
 
-def _report_css() -> str:
+def report_css() -> str:
+    """The print stylesheet every generated document inlines (static/css/report.css)."""
     path = finders.find("css/report.css")
     return Path(path).read_text(encoding="utf-8") if path else ""
 
@@ -303,7 +300,7 @@ def report_html(
         "quarter": quarter,
         "draft": draft,
         "draft_mark": DRAFT_MARK_BN,
-        "css": _report_css(),
+        "css": report_css(),
         "title_line1": title1,
         "title_line2": title2,
         "team": TEAM_NAME_BN,

@@ -223,7 +223,7 @@ def default_recipient(office: Office) -> str:
     return "\n".join(line.strip() for line in lines if line.strip())
 
 
-def _cio_name(office: Office) -> str:
+def cio_name(office: Office) -> str:
     membership = (
         OfficeMembership.objects.filter(office=office, role=Role.CIO)
         .select_related("user")
@@ -266,7 +266,7 @@ def cover_letter_for(period: ReportingPeriod) -> CoverLetter:
         }
     else:
         carried = {
-            "signatory_name": _cio_name(office),
+            "signatory_name": cio_name(office),
             "signatory_designation": DEFAULT_CIO_DESIGNATION,
             "recipient": default_recipient(office),
             "attention": "",

@@ -36,6 +36,7 @@ from indicators.models import (
     Role,
 )
 from indicators.scores import plan_score
+from indicators.selectors import office_year_plan
 from indicators.services.sources import bound_indicators, first_open_quarter, fiscal_quarter, source_fill
 from reports.models import Meeting, MeetingItem, MeetingState
 
@@ -95,17 +96,13 @@ def _clean(field: str, value):
 def quarter_of(start_year: int, day: datetime.date) -> int:
     """The quarter of fiscal year ``start_year`` (July–June) a day falls in; a day outside the year is
     refused."""
-    first, last = datetime.date(start_year, 7, 1), datetime.date(start_year + 1, 6, 30)
-    if not first <= day <= last:
+    quarter = fiscal_quarter(start_year, day)
+    if quarter is None:
         raise DomainError(
             f"সভার তারিখ {format_date_short(day)} এই অর্থবছরের (১ জুলাই–৩০ জুন) মধ্যে নয়।",
             f"The meeting date {day.isoformat()} is outside the fiscal year (1 July-30 June).",
         )
-    return (day.month - 7) // 3 + 1 if day.month >= 7 else (day.month - 1) // 3 + 3
-
-
-def office_plan(office: Office, fiscal_year: FiscalYear) -> ActionPlan | None:
-    return ActionPlan.objects.filter(office=office, fiscal_year=fiscal_year).first()
+    return quarter
 
 
 def _progress_text(value) -> str:
@@ -135,7 +132,7 @@ def items_from_plan(plan: ActionPlan) -> list[dict]:
 
 
 def _record(meeting: Meeting, user: AbstractBaseUser | None, text: str) -> None:
-    plan = office_plan(meeting.office, meeting.fiscal_year)
+    plan = office_year_plan(meeting.office, meeting.fiscal_year)
     if plan is not None:
         history_record(plan=plan, kind=HistoryKind.REPORT_TEXT, after=text, user=user)
 
@@ -182,7 +179,7 @@ def meeting_create(
     meeting.full_clean()
     meeting.save()
     if items is None:
-        plan = office_plan(office, fiscal_year)
+        plan = office_year_plan(office, fiscal_year)
         items = items_from_plan(plan) if plan is not None else []
     _items_write(meeting, items)
     _record(meeting, user, f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)} লেখা হয়েছে")
@@ -266,10 +263,12 @@ def evidence_to_bound(
     first = fiscal_quarter(plan.fiscal_year.start_year, day)
     if first is None:
         return None
+    quarter = first_open_quarter(plan, first)  # one read of the periods for every bound indicator
+    if quarter is None:
+        return None
     kept = None
     for bound in bound_indicators(plan, source):
-        quarter = first_open_quarter(plan, first)
-        if (skip is not None and bound.pk == skip.pk) or quarter is None:
+        if skip is not None and bound.pk == skip.pk:
             continue
         attached = evidence_attach(
             indicator=bound, title=title, data=data, original_name=original_name, quarter=quarter, user=user
@@ -320,7 +319,7 @@ def meeting_approve(
         meeting.signed_on = timezone.localdate()
     meeting.version += 1
     filled = None
-    plan = office_plan(meeting.office, meeting.fiscal_year)
+    plan = office_year_plan(meeting.office, meeting.fiscal_year)
     if indicator is not None and (plan is None or indicator.plan_id != plan.pk):
         raise DomainError(
             "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
@@ -356,10 +355,8 @@ def meeting_approve(
         if indicator is not None and indicator.pk not in {i.pk for i in targets}:
             targets.append(indicator)
         label = str(DataSource.MEETINGS_HELD.label)
-        for target in targets:
-            quarter_now = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on)
-            if quarter_now is None:
-                continue
+        quarter_now = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on)
+        for target in targets if quarter_now is not None else []:
             value = meetings_indicator_value(target, quarter_now)
             if value is None:
                 continue

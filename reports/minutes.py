@@ -7,9 +7,6 @@ Gregorian dates, the memo number, the numbered distribution list and the attende
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 from base.bangla import (
@@ -25,10 +22,10 @@ from base.bangla import (
 from base.errors import DomainError
 from indicators.models import FiscalYear, Office
 from reports import pdf
-from reports.document import draft_watermark_uri
+from reports.document import draft_watermark_uri, report_css
 from reports.letter import DRAFT_MARK_BN, PLAN_NAME_BN, genitive_bn
 from reports.models import Meeting, MeetingState
-from reports.table import bangla_text
+from reports.table import bangla_text, text_lines
 
 
 def meeting_get(*, office: Office, fiscal_year: FiscalYear, number: int) -> Meeting:
@@ -40,14 +37,6 @@ def meeting_get(*, office: Office, fiscal_year: FiscalYear, number: int) -> Meet
             f"No meeting {number} of {office.code} in {fiscal_year.code}.",
         )
     return meeting
-
-
-def _lines(text: str) -> list[str]:
-    return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
-
-
-def _paragraphs(text: str) -> list[str]:
-    return [bangla_text(p.strip()) for p in text.replace("\r\n", "\n").split("\n") if p.strip()]
 
 
 def minutes_title(meeting: Meeting) -> str:
@@ -66,14 +55,14 @@ def minutes_html(meeting: Meeting, *, draft: bool) -> str:
             "serial": to_bangla_digits(item.position),
             "code": to_bangla_digits(item.indicator_code) if item.indicator_code else "",
             "title": bangla_text(item.indicator_title),
-            "discussion": _paragraphs(item.discussion),
-            "decision": _paragraphs(item.decision),
-            "responsible": _lines(item.responsible),
+            "discussion": text_lines(item.discussion),
+            "decision": text_lines(item.decision),
+            "responsible": text_lines(item.responsible),
         }
         for item in meeting.items.all()
     ]
     context = {
-        "css": Path(finders.find("css/report.css")).read_text(encoding="utf-8"),
+        "css": report_css(),
         "office": office,
         "parent": office.parent,
         "meeting": meeting,
@@ -81,20 +70,22 @@ def minutes_html(meeting: Meeting, *, draft: bool) -> str:
         "wing": bangla_text(meeting.wing_bn or office.wing_bn),
         "website": office.website,
         "chair_name": bangla_text(meeting.chair_name),
-        "chair_lines": _lines(meeting.chair_designation),
+        "chair_lines": text_lines(meeting.chair_designation),
         "held_on": f"{format_date_short(meeting.held_on)} খ্রি",
         "time": bangla_text(meeting.time_text),
         "place": bangla_text(meeting.place),
-        "opening": _paragraphs(meeting.opening),
-        "closing": _paragraphs(meeting.closing),
+        "opening": text_lines(meeting.opening),
+        "closing": text_lines(meeting.closing),
         "items": items,
         "date_bangla": f"{to_bangla_date(signed)} {BANGABDA}",
         "date_gregorian": f"{format_date_long(signed)} {KHRISTABDA}",
         "memo_number": bangla_text(meeting.memo_number),
         "distribution": [
-            (to_bangla_digits(n), line) for n, line in enumerate(_lines(meeting.distribution), start=1)
+            (to_bangla_digits(n), line) for n, line in enumerate(text_lines(meeting.distribution), start=1)
         ],
-        "attendees": [(ordinal_serial(n), line) for n, line in enumerate(_lines(meeting.attendees), start=1)],
+        "attendees": [
+            (ordinal_serial(n), line) for n, line in enumerate(text_lines(meeting.attendees), start=1)
+        ],
         "draft": draft,
         "draft_mark": DRAFT_MARK_BN,
         "watermark_uri": draft_watermark_uri() if draft else "",

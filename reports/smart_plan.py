@@ -14,10 +14,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.contrib.staticfiles import finders
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -35,13 +33,14 @@ from base.errors import ConflictError, DomainError, PermissionDeniedError
 from evidence.services import evidence_attach
 from indicators import permissions
 from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
+from indicators.selectors import office_year_plan
 from indicators.services.sources import sources_fill
 from reports import pdf
-from reports.document import draft_watermark_uri
+from reports.document import draft_watermark_uri, report_css
 from reports.letter import DRAFT_MARK_BN, genitive_bn
-from reports.meetings import TEXT_MAX, evidence_to_bound, office_plan, quarter_of
+from reports.meetings import TEXT_MAX, evidence_to_bound, quarter_of
 from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
-from reports.table import bangla_text
+from reports.table import bangla_text, text_lines
 
 PLAN_FIELDS = (
     "memo_number",
@@ -208,7 +207,7 @@ def smart_plan_approve(
     locked.version += 1
     locked.save()
     filled = None
-    plan = office_plan(locked.office, locked.fiscal_year)
+    plan = office_year_plan(locked.office, locked.fiscal_year)
     if indicator is not None and (plan is None or indicator.plan_id != plan.pk):
         raise DomainError(
             "সূচকটি এই দপ্তরের এই অর্থবছরের কর্মপরিকল্পনার নয়।",
@@ -279,20 +278,16 @@ def smart_plan_import(*, office: Office, fiscal_year: FiscalYear, record: dict) 
 # --- the PDF --------------------------------------------------------------------------------------------------
 
 
-def _lines(text: str) -> list[str]:
-    return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
-
-
 def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
     office = smart_plan.office
     day = smart_plan.letter_date or timezone.localdate()
     initiatives = list(smart_plan.initiatives.all())
     context = {
-        "css": Path(finders.find("css/report.css")).read_text(encoding="utf-8"),
+        "css": report_css(),
         "office": office,
         "title": smart_plan_title(office, smart_plan.fiscal_year),
         "website": office.website,
-        "address_lines": _lines(office.address_bn),
+        "address_lines": text_lines(office.address_bn),
         "memo_number": bangla_text(smart_plan.memo_number),
         "date_bangla": f"{to_bangla_date(day)} {BANGABDA}",
         "date_gregorian": f"{format_date_long(day)} {KHRISTABDA}",
@@ -307,9 +302,11 @@ def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
             for n, i in enumerate(initiatives, start=1)
         ],
         "signatory_name": bangla_text(smart_plan.signatory_name),
-        "signatory_lines": _lines(smart_plan.signatory_lines),
-        "recipient_lines": _lines(smart_plan.recipient),
-        "copies": [(to_bangla_digits(n), line) for n, line in enumerate(_lines(smart_plan.copies), start=1)],
+        "signatory_lines": text_lines(smart_plan.signatory_lines),
+        "recipient_lines": text_lines(smart_plan.recipient),
+        "copies": [
+            (to_bangla_digits(n), line) for n, line in enumerate(text_lines(smart_plan.copies), start=1)
+        ],
         "draft": draft,
         "draft_mark": DRAFT_MARK_BN,
         "watermark_uri": draft_watermark_uri() if draft else "",

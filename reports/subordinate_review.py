@@ -17,9 +17,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
-from django.contrib.staticfiles import finders
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -39,26 +37,25 @@ from base.bangla import (
 from base.errors import DomainError
 from indicators.models import (
     VISIBLE_TO_REVIEWER_STATES,
-    ActionPlan,
     FiscalYear,
     Indicator,
     Office,
-    OfficeMembership,
     PeriodState,
     PeriodTransition,
     ReportingPeriod,
-    Role,
 )
 from reports import pdf
+from reports.document import report_css
 from reports.letter import (
     DEFAULT_CIO_DESIGNATION,
     HEAD_OF_OFFICE_BN,
     PLAN_NAME_BN,
     assessment_bn,
+    cio_name,
     genitive_bn,
     period_report_kind,
 )
-from reports.table import bangla_text
+from reports.table import bangla_text, text_lines
 
 #: APA guideline: below the lowest level (চলতি মানের নিম্নে, 60 %) an indicator needs attention.
 ATTENTION_BELOW = Decimal(60)
@@ -87,6 +84,15 @@ class ChildRow:
     percent_value: Decimal | None = None
     weak: list[WeakIndicator] = field(default_factory=list)
     comments: list[str] = field(default_factory=list)
+
+    # The PDF prints Bangla whatever the language of the request that made it: no template filter here.
+    @property
+    def deadline_text(self) -> str:
+        return format_date_short(self.deadline) if self.deadline else "—"
+
+    @property
+    def submitted_text(self) -> str:
+        return format_date_short(self.submitted_on) if self.submitted_on else "—"
 
     @property
     def timeliness(self) -> str:
@@ -210,19 +216,6 @@ def subordinate_review(office: Office, fiscal_year: FiscalYear, quarter: int) ->
     return SubordinateReview(office=office, fiscal_year=fiscal_year, quarter=quarter, rows=rows)
 
 
-def _signatory(office: Office) -> tuple[str, str]:
-    membership = (
-        OfficeMembership.objects.filter(office=office, role=Role.CIO)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    name = ""
-    if membership is not None:
-        name = membership.user.get_full_name().strip() or membership.user.get_username()
-    return name, DEFAULT_CIO_DESIGNATION
-
-
 def review_title(review: SubordinateReview) -> str:
     kind = period_report_kind(review.quarter)
     year = fiscal_year_label(review.fiscal_year.start_year)
@@ -230,11 +223,6 @@ def review_title(review: SubordinateReview) -> str:
         f"{year} অর্থবছরের {PLAN_NAME_BN}র আওতাধীন দপ্তর/সংস্থার "
         f"{assessment_bn(kind, review.quarter)} স্ব-মূল্যায়ন প্রতিবেদন পর্যালোচনা"
     )
-
-
-def _css() -> str:
-    path = finders.find("css/report.css")
-    return Path(path).read_text(encoding="utf-8") if path else ""
 
 
 def subordinate_review_html(review: SubordinateReview, *, today: datetime.date | None = None) -> str:
@@ -258,9 +246,8 @@ def subordinate_review_html(review: SubordinateReview, *, today: datetime.date |
     if parent is not None:
         recipient = [HEAD_OF_OFFICE_BN.get(parent.kind, "প্রধান"), parent.wing_bn, parent.name_bn]
         recipient += parent.address_bn.splitlines()
-    name, designation = _signatory(office)
     context = {
-        "css": _css(),
+        "css": report_css(),
         "office": office,
         "title": review_title(review),
         "review": review,
@@ -269,28 +256,19 @@ def subordinate_review_html(review: SubordinateReview, *, today: datetime.date |
         "date_gregorian": f"{format_date_long(day)} {KHRISTABDA}",
         "memo_number": f"{bangla_text(office.memo_prefix)}........" if office.memo_prefix else "........",
         "body": body,
-        "signatory_name": name,
-        "designation": designation,
-        "recipient_lines": [bangla_text(line.strip()) for line in recipient if line and line.strip()],
-        "address_lines": [
-            bangla_text(line.strip()) for line in office.address_bn.splitlines() if line.strip()
-        ],
+        "signatory_name": cio_name(office),
+        "designation": DEFAULT_CIO_DESIGNATION,
+        "recipient_lines": text_lines("\n".join(line for line in recipient if line)),
+        "address_lines": text_lines(office.address_bn),
         "rows": review.rows,
-        "format_date": format_date_short,
     }
-    for row in review.rows:
-        row.submitted_text = format_date_short(row.submitted_on) if row.submitted_on else "—"
-        row.deadline_text = format_date_short(row.deadline) if row.deadline else "—"
-        row.sent_text = format_date_short(row.sent_on) if row.sent_on else "—"
     return render_to_string("reports/pdf/subordinate_review.html", context)
 
 
-def render_subordinate_review(
-    office: Office, fiscal_year: FiscalYear, quarter: int, *, today: datetime.date | None = None
-) -> pdf.RenderedPdf:
+def render_review(review: SubordinateReview, *, today: datetime.date | None = None) -> pdf.RenderedPdf:
     """The review as PDF (the same WeasyPrint pipeline and text layer as every report)."""
-    review = subordinate_review(office, fiscal_year, quarter)
     if not review.rows:
+        office = review.office
         raise DomainError(
             f"{office.name_bn}-এর অধীনে কোনো দপ্তর নেই; পর্যালোচনার কিছু নেই।",
             f"{office.name_en or office.code} has no child offices to review.",
@@ -298,15 +276,7 @@ def render_subordinate_review(
     return pdf.render_standalone(subordinate_review_html(review, today=today))
 
 
-def fiscal_year_get(start_year: int) -> FiscalYear:
-    year = FiscalYear.objects.filter(start_year=start_year).first()
-    if year is None:
-        label = fiscal_year_label(start_year)
-        raise DomainError(
-            f"{label} অর্থবছরটি নেই।", f"No fiscal year {start_year}-{(start_year + 1) % 100:02d}."
-        )
-    return year
-
-
-def own_plan(office: Office, fiscal_year: FiscalYear) -> ActionPlan | None:
-    return ActionPlan.objects.filter(office=office, fiscal_year=fiscal_year).first()
+def render_subordinate_review(
+    office: Office, fiscal_year: FiscalYear, quarter: int, *, today: datetime.date | None = None
+) -> pdf.RenderedPdf:
+    return render_review(subordinate_review(office, fiscal_year, quarter), today=today)

@@ -80,6 +80,12 @@ def bangla_text(text: str) -> str:
     return "".join(parts)
 
 
+def text_lines(text: str) -> list[str]:
+    """A multi-line field (an address, a designation, a copy list, a paragraph per line) as its non-empty
+    lines, each as :func:`bangla_text`."""
+    return [bangla_text(line.strip()) for line in text.splitlines() if line.strip()]
+
+
 def _plain_number(value: Decimal) -> str:
     """A number as people write it, grouped, in Bangla digits, without trailing zeros: ৩, ৮২.৫, ১২,৩৪৫."""
     return format_number(scoring.round2(value).normalize())

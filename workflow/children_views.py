@@ -29,7 +29,7 @@ from base.errors import DomainError
 from evidence.services import evidence_attach
 from indicators import permissions
 from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
-from indicators.selectors import fiscal_year_start
+from indicators.selectors import fiscal_year_get, office_year_plan
 from indicators.services.sources import sources_fill
 from reports import subordinate_review as review
 from workflow.inbox import fiscal_years
@@ -50,7 +50,7 @@ def _office_or_404(request: HttpRequest, code: str) -> Office:
 
 def _year_or_404(year: str):
     try:
-        return review.fiscal_year_get(fiscal_year_start(year))
+        return fiscal_year_get(year)
     except DomainError as error:
         raise Http404(error.message_bn) from error
 
@@ -75,7 +75,7 @@ class AttachForm(forms.Form):
 
 def _attach_form(request: HttpRequest, office: Office, year, data=None) -> AttachForm | None:
     """The form to keep the PDF as evidence, for an officer or the CIO of the office with a plan that year."""
-    plan = review.own_plan(office, year)
+    plan = office_year_plan(office, year)
     if plan is None or not permissions.can_edit_progress(request.user, plan):
         return None
     indicators = list(
@@ -146,7 +146,7 @@ def children_review(request: HttpRequest, office: str, year: str, quarter: int) 
         if form.is_valid():
             indicator = form.cleaned_data["indicator"]
             try:
-                rendered = review.render_subordinate_review(parent, fiscal_year, quarter)
+                rendered = review.render_review(data)  # the review already read for this page
                 evidence_attach(
                     indicator=indicator,
                     title=review.review_title(data),

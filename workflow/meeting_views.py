@@ -9,6 +9,8 @@ to do with). Each view: check permission → validate the form → call one serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,10 +25,9 @@ from base.errors import DomainError, localized
 from base.forms import BanglaDateField
 from indicators import permissions
 from indicators.models import Indicator, Office, Role
-from indicators.selectors import fiscal_year_start
+from indicators.selectors import fiscal_year_get, office_year_plan
 from reports import meetings, minutes
 from reports.models import Meeting, MeetingState
-from reports.subordinate_review import fiscal_year_get
 
 TEAM = {Role.OFFICER, Role.CIO}
 
@@ -36,7 +37,7 @@ def _office_year_or_404(request: HttpRequest, office: str, year: str):
     if found is None or not permissions.roles_in(request.user, found):
         raise Http404(_("পাতাটি পাওয়া যায়নি।"))
     try:
-        return found, fiscal_year_get(fiscal_year_start(year))
+        return found, fiscal_year_get(year)
     except DomainError as error:
         raise Http404(error.message_bn) from error
 
@@ -106,6 +107,46 @@ class ItemForm(forms.Form):
 ItemFormSet = formset_factory(ItemForm, extra=1, max_num=200, validate_max=True)
 
 
+def act_or_show_error(request: HttpRequest, form: forms.Form, act: Callable[[], object], done: str):
+    """Call one service; on success say ``done`` and come back to this page (a redirect), on its refusal show
+    the Bangla reason on ``form`` and return None (the page is rendered again with what was typed)."""
+    try:
+        act()
+    except DomainError as error:
+        form.add_error(None, localized(error.message_bn, error.message_en))
+        return None
+    messages.success(request, done)
+    return redirect(request.path)
+
+
+def save_with_items(
+    request: HttpRequest, form: forms.Form, formset, update: Callable[..., object], done: str
+):
+    """A document's draft saved from its form and its rows' formset (an empty row is no row): the form's
+    fields and the rows to ``update(expected_version=…, items=…, **fields)``."""
+    if not (form.is_valid() and formset.is_valid()):
+        return None
+    fields = dict(form.cleaned_data)
+    version = fields.pop("version")
+    items = [f.cleaned_data for f in formset.forms if f.cleaned_data]
+    return act_or_show_error(
+        request, form, lambda: update(expected_version=version, items=items, **fields), done
+    )
+
+
+def approve_with_pdf(request: HttpRequest, form: ApproveForm, render, approve, done: str):
+    """A document approved with its final PDF (rendered without the draft mark) and the indicator chosen to
+    keep it as evidence."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+
+    def act():
+        approve(pdf=render().pdf, expected_version=data["version"], indicator=data["indicator"])
+
+    return act_or_show_error(request, form, act, done)
+
+
 class ApproveForm(forms.Form):
     indicator = forms.ChoiceField(label=gettext_lazy("কার্যবিবরণী কোন সূচকের প্রমাণক হবে"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -121,13 +162,9 @@ class ApproveForm(forms.Form):
         return self.indicators.get(self.cleaned_data["indicator"])
 
 
-def _indicators(meeting: Meeting) -> list[Indicator]:
-    return _indicators_of(meeting.office, meeting.fiscal_year)
-
-
 def _indicators_of(office: Office, fiscal_year) -> list[Indicator]:
     """The indicators of the office's plan of the year, in the plan's order (none without a plan)."""
-    plan = meetings.office_plan(office, fiscal_year)
+    plan = office_year_plan(office, fiscal_year)
     if plan is None:
         return []
     return list(
@@ -184,7 +221,10 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
     form = MeetingForm(initial=initial)
     formset = ItemFormSet(initial=items, prefix="items")
     approve_form = (
-        ApproveForm(initial={"version": meeting.version}, indicators=_indicators(meeting))
+        ApproveForm(
+            initial={"version": meeting.version},
+            indicators=_indicators_of(meeting.office, meeting.fiscal_year),
+        )
         if can_approve
         else None
     )
@@ -192,47 +232,32 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
         if request.POST.get("action") == "approve":
             if not can_approve:
                 raise Http404(_("পাতাটি পাওয়া যায়নি।"))
-            approve_form = ApproveForm(request.POST, indicators=_indicators(meeting))
-            if approve_form.is_valid():
-                try:
-                    rendered = minutes.render_minutes(meeting, draft=False)
-                    meetings.meeting_approve(
-                        meeting=meeting,
-                        user=request.user,
-                        expected_version=approve_form.cleaned_data["version"],
-                        pdf=rendered.pdf,
-                        indicator=approve_form.cleaned_data["indicator"],
-                    )
-                except DomainError as error:
-                    approve_form.add_error(None, localized(error.message_bn, error.message_en))
-                else:
-                    messages.success(request, _("কার্যবিবরণী অনুমোদিত হয়েছে।"))
-                    return redirect(request.path)
+            approve_form = ApproveForm(
+                request.POST, indicators=_indicators_of(meeting.office, meeting.fiscal_year)
+            )
+            done = approve_with_pdf(
+                request,
+                approve_form,
+                render=lambda: minutes.render_minutes(meeting, draft=False),
+                approve=lambda **given: meetings.meeting_approve(meeting=meeting, user=request.user, **given),
+                done=_("কার্যবিবরণী অনুমোদিত হয়েছে।"),
+            )
+            if done is not None:
+                return done
         else:
             if not can_edit:
                 raise Http404(_("পাতাটি পাওয়া যায়নি।"))
             form = MeetingForm(request.POST)
             formset = ItemFormSet(request.POST, prefix="items")
-            if form.is_valid() and formset.is_valid():
-                data = dict(form.cleaned_data)
-                version = data.pop("version")
-                try:
-                    meetings.meeting_update(
-                        meeting=meeting,
-                        user=request.user,
-                        expected_version=version,
-                        items=[
-                            f.cleaned_data
-                            for f in formset.forms
-                            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                        ],
-                        **data,
-                    )
-                except DomainError as error:
-                    form.add_error(None, localized(error.message_bn, error.message_en))
-                else:
-                    messages.success(request, _("কার্যবিবরণী সংরক্ষিত হয়েছে।"))
-                    return redirect(request.path)
+            done = save_with_items(
+                request,
+                form,
+                formset,
+                lambda **given: meetings.meeting_update(meeting=meeting, user=request.user, **given),
+                _("কার্যবিবরণী সংরক্ষিত হয়েছে।"),
+            )
+            if done is not None:
+                return done
     return render(
         request,
         "workflow/meeting.html",

@@ -8,7 +8,6 @@ render.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,13 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from base.errors import DomainError, localized
 from base.forms import BanglaDateField
 from indicators import permissions
 from indicators.models import Role
 from reports import smart_plan as service
 from reports.models import MeetingState, SmartPlan, SmartTerm
-from workflow.meeting_views import TEAM, ApproveForm, _indicators_of, _office_year_or_404
+from workflow.meeting_views import (
+    TEAM,
+    ApproveForm,
+    _indicators_of,
+    _office_year_or_404,
+    approve_with_pdf,
+    save_with_items,
+)
 
 
 class SmartPlanForm(forms.Form):
@@ -111,42 +116,33 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
         if not can_approve:
             raise Http404(_("পাতাটি পাওয়া যায়নি।"))
         approve_form = ApproveForm(request.POST, indicators=_indicators_of(found, fiscal_year))
-        if approve_form.is_valid():
-            try:
-                rendered = service.render_smart_plan(existing, draft=False)
-                service.smart_plan_approve(
-                    smart_plan=existing,
-                    user=request.user,
-                    expected_version=approve_form.cleaned_data["version"],
-                    pdf_bytes=rendered.pdf,
-                    indicator=approve_form.cleaned_data["indicator"],
-                )
-            except DomainError as error:
-                approve_form.add_error(None, localized(error.message_bn, error.message_en))
-            else:
-                messages.success(request, _("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদিত হয়েছে।"))
-                return redirect(request.path)
+        done = approve_with_pdf(
+            request,
+            approve_form,
+            render=lambda: service.render_smart_plan(existing, draft=False),
+            approve=lambda pdf, **given: service.smart_plan_approve(
+                smart_plan=existing, user=request.user, pdf_bytes=pdf, **given
+            ),
+            done=_("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদিত হয়েছে।"),
+        )
+        if done is not None:
+            return done
     elif action == "save":
         if not can_edit:
             raise Http404(_("পাতাটি পাওয়া যায়নি।"))
         form = SmartPlanForm(request.POST)
         formset = InitiativeFormSet(request.POST, prefix="initiatives")
-        if form.is_valid() and formset.is_valid():
-            data = dict(form.cleaned_data)
-            version = data.pop("version")
-            try:
-                service.smart_plan_update(
-                    smart_plan=existing,
-                    user=request.user,
-                    expected_version=version,
-                    initiatives=[f.cleaned_data for f in formset.forms if f.cleaned_data],
-                    **data,
-                )
-            except DomainError as error:
-                form.add_error(None, localized(error.message_bn, error.message_en))
-            else:
-                messages.success(request, _("কর্মপরিকল্পনা সংরক্ষিত হয়েছে।"))
-                return redirect(request.path)
+        done = save_with_items(
+            request,
+            form,
+            formset,
+            lambda items, **given: service.smart_plan_update(
+                smart_plan=existing, user=request.user, initiatives=items, **given
+            ),
+            _("কর্মপরিকল্পনা সংরক্ষিত হয়েছে।"),
+        )
+        if done is not None:
+            return done
     elif action is not None:
         raise Http404(_("পাতাটি পাওয়া যায়নি।"))
     return render(

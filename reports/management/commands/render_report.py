@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from base.bangla import to_ascii_digits, to_bangla_digits
 from base.commands import APACommand
 from base.errors import DomainError
-from indicators.selectors import fiscal_year_start, office_get, plan_get
+from indicators.selectors import fiscal_year_get, office_get, plan_get
 from reports import minutes, smart_plan, subordinate_review
 from reports.letter import report_kind, report_quarter
 from reports.rendering import period_is_final, render_report
@@ -96,7 +96,7 @@ class Command(APACommand):
         def render():
             if options["kind"].strip() == SUBORDINATE_REVIEW:
                 office = office_get(code=options["office"])
-                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                year = fiscal_year_get(options["year"])
                 rendered = subordinate_review.render_subordinate_review(
                     office, year, _quarter(options["quarter"])
                 )
@@ -104,14 +104,14 @@ class Command(APACommand):
                 return rendered, False
             if options["kind"].strip() == SMART_PLAN:
                 office = office_get(code=options["office"])
-                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                year = fiscal_year_get(options["year"])
                 found = smart_plan.smart_plan_get(office=office, fiscal_year=year)
                 rendered = smart_plan.render_smart_plan(found, draft=True if options["draft"] else None)
                 write_atomically(out, rendered.pdf)
                 return rendered, found.state != "approved" or options["draft"]
             if options["kind"].strip() == MINUTES:
                 office = office_get(code=options["office"])
-                year = subordinate_review.fiscal_year_get(fiscal_year_start(options["year"]))
+                year = fiscal_year_get(options["year"])
                 number = _quarter_or_number(options["meeting"])
                 meeting = minutes.meeting_get(office=office, fiscal_year=year, number=number)
                 rendered = minutes.render_minutes(meeting, draft=True if options["draft"] else None)
