@@ -8,6 +8,8 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 
 from PIL import Image
 from pypdf import PdfWriter
@@ -272,3 +274,33 @@ def pdf_with_ordinary_links() -> bytes:
             b"<< /Title (Evidence page) /Parent 7 0 R /A << /S /GoTo /D [3 0 R /Fit] >> >>",
         ],
     )
+
+
+@contextmanager
+def demo_rolled_back(folder, django_db_blocker):
+    """The demo loaded into the test database for a module- or session-wide fixture, its stored files under
+    ``folder``; everything is rolled back when the block ends (the test database is checked by its name
+    first: Django's are test_…, a file named test-…, or in memory). Yields the demo's MoFA plan."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import override_settings
+
+    from indicators.models import ActionPlan
+
+    storage = {
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder / "private", "base_url": None},
+        },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    with (
+        django_db_blocker.unblock(),
+        override_settings(STORAGES=storage, PRIVATE_FILES_ROOT=folder / "private"),
+        transaction.atomic(),
+    ):
+        name = str(connection.settings_dict["NAME"])
+        assert Path(name).name.startswith("test") or "memory" in name, f"not the test database: {name}"
+        call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
+        yield ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
+        transaction.set_rollback(True)

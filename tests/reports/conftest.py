@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 import weasyprint.draw.text as weasyprint_draw_text
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test.utils import override_settings
 
 from evidence.services import evidence_attach
-from indicators.models import ActionPlan
 from reports import pdf, rendering, textlayer
-from tests.files import image_bytes
+from tests.files import demo_rolled_back, image_bytes
 from tests.reports import viewers
 
 
@@ -43,22 +37,7 @@ def drawn_lines():
 def annual_report(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
     """The demo annual report with a picture and a two-page PDF as evidence, and the words it draws."""
     folder = tmp_path_factory.mktemp("annual")
-    storage = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder / "private", "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES=storage, PRIVATE_FILES_ROOT=folder / "private"),
-        transaction.atomic(),
-    ):
-        name = str(connection.settings_dict["NAME"])
-        assert Path(name).name.startswith("test") or "memory" in name, f"not the test database: {name}"
-        call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
-        plan = ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
+    with demo_rolled_back(folder, django_db_blocker) as plan:
         evidence_attach(
             indicator=plan.indicators.get(code="1.1.1"),
             title="ডিজিটাল আর্কাইভের ছবি",
@@ -75,7 +54,6 @@ def annual_report(django_db_setup, django_db_blocker, tmp_path_factory) -> dict:
         )
         with drawn_lines() as lines:
             report = rendering.render_report(plan, "annual", 4, draft=True)
-        transaction.set_rollback(True)
     path = folder / "annual.pdf"
     path.write_bytes(report.pdf)
     return {

@@ -15,19 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
-from django.test.utils import override_settings
 from PIL import Image
 
 from base.bangla import to_bangla_digits
 from evidence.services import evidence_attach
-from indicators.models import ActionPlan
 from reports import letter as report_letter
 from reports import rendering
 from reports.models import CoverLetter, MemoSerial
 from reports.pdf import write_pdf
-from tests.files import image_bytes
+from tests.files import demo_rolled_back, image_bytes
 
 # The module's rendering fixture runs once, outside any test; this marker makes pytest-django set up the test
 # database for the session (without it, the fixture would reach the project's own database).
@@ -136,23 +132,7 @@ def _generated_pages(report: rendering.RenderedReport, annex_pages: int) -> int:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
     folder = tmp_path_factory.mktemp("reports")
-    storage = {
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder / "private", "base_url": None},
-        },
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    with (
-        django_db_blocker.unblock(),
-        override_settings(STORAGES=storage, PRIVATE_FILES_ROOT=folder / "private"),
-        transaction.atomic(),
-    ):
-        # Django's test databases are named test_… (PostgreSQL, also per xdist worker) or live in memory.
-        name = str(connection.settings_dict["NAME"])
-        assert Path(name).name.startswith("test") or "memory" in name, f"not the test database: {name}"
-        call_command("load_demo", password="test-pass-123", stdout=io.StringIO())
-        plan = ActionPlan.objects.get(office__code="mofa", fiscal_year__start_year=2022)
+    with demo_rolled_back(folder, django_db_blocker) as plan:
         files = {}
         for code, title, marker, pages, quarter in EVIDENCE:
             data = image_bytes("PNG", (300, 200)) if marker is None else evidence_pdf(marker, pages)
@@ -181,7 +161,6 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory) -> Demo:
         quarterly_final = rendering.render_report(plan, "quarterly", 1, draft=False)
         assert serial_q1 == serial + 1
         assert MemoSerial.objects.get(office=plan.office).last == serial_q1
-        transaction.set_rollback(True)
 
     annex = {"annual": 1 + 2 + 3, "half": 2 + 3, "quarterly": 3}
     return Demo(
