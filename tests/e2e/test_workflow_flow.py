@@ -42,6 +42,13 @@ def wait_for_approved_report(plan, quarter: int, seconds: float = 60) -> None:
         time.sleep(0.5)
 
 
+def open_editor(page, cell: str) -> None:
+    """Opens a quarter's editor in place and waits until it has the focus: htmx gives the autofocus field the
+    focus when the swap settles, so text typed into another field before that would land in the value."""
+    page.click(cell)
+    page.wait_for_selector("form.progress-form input[name=value]:focus")
+
+
 def confirm(page) -> None:
     """The step's confirmation page (issue 14.7): its summary, then the confirming button."""
     page.wait_for_url(re.compile(r".*/confirm/"))
@@ -62,7 +69,7 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     officer.wait_for_url(re.compile(PLAN))
 
     # Enter Q1 of [১.৩.১] in place: the row and the totals change without a reload.
-    officer.click("#ind-1-3-1 td.quarter >> nth=0 >> a")
+    open_editor(officer, "#ind-1-3-1 td.quarter >> nth=0 >> a")
     officer.fill("#ind-1-3-1 input[name=value]", "৮৪")
     officer.fill("#ind-1-3-1 textarea[name=remark]", "ই-নথি প্রতিবেদন অনুযায়ী")
     shots(officer, "officer-editing-q1", full_page=False)
@@ -112,7 +119,7 @@ def test_officer_cio_reviewer_flow(demo_live, new_page, shots, tmp_path):
     officer.goto(PLAN)
     assert "১.৩.১-এর মন্তব্য আরও স্পষ্ট করুন" in officer.inner_text("#period-1")
     shots(officer, "officer-sees-return")
-    officer.click("#ind-1-3-1 td.quarter >> nth=0 >> a")
+    open_editor(officer, "#ind-1-3-1 td.quarter >> nth=0 >> a")
     officer.fill("#ind-1-3-1 textarea[name=remark]", "ই-নথি কার্যক্রমের প্রথম ত্রৈমাসিক প্রতিবেদন অনুযায়ী")
     officer.click("#ind-1-3-1 button[type=submit]")
     officer.wait_for_selector("#ind-1-3-1 form", state="detached")
