@@ -86,9 +86,13 @@ def fiscal_quarter(start_year: int, day: datetime.date) -> int | None:
 
 @transaction.atomic
 def indicator_set_source(*, indicator: Indicator, source: str, user: AbstractBaseUser) -> Indicator:
-    """Bind an indicator to a record (or unbind it: ``""``). The binding fills values only when the record
-    happens; it changes no marks by itself, so it may change at any time. In the history."""
-    if not permissions.can_edit_progress(user, indicator.plan):
+    """Bind an indicator to a record (or unbind it: ``""``) — the indicator page, the admin. The binding fills
+    values only when the record happens; it changes no marks by itself, so it may change at any time; a source
+    that cannot give a value of the indicator's unit is refused. In the history."""
+    if not (
+        permissions.can_edit_progress(user, indicator.plan)
+        or permissions.administers(user, "indicators.change_indicator")
+    ):
         raise PermissionDeniedError(
             "আপনি এই দপ্তরের তথ্য বদলাতে পারেন না।", "You cannot change this office's data."
         )

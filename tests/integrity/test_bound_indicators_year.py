@@ -93,7 +93,11 @@ class Year:
         self.indicators: dict[str, Indicator] = {}
         self.indicators[COUNT] = number(held, COUNT, "পর্যালোচনা সভা আয়োজিত", 4, (6, 5, 4, 3))
         self.indicators[FIRST] = date(
-            held, FIRST, "প্রথম পর্যালোচনা সভা", 2, (d(2022, 8, 15), d(2022, 8, 31), d(2022, 9, 15), d(2022, 9, 30))
+            held,
+            FIRST,
+            "প্রথম পর্যালোচনা সভা",
+            2,
+            (d(2022, 8, 15), d(2022, 8, 31), d(2022, 9, 15), d(2022, 9, 30)),
         )
         self.indicators[HALF] = date(
             sent, HALF, "অর্ধবার্ষিক প্রতিবেদন প্রেরিত", 3, (d(2023, 1, 15), d(2023, 1, 22), d(2023, 1, 31), d(2023, 2, 15))
@@ -137,13 +141,17 @@ class Year:
                 office=self.office, fiscal_year=self.fiscal_year, user=self.officer, held_on=held_on, chair_name="সভাপতি"
             )  # fmt: skip
         with self.on(approved_on):
-            meetings.meeting_approve(meeting=meeting, user=self.cio, expected_version=meeting.version, pdf=pdf_bytes())
+            meetings.meeting_approve(
+                meeting=meeting, user=self.cio, expected_version=meeting.version, pdf=pdf_bytes()
+            )
         meeting.refresh_from_db()
         assert meeting.state == MeetingState.APPROVED  # a record never fails because of its indicators
         return meeting
 
     def move(self, quarter: int, action: str, day: datetime.date, comment: str = "") -> None:
-        user = {"submit": self.officer, "accept": self.reviewer, "review_return": self.reviewer}.get(action, self.cio)
+        user = {"submit": self.officer, "accept": self.reviewer, "review_return": self.reviewer}.get(
+            action, self.cio
+        )
         period = ReportingPeriod.objects.get(plan=self.plan, quarter=quarter)
         with self.on(day):
             transitions.period_transition(
@@ -178,7 +186,9 @@ class Year:
 
     def evidence(self, code: str) -> list[tuple[int, str]]:
         return list(
-            Evidence.objects.filter(indicator=self.indicators[code]).order_by("pk").values_list("quarter", "title")
+            Evidence.objects.filter(indicator=self.indicators[code])
+            .order_by("pk")
+            .values_list("quarter", "title")
         )
 
     def value_history(self, code: str) -> list[tuple[int, str, str, str]]:
@@ -253,7 +263,9 @@ def test_the_bound_indicators_through_a_whole_year():
 
     # The Smart Bangladesh plan: written by the officer, approved by the CIO on 1 December.
     with year.on(d(2022, 11, 20)):
-        plan = smart_plan.smart_plan_get_or_create(office=year.office, fiscal_year=year.fiscal_year, user=year.officer)
+        plan = smart_plan.smart_plan_get_or_create(
+            office=year.office, fiscal_year=year.fiscal_year, user=year.officer
+        )
         plan = smart_plan.smart_plan_update(
             smart_plan=plan, user=year.officer, expected_version=plan.version,
             initiatives=[{"name": "ই-নথি শতভাগ", "term": "short"}],
@@ -280,7 +292,11 @@ def test_the_bound_indicators_through_a_whole_year():
     assert response.status_code == 302
     assert year.values(SMART) == {2: d(2022, 11, 30)}
     correction = HistoryEntry.objects.filter(indicator=year.indicators[SMART], kind=HistoryKind.VALUE).first()
-    assert (correction.before, correction.after, correction.user) == ("2022-12-01", "2022-11-30", year.officer)
+    assert (correction.before, correction.after, correction.user) == (
+        "2022-12-01",
+        "2022-11-30",
+        year.officer,
+    )
     page = officer.get(f"/plans/min/2022-23/indicators/{SMART}/").content.decode()
     assert "সংশোধন: চিঠি ৩০/১১/২০২২ তারিখে জারি" in page and str(DataSource.SMART_PLAN_APPROVED.label) in page
     assert year.marks()[SMART] == "3.00"
@@ -298,7 +314,9 @@ def test_the_bound_indicators_through_a_whole_year():
     year.meeting(d(2022, 12, 20), d(2022, 12, 21))
     assert year.values(COUNT) == {1: Decimal(2), 2: Decimal(3)}
     assert len(year.value_history(COUNT)) == history_before
-    assert Progress.objects.get(indicator=year.indicators[COUNT], quarter=2).remark == "একটি সভার কার্যবিবরণী কাগজে"
+    assert (
+        Progress.objects.get(indicator=year.indicators[COUNT], quarter=2).remark == "একটি সভার কার্যবিবরণী কাগজে"
+    )
 
     # Q2 and the half-yearly report: sent on 10 January, a Q3 day; Q2 is locked then, so the date goes to Q3.
     year.through(2, d(2023, 1, 8), until="send")
@@ -355,11 +373,15 @@ def test_the_bound_indicators_through_a_whole_year():
     approval.refresh_from_db()
     assert approval_problems(approval) == []
     snapshot = {row["code"]: row["achieved_marks"] for row in approval.score_snapshot["indicators"]}
-    assert snapshot == year.marks() == {
-        COUNT: "4.00",
-        FIRST: "2.00",
-        HALF: "2.96",
-        CHILDREN: "3.00",
-        SMART: "3.00",
-    }
+    assert (
+        snapshot
+        == year.marks()
+        == {
+            COUNT: "4.00",
+            FIRST: "2.00",
+            HALF: "2.96",
+            CHILDREN: "3.00",
+            SMART: "3.00",
+        }
+    )
     assert approval.score_snapshot["achieved_marks"] == "14.96"
