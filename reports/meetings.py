@@ -12,6 +12,7 @@ there, with a reason, like any value.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -33,6 +34,7 @@ from indicators.models import (
     HistoryKind,
     Indicator,
     Office,
+    Progress,
     Role,
 )
 from indicators.scores import plan_score
@@ -277,19 +279,25 @@ def evidence_to_bound(
     return kept
 
 
-def meetings_indicator_value(indicator: Indicator, quarter: int) -> Decimal | datetime.date | None:
-    """What the meetings indicator reads from the meetings held: the number of approved meetings of the
-    quarter, or for a date indicator the date of the first one of the year."""
-    meetings = Meeting.objects.filter(
-        office=indicator.plan.office, fiscal_year=indicator.plan.fiscal_year, state=MeetingState.APPROVED
+def meetings_first_day(office: Office, fiscal_year: FiscalYear) -> datetime.date | None:
+    """The day of the first approved meeting of the year (what a date indicator bound to the meetings reads)."""
+    return (
+        Meeting.objects.filter(office=office, fiscal_year=fiscal_year, state=MeetingState.APPROVED)
+        .order_by("held_on")
+        .values_list("held_on", flat=True)
+        .first()
     )
-    if indicator.unit == "date":
-        first = meetings.order_by("held_on").values_list("held_on", flat=True).first()
-        return first
-    start_year = indicator.plan.fiscal_year.start_year
-    return Decimal(
-        sum(1 for day in meetings.values_list("held_on", flat=True) if quarter_of(start_year, day) == quarter)
+
+
+def meetings_held_to(office: Office, fiscal_year: FiscalYear) -> Callable[[int], int]:
+    """How many approved meetings of the year were held up to the end of a quarter (a count indicator bound to
+    the meetings reads this; ``sources.source_fill`` takes off what earlier quarters already report)."""
+    days = list(
+        Meeting.objects.filter(
+            office=office, fiscal_year=fiscal_year, state=MeetingState.APPROVED
+        ).values_list("held_on", flat=True)
     )
+    return lambda quarter: sum(1 for day in days if quarter_of(fiscal_year.start_year, day) <= quarter)
 
 
 @transaction.atomic
@@ -355,20 +363,20 @@ def meeting_approve(
         if indicator is not None and indicator.pk not in {i.pk for i in targets}:
             targets.append(indicator)
         label = str(DataSource.MEETINGS_HELD.label)
-        quarter_now = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on)
-        for target in targets if quarter_now is not None else []:
-            value = meetings_indicator_value(target, quarter_now)
-            if value is None:
-                continue
-            day = value if isinstance(value, datetime.date) else meeting.held_on
-            source_fill(
+        first_day = meetings_first_day(meeting.office, meeting.fiscal_year)
+        counted = meetings_held_to(meeting.office, meeting.fiscal_year)
+        in_year = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on) is not None
+        for target in targets if in_year else []:
+            is_date = target.unit == "date"
+            written = source_fill(
                 indicator=target,
-                day=day,
+                day=first_day if is_date else meeting.held_on,
                 user=user,
                 source_label=label,
-                count=None if isinstance(value, datetime.date) else value,
+                counted=None if is_date else counted,
             )
-            filled = filled if filled is not None else value
+            if written is not None and filled is None:
+                filled = Progress.objects.get(indicator=target, quarter=written).value
     meeting.save()
     _record(meeting, user, f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী অনুমোদিত")
     return MeetingApproved(meeting, meeting.evidence_id, filled)

@@ -30,8 +30,9 @@ from evidence.services import evidence_attach
 from indicators import permissions
 from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
 from indicators.selectors import fiscal_year_get, office_year_plan
-from indicators.services.sources import sources_fill
+from indicators.services.sources import fiscal_quarter, sources_fill
 from reports import subordinate_review as review
+from reports.meetings import evidence_to_bound
 from workflow.inbox import fiscal_years
 from workflow.summary import default_quarter
 
@@ -145,15 +146,24 @@ def children_review(request: HttpRequest, office: str, year: str, quarter: int) 
             raise Http404(_("পাতাটি পাওয়া যায়নি।"))
         if form.is_valid():
             indicator = form.cleaned_data["indicator"]
+            today = timezone.localdate()
             try:
                 rendered = review.render_review(data)  # the review already read for this page
+                # Evidence of the quarter it is kept in, as its date (a review of Q1's reports is made in Q2,
+                # when the office's own Q1 may be submitted already); a day outside the year: the review's.
+                kept = {
+                    "title": review.review_title(data),
+                    "data": rendered.pdf,
+                    "original_name": f"subordinate-review-{fiscal_year.code}-q{quarter}.pdf",
+                    "user": request.user,
+                }
                 evidence_attach(
                     indicator=indicator,
-                    title=review.review_title(data),
-                    data=rendered.pdf,
-                    original_name=f"subordinate-review-{fiscal_year.code}-q{quarter}.pdf",
-                    quarter=quarter,
-                    user=request.user,
+                    quarter=fiscal_quarter(fiscal_year.start_year, today) or quarter,
+                    **kept,
+                )
+                evidence_to_bound(
+                    plan=indicator.plan, source=DataSource.CHILDREN_REVIEW, day=today, skip=indicator, **kept
                 )
             except DomainError as error:
                 form.add_error(None, error.message_bn)
@@ -162,7 +172,7 @@ def children_review(request: HttpRequest, office: str, year: str, quarter: int) 
                 sources_fill(
                     plan=indicator.plan,
                     source=DataSource.CHILDREN_REVIEW,
-                    day=timezone.localdate(),
+                    day=today,
                     user=request.user,
                     also=indicator,
                 )

@@ -47,6 +47,7 @@ from indicators.models import (
 from indicators.resources import PlanSheetResource
 from indicators.services import structure
 from indicators.services.progress import applicability_check, indicator_set_applicability
+from indicators.services.sources import indicator_set_source, source_unit_check
 
 
 def _code_display(obj: Any) -> str:
@@ -458,6 +459,12 @@ class IndicatorAdminForm(forms.ModelForm):
         _check_applicability(self, cleaned)
         methods = [cleaned.get(name) for name in ("calc_method", "scoring_method", "direction")]
         target_fields = {level: indicator_target_field(indicator, level) for level in TARGET_LEVELS}
+        source = cleaned.get("data_source")
+        if source is not None and "data_source" in self.changed_data:
+            try:  # the service's own check, said at the field
+                source_unit_check(source=source, unit=indicator.unit, code=indicator.code)
+            except DomainError as error:
+                self.add_error("data_source", localized(error.message_bn, error.message_en))
         if None in methods or any(name in self.errors for name in target_fields.values()):
             return cleaned
         # DESIGN.md §3.5, the same checks as the plan sheet's and the service's.
@@ -524,6 +531,7 @@ class IndicatorAdmin(
             (_("মূল্যায়ন ও প্রমাণক"), {"fields": ("evaluation", "evidence_expected")}),
             (_("লক্ষ্যমাত্রা"), {"fields": targets}),
             (_("প্রযোজ্যতা"), {"fields": ("applicable", "not_applicable_reason")}),
+            (_("মানের উৎস"), {"fields": ("data_source",)}),
         )
 
     @admin.display(description=_("সূচক নং"), ordering="code")
@@ -556,6 +564,11 @@ class IndicatorAdmin(
                     reason=data.get("not_applicable_reason") or "",
                     user=request.user,
                 ),
+            )
+        if "data_source" in form.changed_data:
+            self.through_service(
+                request,
+                lambda: indicator_set_source(indicator=stored, source=data["data_source"], user=request.user),
             )
         for bn, en in check.warnings if check is not None else ():
             messages.warning(request, f"সতর্কতা: {localized(bn, en)}")

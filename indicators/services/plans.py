@@ -34,6 +34,7 @@ from indicators.periods import (
 from indicators.plan_sheet import ParsedPlan, plan_sheet_parse
 from indicators.problems import ImportFailed, ImportProblem
 from indicators.services.offices import fiscal_year_get_or_create
+from indicators.services.sources import source_fits_unit, source_unit_check
 from indicators.sheets import Sheet, read_sheet_bytes
 
 
@@ -297,6 +298,15 @@ def _plan_check_replace(plan: ActionPlan, parsed: ParsedPlan) -> int:
                         f"Indicator {indicator.code} is missing from the new sheet but has evidence; "
                         "remove the evidence first.",
                     )
+                )
+        elif not source_fits_unit(indicator.data_source, new_units[indicator.code]):
+            try:
+                source_unit_check(
+                    source=indicator.data_source, unit=new_units[indicator.code], code=indicator.code
+                )
+            except DomainError as error:
+                problems.append(
+                    ImportProblem(None, None, format_code(indicator.code), error.message_bn, error.message_en)
                 )
         elif new_units[indicator.code] != indicator.unit and indicator.progress.exists():
             problems.append(
