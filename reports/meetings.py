@@ -39,7 +39,13 @@ from indicators.models import (
 )
 from indicators.scores import plan_score
 from indicators.selectors import office_year_plan
-from indicators.services.sources import bound_indicators, first_open_quarter, fiscal_quarter, source_fill
+from indicators.services.sources import (
+    bound_indicators,
+    first_open_quarter,
+    fiscal_quarter,
+    source_fill,
+    source_label,
+)
 from reports.models import Meeting, MeetingItem, MeetingState
 
 #: The meeting's own fields a form may change while it is a draft.
@@ -362,7 +368,7 @@ def meeting_approve(
         targets = bound_indicators(plan, DataSource.MEETINGS_HELD)
         if indicator is not None and indicator.pk not in {i.pk for i in targets}:
             targets.append(indicator)
-        label = str(DataSource.MEETINGS_HELD.label)
+        label = source_label(DataSource.MEETINGS_HELD)
         first_day = meetings_first_day(meeting.office, meeting.fiscal_year)
         counted = meetings_held_to(meeting.office, meeting.fiscal_year)
         in_year = fiscal_quarter(meeting.fiscal_year.start_year, meeting.held_on) is not None

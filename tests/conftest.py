@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from indicators.models import ActionPlan
 
@@ -50,3 +52,12 @@ def _signing_keys(settings, _signing_folder, monkeypatch):
     settings.REPORT_SIGNING_DIR = _signing_folder
     monkeypatch.setenv("APA_SIGNING", "demo")
     monkeypatch.setenv("APA_SIGNING_DIR", str(_signing_folder))
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English leaves its language active in the
+    thread (Django does not switch it back), and a later test must not inherit it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -22,6 +22,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils import translation
 
 from base.bangla import format_code
 from base.errors import DomainError, PermissionDeniedError
@@ -57,6 +58,13 @@ SOURCE_UNITS: dict[str, tuple[str, ...]] = {
     DataSource.SMART_PLAN_APPROVED: (Unit.DATE, Unit.NUMBER),
 }
 FILLABLE_UNITS = frozenset(unit for units in SOURCE_UNITS.values() for unit in units)
+
+
+def source_label(source: str) -> str:
+    """The source's name as stored in remarks and history: in Bangla, the data's language, whatever the
+    language of the page that made the record."""
+    with translation.override("bn"):
+        return str(DataSource(source).label)
 
 
 def source_fits_unit(source: str, unit: str) -> bool:
@@ -102,14 +110,14 @@ def indicator_set_source(*, indicator: Indicator, source: str, user: AbstractBas
     source_unit_check(source=source, unit=locked.unit, code=locked.code)
     if locked.data_source == source:
         return locked
-    before = DataSource(locked.data_source).label
+    before = source_label(locked.data_source)
     locked.data_source = source
     locked.save(update_fields=["data_source"])
     history_record(
         plan=locked.plan,
         kind=HistoryKind.PLAN,
         before=f"মানের উৎস: {before}",
-        after=f"মানের উৎস: {DataSource(source).label}",
+        after=f"মানের উৎস: {source_label(source)}",
         user=user,
         indicator=locked,
     )
@@ -220,7 +228,7 @@ def sources_fill(
     also: Indicator | None = None,
 ) -> list[tuple[Indicator, int | None]]:
     """Fill every indicator of ``plan`` bound to ``source`` (and ``also``, one chosen by hand)."""
-    label = str(DataSource(source).label)
+    label = source_label(source)
     targets = bound_indicators(plan, source)
     if also is not None and also.pk not in {i.pk for i in targets}:
         targets.append(also)

@@ -12,10 +12,11 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from base.errors import ConflictError, DomainError, PermissionDeniedError
 from evidence.models import Evidence
-from indicators.models import PeriodState, Progress, ReportingPeriod, Role
+from indicators.models import HistoryEntry, PeriodState, Progress, ReportingPeriod, Role
 from indicators.periods import periods_ensure
 from reports import meetings, minutes
 from reports.models import Meeting, MeetingState
@@ -265,3 +266,18 @@ def test_an_officer_records_and_the_cio_approves_in_the_browser(office_plan):
     assert meeting.state == MeetingState.APPROVED and meeting.evidence_id is not None
     # Approved: the page shows the minutes read-only.
     assert "items-0-discussion" not in officer.get(response["Location"]).content.decode()
+
+
+def test_a_meeting_approved_from_an_english_page_stores_the_source_in_bangla(office_plan):
+    """The remark and the history are data: the source is named in Bangla whatever the approver's language."""
+    office, plan, indicator, users = office_plan
+    meeting = new_meeting(office, plan, users[Role.OFFICER], datetime.date(2022, 8, 10))
+    pdf = minutes.render_minutes(meeting, draft=False).pdf
+    with translation.override("en"):
+        meetings.meeting_approve(
+            meeting=meeting, user=users[Role.CIO], expected_version=0, pdf=pdf, indicator=indicator
+        )
+    progress = Progress.objects.get(indicator=indicator, quarter=1)
+    assert "পর্যালোচনা সভা" in progress.remark and "Review meetings" not in progress.remark
+    reasons = HistoryEntry.objects.filter(indicator=indicator, quarter=1).values_list("reason", flat=True)
+    assert any("পর্যালোচনা সভা" in reason for reason in reasons)
