@@ -35,11 +35,12 @@ from indicators import permissions
 from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
 from indicators.selectors import office_year_plan
 from indicators.services.sources import sources_fill
-from reports import pdf
 from reports.document import draft_watermark_uri, report_css
+from reports.finishing import FinishedPdf, render_document, seal_block
 from reports.letter import DRAFT_MARK_BN, genitive_bn
 from reports.meetings import TEXT_MAX, evidence_to_bound, quarter_of
 from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
+from reports.signing import signing_enabled
 from reports.table import bangla_text, text_lines
 
 PLAN_FIELDS = (
@@ -278,7 +279,7 @@ def smart_plan_import(*, office: Office, fiscal_year: FiscalYear, record: dict) 
 # --- the PDF --------------------------------------------------------------------------------------------------
 
 
-def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
+def smart_plan_html(smart_plan: SmartPlan, *, draft: bool, signature_block: dict | None = None) -> str:
     office = smart_plan.office
     day = smart_plan.letter_date or timezone.localdate()
     initiatives = list(smart_plan.initiatives.all())
@@ -310,15 +311,37 @@ def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
         "draft": draft,
         "draft_mark": DRAFT_MARK_BN,
         "watermark_uri": draft_watermark_uri() if draft else "",
+        "signature_block": signature_block,
     }
     return render_to_string("reports/pdf/smart_plan.html", context)
 
 
-def render_smart_plan(smart_plan: SmartPlan, *, draft: bool | None = None) -> pdf.RenderedPdf:
+def render_smart_plan(
+    smart_plan: SmartPlan, *, draft: bool | None = None, signed: bool = False, approver=None
+) -> FinishedPdf:
+    """The plan with its letter as PDF, with the whole document's metadata; ``signed`` (the copy kept at
+    approval, ``approver`` the CIO approving it): signed by the office over the letter's signature block."""
     if draft is None:
         draft = smart_plan.state != MeetingState.APPROVED
+    signed = signed and not draft
     smart_plan = SmartPlan.objects.select_related("office", "fiscal_year").get(pk=smart_plan.pk)
-    return pdf.render_standalone(smart_plan_html(smart_plan, draft=draft))
+    office = smart_plan.office
+    block = seal_block(
+        office,
+        approver=approver or smart_plan.approved_by,
+        when=smart_plan.approved_at,
+        signed=signed and signing_enabled(),
+        draft=draft,
+    )
+    title = smart_plan_title(office, smart_plan.fiscal_year)
+    return render_document(
+        smart_plan_html(smart_plan, draft=draft, signature_block=block),
+        office=office,
+        subject=title,
+        keywords=("স্মার্ট বাংলাদেশ", fiscal_year_label(smart_plan.fiscal_year.start_year), "এপিএ"),
+        sign=signed,
+        reason=f"{office.name_en or office.code}: approved Smart Bangladesh action plan",
+    )
 
 
 def smart_plan_get(*, office: Office, fiscal_year: FiscalYear) -> SmartPlan:

@@ -146,7 +146,8 @@ def children_review(request: HttpRequest, office: str, year: str, quarter: int) 
         if form.is_valid():
             indicator = form.cleaned_data["indicator"]
             try:
-                rendered = review.render_review(data)  # the review already read for this page
+                # The review already read for this page; the copy kept is signed by the office.
+                rendered = review.render_review(data, signed=True, approver=request.user)
                 evidence_attach(
                     indicator=indicator,
                     title=review.review_title(data),

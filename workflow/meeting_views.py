@@ -27,6 +27,7 @@ from indicators import permissions
 from indicators.models import Indicator, Office, Role
 from indicators.selectors import fiscal_year_get, office_year_plan
 from reports import meetings, minutes
+from reports.finishing import stored_copy
 from reports.models import Meeting, MeetingState
 
 TEAM = {Role.OFFICER, Role.CIO}
@@ -45,7 +46,7 @@ def _office_year_or_404(request: HttpRequest, office: str, year: str):
 def _meeting_or_404(request: HttpRequest, office: str, year: str, number: int) -> Meeting:
     found, fiscal_year = _office_year_or_404(request, office, year)
     meeting = (
-        Meeting.objects.select_related("office", "fiscal_year")
+        Meeting.objects.select_related("office", "fiscal_year", "evidence")
         .filter(office=found, fiscal_year=fiscal_year, number=number)
         .first()
     )
@@ -238,7 +239,9 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
             done = approve_with_pdf(
                 request,
                 approve_form,
-                render=lambda: minutes.render_minutes(meeting, draft=False),
+                render=lambda: minutes.render_minutes(
+                    meeting, draft=False, signed=True, approver=request.user
+                ),
                 approve=lambda **given: meetings.meeting_approve(meeting=meeting, user=request.user, **given),
                 done=_("কার্যবিবরণী অনুমোদিত হয়েছে।"),
             )
@@ -275,8 +278,9 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
 @require_GET
 def meeting_pdf(request: HttpRequest, office: str, year: str, number: int) -> HttpResponse:
     meeting = _meeting_or_404(request, office, year, number)
-    rendered = minutes.render_minutes(meeting)
-    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    # Approved minutes: the signed copy kept at approval, as it was kept (never rendered again).
+    data = stored_copy(meeting.evidence) if meeting.state == MeetingState.APPROVED else None
+    response = HttpResponse(data or minutes.render_minutes(meeting).pdf, content_type="application/pdf")
     name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

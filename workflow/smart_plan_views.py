@@ -20,6 +20,7 @@ from base.forms import BanglaDateField
 from indicators import permissions
 from indicators.models import Role
 from reports import smart_plan as service
+from reports.finishing import stored_copy
 from reports.models import MeetingState, SmartPlan, SmartTerm
 from workflow.meeting_views import (
     TEAM,
@@ -119,7 +120,9 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
         done = approve_with_pdf(
             request,
             approve_form,
-            render=lambda: service.render_smart_plan(existing, draft=False),
+            render=lambda: service.render_smart_plan(
+                existing, draft=False, signed=True, approver=request.user
+            ),
             approve=lambda pdf, **given: service.smart_plan_approve(
                 smart_plan=existing, user=request.user, pdf_bytes=pdf, **given
             ),
@@ -169,7 +172,8 @@ def smart_plan_pdf(request: HttpRequest, office: str, year: str) -> HttpResponse
     existing = SmartPlan.objects.filter(office=found, fiscal_year=fiscal_year).first()
     if existing is None:
         raise Http404(_("পাতাটি পাওয়া যায়নি।"))
-    rendered = service.render_smart_plan(existing)
-    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    # Approved: the signed copy kept at approval, as it was kept (never rendered again).
+    data = stored_copy(existing.evidence) if existing.state == MeetingState.APPROVED else None
+    response = HttpResponse(data or service.render_smart_plan(existing).pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="smart-plan-{found.code}-{fiscal_year.code}.pdf"'
     return response
