@@ -22,12 +22,16 @@ from indicators.models import Role
 from reports import smart_plan as service
 from reports.finishing import stored_copy
 from reports.models import MeetingState, SmartPlan, SmartTerm
+from reports.selectors import document_history
+from workflow import documents
 from workflow.meeting_views import (
     TEAM,
     ApproveForm,
+    RequestForm,
     _indicators_of,
     _office_year_or_404,
     approve_with_pdf,
+    request_approval,
     save_with_items,
 )
 
@@ -100,6 +104,9 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
     can_edit = bool(roles & TEAM) and draft
     can_approve = Role.CIO in roles and draft
     form = formset = approve_form = None
+    request_form = (
+        RequestForm(initial={"version": existing.version}) if existing is not None and can_edit else None
+    )
     if existing is not None and can_edit:
         initial = {name: getattr(existing, name) for name in service.PLAN_FIELDS} | {
             "version": existing.version
@@ -123,10 +130,22 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
             render=lambda: service.render_smart_plan(
                 existing, draft=False, signed=True, approver=request.user
             ),
-            approve=lambda pdf, **given: service.smart_plan_approve(
+            approve=lambda pdf, **given: documents.smart_plan_approve(
                 smart_plan=existing, user=request.user, pdf_bytes=pdf, **given
             ),
             done=_("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদিত হয়েছে।"),
+        )
+        if done is not None:
+            return done
+    elif action == "request":
+        if not can_edit:
+            raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+        request_form = RequestForm(request.POST)
+        done = request_approval(
+            request,
+            request_form,
+            lambda **given: documents.smart_plan_request(smart_plan=existing, user=request.user, **given),
+            _("কর্মপরিকল্পনা চিফ ইনোভেশন অফিসারের অনুমোদনের জন্য পাঠানো হয়েছে।"),
         )
         if done is not None:
             return done
@@ -161,6 +180,12 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
             "form": form,
             "formset": formset,
             "approve_form": approve_form,
+            "request_form": request_form,
+            "history": (
+                document_history(found, fiscal_year, service.smart_plan_document(existing))
+                if existing
+                else []
+            ),
         },
     )
 
