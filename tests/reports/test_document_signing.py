@@ -213,3 +213,49 @@ def test_minutes_of_an_imported_meeting_render_final_without_a_signature(office_
     data = minutes.render_minutes(meeting).pdf
     assert not signing.signature_status(data).signed
     assert "স্বাক্ষর এখানে" not in pdftotext(data, tmp_path)
+
+
+def test_verify_reports_validates_the_kept_documents_signatures(approved_minutes, capsys):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from tests.reports.test_signing import _tamper
+
+    meeting, _plan, _users = approved_minutes
+    call_command("verify_reports", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] and result["document_signatures_valid"] == 1 and result["unsigned_documents"] == 0
+
+    path = Path(meeting.evidence.file.path)
+    path.write_bytes(_tamper(path.read_bytes()))
+    with pytest.raises(CommandError):
+        call_command("verify_reports", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert {(p["type"], p["problem"]) for p in result["problems"]} == {
+        ("evidence", "mismatch"),
+        ("evidence", "signature"),
+    }
+
+
+def test_verify_reports_counts_an_unsigned_kept_copy_without_failing(office_plan, capsys):  # noqa: F811
+    """Minutes approved with signing off (or before copies were signed) are counted, not a problem."""
+    import json
+
+    from django.core.management import call_command
+
+    from reports import meetings
+
+    office, plan, indicator, users = office_plan
+    meeting = new_meeting(office, plan, users[Role.OFFICER])
+    meetings.meeting_approve(
+        meeting=meeting,
+        user=users[Role.CIO],
+        expected_version=0,
+        pdf=minutes.render_minutes(meeting, draft=False).pdf,
+        indicator=indicator,
+    )
+    call_command("verify_reports", "--json")
+    result = json.loads(capsys.readouterr().out)
+    assert result["ok"] and result["unsigned_documents"] == 1 and result["document_signatures_valid"] == 0
