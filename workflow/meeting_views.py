@@ -248,7 +248,8 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
         if can_approve
         else None
     )
-    request_form = RequestForm(initial={"version": meeting.version}) if can_edit else None
+    # Sending for approval is for the team members who do not approve themselves.
+    request_form = RequestForm(initial={"version": meeting.version}) if can_edit and not can_approve else None
     if request.method == "POST":
         if request.POST.get("action") == "request":
             if not can_edit:

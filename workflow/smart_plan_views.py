@@ -105,7 +105,9 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
     can_approve = Role.CIO in roles and draft
     form = formset = approve_form = None
     request_form = (
-        RequestForm(initial={"version": existing.version}) if existing is not None and can_edit else None
+        RequestForm(initial={"version": existing.version})
+        if existing is not None and can_edit and not can_approve
+        else None
     )
     if existing is not None and can_edit:
         initial = {name: getattr(existing, name) for name in service.PLAN_FIELDS} | {
