@@ -41,9 +41,11 @@ def history_record(
     indicator: Indicator | None = None,
     quarter: int | None = None,
     reason: str = "",
+    document: str = "",
 ) -> HistoryEntry:
     return HistoryEntry.objects.create(
         plan=plan,
+        document=document,
         indicator=indicator,
         indicator_code=indicator.code if indicator is not None else "",
         quarter=quarter,

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from base.bangla import (
     BANGABDA,
@@ -32,6 +31,7 @@ from indicators.models import (
     Office,
 )
 from indicators.periods import period_for
+from reports.finishing import seal_block
 from reports.letter import (
     DRAFT_MARK_BN,
     PLAN_NAME_BN,
@@ -49,7 +49,6 @@ from reports.letter import (
     report_title_bn,
 )
 from reports.models import CoverLetter, Initiative, InitiativeKind, Introduction, ReportKind
-from reports.signing import signing_enabled
 from reports.table import bangla_text, index_rows, page_text, report_evidence, table_rows, text_lines
 
 logger = logging.getLogger(__name__)
@@ -188,25 +187,20 @@ def _letter_context(letter: CoverLetter, office: Office, *, draft: bool, subject
 
 
 def _signature_block(period, office: Office, *, draft: bool, signed: bool) -> dict | None:
-    """What the letter's visible signature block says: the signing office and the approval's time and
-    approver for a signed copy; a placeholder on a draft when copies are signed; nothing otherwise."""
+    """What the letter's visible signature block says (``reports.finishing.seal_block``): the signing office
+    and the approval's time and approver for a signed copy; a placeholder on a draft when copies are signed."""
+    approval = None
     if signed:
         approval = (
             Approval.objects.filter(period=period).select_related("approved_by").order_by("-number").first()
         )
-        when = timezone.localtime(approval.approved_at if approval else timezone.now())
-        approver = approval.approved_by if approval else None
-        name = (approver.get_full_name().strip() or approver.get_username()) if approver else ""
-        stamp = f"{format_date_long(when.date())}, {to_bangla_digits(when.strftime('%H:%M'))}"
-        return {
-            "signed": True,
-            "office": office.name_bn,
-            "approver": f"অনুমোদন: {bangla_text(name)}" if name else "অনুমোদিত",
-            "when": stamp,
-        }
-    if draft and signing_enabled():
-        return {"signed": False}
-    return None
+    return seal_block(
+        office,
+        approver=approval.approved_by if approval else None,
+        when=approval.approved_at if approval else None,
+        signed=signed,
+        draft=draft,
+    )
 
 
 @functools.cache

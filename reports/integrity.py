@@ -15,6 +15,7 @@ inside an approved report.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 
 from django.core.files.storage import Storage
@@ -22,7 +23,7 @@ from django.core.files.storage import Storage
 from evidence.models import Evidence
 from indicators.models import EDITABLE_STATES
 from indicators.selectors import fiscal_year_start, office_get
-from reports.models import ApprovedReport
+from reports.models import ApprovedReport, Meeting, SmartPlan
 from reports.signing import SignatureStatus, signature_status
 
 CHUNK_BYTES = 1024 * 1024
@@ -32,7 +33,7 @@ class Problem:
     MISMATCH = "mismatch"
     MISSING = "missing"
     UNREADABLE = "unreadable"
-    SIGNATURE = "signature"  # an approved report whose digital signature does not validate
+    SIGNATURE = "signature"  # an approved report (or kept document) whose digital signature does not validate
 
 
 #: How the commands name each problem.
@@ -82,6 +83,10 @@ class VerifyResult:
     problems: list[FileProblem] = field(default_factory=list)
     signatures_valid: int = 0  # approved reports whose signature validates (reports.signing)
     unsigned_reports: int = 0  # approved before reports were signed, or with signing off
+    #: The kept copies of issue 16's documents (minutes, Smart Bangladesh plan, review of child offices):
+    #: signed at approval, stored as evidence (``document_copy``).
+    document_signatures_valid: int = 0
+    unsigned_documents: int = 0  # imported (the demo's), kept before they were signed, or with signing off
 
     @property
     def ok(self) -> bool:
@@ -94,6 +99,8 @@ class VerifyResult:
             "evidence_checked": self.evidence_checked,
             "signatures_valid": self.signatures_valid,
             "unsigned_reports": self.unsigned_reports,
+            "document_signatures_valid": self.document_signatures_valid,
+            "unsigned_documents": self.unsigned_documents,
             "problems": [problem.as_json() for problem in self.problems],
         }
 
@@ -160,6 +167,56 @@ def _check_signature(report: ApprovedReport, plan, result: VerifyResult) -> None
             expected_sha256=report.sha256,
             actual_sha256=None,
             locked=True,
+            error=status.error or status.text_en,
+        )
+    )
+
+
+#: The name the application gives the review of child offices it keeps (``workflow.documents``).
+_REVIEW_COPY = re.compile(r"^subordinate-review-\d{4}-\d{2}-q[1-4]\.pdf$")
+
+
+def document_copies() -> set[str]:
+    """The SHA-256 of every approved meeting's and Smart Bangladesh plan's kept copy (one file may be the
+    evidence of several indicators: the same bytes)."""
+    linked = set(Meeting.objects.exclude(evidence=None).values_list("evidence__sha256", flat=True))
+    linked |= set(SmartPlan.objects.exclude(evidence=None).values_list("evidence__sha256", flat=True))
+    return linked
+
+
+def document_copy(item: Evidence, copies: set[str]) -> bool:
+    """Whether the evidence is a kept copy of one of issue 16's documents, signed when it was kept."""
+    return item.sha256 in copies or bool(_REVIEW_COPY.match(item.original_name))
+
+
+def _check_document_signature(item: Evidence, plan, result: VerifyResult, *, locked: bool) -> None:
+    """A kept document's signature, as an approved report's: invalid is a problem, none is counted."""
+    try:
+        with item.file.storage.open(item.file.name, "rb") as handle:
+            status = signature_status(handle.read())
+    except OSError as error:
+        status = SignatureStatus(signed=True, error=f"{type(error).__name__}: {error}")
+    if not status.signed:
+        result.unsigned_documents += 1
+        return
+    if status.ok:
+        result.document_signatures_valid += 1
+        return
+    result.problems.append(
+        FileProblem(
+            type="evidence",
+            id=item.pk,
+            office=plan.office.code,
+            year=plan.fiscal_year.code,
+            quarter=item.quarter,
+            kind="",
+            title=item.title,
+            indicator=item.indicator.code,
+            file=item.file.name,
+            problem=Problem.SIGNATURE,
+            expected_sha256=item.sha256,
+            actual_sha256=None,
+            locked=locked,
             error=status.error or status.text_en,
         )
     )
@@ -243,6 +300,7 @@ def stored_files_verify(
         "pk",
     )
     locked: dict[int, dict[int, bool]] = {}
+    copies = document_copies()
     for item in evidence.iterator(chunk_size=500):
         plan = item.indicator.plan
         if plan.pk not in locked:
@@ -266,4 +324,8 @@ def stored_files_verify(
         )
         if problem is not None:
             result.problems.append(problem)
+        if digests[item.file.name].sha256 is not None and document_copy(item, copies):
+            _check_document_signature(
+                item, plan, result, locked=_evidence_locked(locked[plan.pk], item.quarter)
+            )
     return result

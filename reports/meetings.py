@@ -19,10 +19,11 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from base.bangla import format_date_short, format_number, to_bangla_digits
 from base.errors import ConflictError, DomainError, PermissionDeniedError
+from base.text import text_within
 from evidence.services import evidence_attach
 from evidence.validators import clean_text
 from indicators import permissions
@@ -139,10 +140,39 @@ def items_from_plan(plan: ActionPlan) -> list[dict]:
     ]
 
 
-def _record(meeting: Meeting, user: AbstractBaseUser | None, text: str) -> None:
+def meeting_document(meeting: Meeting) -> str:
+    """The key of a meeting's entries in the history (``HistoryEntry.document``)."""
+    return f"meeting:{meeting.pk}"
+
+
+def _record(
+    meeting: Meeting, user: AbstractBaseUser | None, text: str, *, before: str = "", reason: str = ""
+) -> None:
+    """Every change of a meeting goes into the history of the office's plan of the year (there is none to
+    keep it in while the office has no plan)."""
     plan = office_year_plan(meeting.office, meeting.fiscal_year)
     if plan is not None:
-        history_record(plan=plan, kind=HistoryKind.REPORT_TEXT, after=text, user=user)
+        history_record(
+            plan=plan,
+            kind=HistoryKind.MEETING,
+            before=before,
+            after=text,
+            user=user,
+            reason=reason,
+            document=meeting_document(meeting),
+        )
+
+
+def changed_labels(model, old: dict, new: dict) -> str:
+    """The verbose names of the fields whose values differ, for the history: "স্থান, সময়"."""
+    with translation.override("bn"):  # the history is data: in Bangla whatever the page's language
+        return ", ".join(
+            str(model._meta.get_field(name).verbose_name) for name in new if old.get(name) != new.get(name)
+        )
+
+
+def _items_snapshot(meeting: Meeting) -> list[tuple]:
+    return list(meeting.items.order_by("position").values_list(*ITEM_FIELDS))
 
 
 @transaction.atomic
@@ -234,6 +264,8 @@ def meeting_update(
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise ValueError(f"unknown meeting fields: {sorted(unknown)}")
+    before = {name: getattr(meeting, name) for name in fields}
+    items_before = _items_snapshot(meeting) if items is not None else None
     for name, value in fields.items():
         setattr(meeting, name, _clean(name, value))
     if not clean_text(meeting.chair_name or ""):
@@ -241,9 +273,37 @@ def meeting_update(
     meeting.version += 1
     meeting.full_clean()
     meeting.save()
+    changed = changed_labels(Meeting, before, {name: getattr(meeting, name) for name in fields})
     if items is not None:
         _items_write(meeting, items)
-    _record(meeting, user, f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)} সংশোধিত")
+        if _items_snapshot(meeting) != items_before:
+            changed = ", ".join(filter(None, [changed, "আলোচ্য বিষয়"]))
+    _record(
+        meeting,
+        user,
+        f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)} সংশোধিত"
+        + (f": {changed}" if changed else " (কোনো পরিবর্তন নেই)"),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_approval_request(
+    *, meeting: Meeting, user: AbstractBaseUser, expected_version: int, comment: str = ""
+) -> Meeting:
+    """A member of the team sends the draft to the chair (the office's CIO) for approval. The minutes stay
+    a draft — the chair may still have them corrected — and the request is kept in the history (the workflow
+    mails the chair)."""
+    _ensure_team(user, meeting.office)
+    meeting = _locked(meeting, expected_version)
+    _ensure_draft(meeting)
+    comment = text_within(comment, TEXT_MAX, what_bn="মন্তব্য", what_en="comment")
+    _record(
+        meeting,
+        user,
+        f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী সভাপতির অনুমোদনের জন্য পাঠানো হয়েছে",
+        reason=comment,
+    )
     return meeting
 
 
@@ -384,7 +444,12 @@ def meeting_approve(
             if written is not None and filled is None:
                 filled = Progress.objects.get(indicator=target, quarter=written).value
     meeting.save()
-    _record(meeting, user, f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী অনুমোদিত")
+    _record(
+        meeting,
+        user,
+        f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী অনুমোদিত",
+        before="খসড়া",
+    )
     return MeetingApproved(meeting, meeting.evidence_id, filled)
 
 

@@ -21,10 +21,11 @@ from base.bangla import (
 )
 from base.errors import DomainError
 from indicators.models import FiscalYear, Office
-from reports import pdf
 from reports.document import draft_watermark_uri, report_css
+from reports.finishing import FinishedPdf, render_document, seal_block
 from reports.letter import DRAFT_MARK_BN, PLAN_NAME_BN, genitive_bn
 from reports.models import Meeting, MeetingState
+from reports.signing import signing_enabled
 from reports.table import bangla_text, text_lines
 
 
@@ -47,7 +48,7 @@ def minutes_title(meeting: Meeting) -> str:
     )
 
 
-def minutes_html(meeting: Meeting, *, draft: bool) -> str:
+def minutes_html(meeting: Meeting, *, draft: bool, signature_block: dict | None = None) -> str:
     office = meeting.office
     signed = meeting.signed_on or meeting.held_on
     items = [
@@ -89,13 +90,34 @@ def minutes_html(meeting: Meeting, *, draft: bool) -> str:
         "draft": draft,
         "draft_mark": DRAFT_MARK_BN,
         "watermark_uri": draft_watermark_uri() if draft else "",
+        "signature_block": signature_block,
     }
     return render_to_string("reports/pdf/minutes.html", context)
 
 
-def render_minutes(meeting: Meeting, *, draft: bool | None = None) -> pdf.RenderedPdf:
-    """The minutes as PDF; a draft unless approved (or ``draft`` says otherwise)."""
+def render_minutes(
+    meeting: Meeting, *, draft: bool | None = None, signed: bool = False, approver=None
+) -> FinishedPdf:
+    """The minutes as PDF; a draft unless approved (or ``draft`` says otherwise), with the whole document's
+    metadata. ``signed`` (the copy kept at approval, ``approver`` the chair approving it): signed by the
+    office, the signature block above the chair's name."""
     if draft is None:
         draft = meeting.state != MeetingState.APPROVED
+    signed = signed and not draft
     meeting = Meeting.objects.select_related("office__parent", "fiscal_year").get(pk=meeting.pk)
-    return pdf.render_standalone(minutes_html(meeting, draft=draft))
+    block = seal_block(
+        meeting.office,
+        approver=approver or meeting.approved_by,
+        when=meeting.approved_at,
+        signed=signed and signing_enabled(),
+        draft=draft,
+    )
+    year = fiscal_year_label(meeting.fiscal_year.start_year)
+    return render_document(
+        minutes_html(meeting, draft=draft, signature_block=block),
+        office=meeting.office,
+        subject=minutes_title(meeting),
+        keywords=("পর্যালোচনা সভার কার্যবিবরণী", PLAN_NAME_BN, year, "এপিএ"),
+        sign=signed,
+        reason=f"{meeting.office.name_en or meeting.office.code}: approved minutes of meeting {meeting.number}",
+    )

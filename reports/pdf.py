@@ -159,12 +159,18 @@ class RenderedPdf:
     sha256: str
 
 
-def render_standalone(html: str) -> RenderedPdf:
+def standalone_document(html: str):
     """A document that is not a report with an annex (minutes, the Smart Bangladesh plan, the review of child
-    offices): laid out once with the text layer and tags, relative references resolved in the static folder."""
+    offices), laid out once with the text layer and tags, relative references resolved in the static folder
+    (a WeasyPrint Document: ``reports.finishing`` reads where its signature block is before writing it)."""
     from django.contrib.staticfiles import finders
 
     base_url = Path(finders.find("css/report.css") or ".").resolve().parent.parent.as_uri() + "/"
-    document = html_to_document(html, base_url=base_url)
+    return html_to_document(html, base_url=base_url)
+
+
+def render_standalone(html: str) -> RenderedPdf:
+    """:func:`standalone_document` written as it is (no metadata, no signature: ``reports.finishing``)."""
+    document = standalone_document(html)
     data = document.write_pdf()
     return RenderedPdf(pdf=data, pages=len(document.pages), sha256=hashlib.sha256(data).hexdigest())

@@ -24,6 +24,7 @@ from indicators.periods import period_for
 from reports import annex, pdf, pdf_metadata, signing, table_print
 from reports.annex import stamp_label
 from reports.document import ANNEX_COUNTER_PREFIX, report_html
+from reports.finishing import signature_box as _signature_box
 from reports.letter import FINAL_STATES, report_kind, report_quarter
 from reports.table import report_evidence
 
@@ -215,25 +216,6 @@ def render_report(
         signer = signing.signature_status(final).signer
     progress(100, "সম্পন্ন")
     return RenderedReport(pdf=final, pages=total, sha256=hashlib.sha256(final).hexdigest(), signer=signer)
-
-
-#: The visible signature block's size (``.signature-seal`` in static/css/report.css).
-SIGNATURE_SEAL_MM = (66, 20)
-_PX_TO_PT = 0.75  # WeasyPrint lays out in CSS pixels (96 a inch); PDF points are 72 an inch
-_MM_TO_PT = 72 / 25.4
-
-
-def _signature_box(document) -> signing.SignatureBox | None:
-    """Where the letter's signature block was laid out (page index, rectangle in PDF points), if any."""
-    for index, page in enumerate(document.pages):
-        anchor = page.anchors.get("signature-seal")
-        if anchor is None:
-            continue
-        x, y = anchor[0] * _PX_TO_PT, anchor[1] * _PX_TO_PT
-        page_height = page.height * _PX_TO_PT
-        width, height = (size * _MM_TO_PT for size in SIGNATURE_SEAL_MM)
-        return signing.SignatureBox(index, (x, page_height - y - height, x + width, page_height - y))
-    return None
 
 
 def period_is_final(plan: ActionPlan, quarter: int) -> bool:

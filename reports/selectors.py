@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from indicators import permissions
-from indicators.models import EDITABLE_STATES, VISIBLE_TO_REVIEWER_STATES, ActionPlan, PeriodState
+from indicators.models import (
+    EDITABLE_STATES,
+    VISIBLE_TO_REVIEWER_STATES,
+    ActionPlan,
+    HistoryEntry,
+    PeriodState,
+)
+from indicators.selectors import office_year_plan
 from reports.models import ApprovedReport, ReportJob, ReportKind
 from reports.naming import REPORT_NAMES
 from reports.signing import stored_report_signature
@@ -54,3 +61,12 @@ def plan_reports(plan: ActionPlan, user) -> list[dict]:
             }
         )
     return rows
+
+
+def document_history(office, fiscal_year, document: str) -> list[HistoryEntry]:
+    """A document's entries in the history of the office's plan of the year (``HistoryEntry.document``),
+    newest first; none while the office has no plan."""
+    plan = office_year_plan(office, fiscal_year)
+    if plan is None:
+        return []
+    return list(HistoryEntry.objects.filter(plan=plan, document=document).select_related("user"))

@@ -30,16 +30,19 @@ from base.bangla import (
     to_bangla_digits,
 )
 from base.errors import ConflictError, DomainError, PermissionDeniedError
+from base.text import text_within
 from evidence.services import evidence_attach
 from indicators import permissions
-from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
+from indicators.history import history_record
+from indicators.models import DataSource, FiscalYear, HistoryKind, Indicator, Office, Role
 from indicators.selectors import office_year_plan
 from indicators.services.sources import sources_fill
-from reports import pdf
 from reports.document import draft_watermark_uri, report_css
+from reports.finishing import FinishedPdf, render_document, seal_block
 from reports.letter import DRAFT_MARK_BN, genitive_bn
-from reports.meetings import TEXT_MAX, evidence_to_bound, quarter_of
+from reports.meetings import TEXT_MAX, changed_labels, evidence_to_bound, quarter_of
 from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
+from reports.signing import signing_enabled
 from reports.table import bangla_text, text_lines
 
 PLAN_FIELDS = (
@@ -89,6 +92,33 @@ def _ensure_team(user: AbstractBaseUser | None, office: Office) -> None:
         )
 
 
+def smart_plan_document(smart_plan: SmartPlan) -> str:
+    """The key of the plan's entries in the history (``HistoryEntry.document``)."""
+    return f"smart-plan:{smart_plan.pk}"
+
+
+def _record(
+    smart_plan: SmartPlan, user: AbstractBaseUser | None, text: str, *, before: str = "", reason: str = ""
+) -> None:
+    """Every change of the Smart Bangladesh plan goes into the history of the office's action plan of the year
+    (there is none to keep it in while the office has no plan)."""
+    plan = office_year_plan(smart_plan.office, smart_plan.fiscal_year)
+    if plan is not None:
+        history_record(
+            plan=plan,
+            kind=HistoryKind.SMART_PLAN,
+            before=before,
+            after=text,
+            user=user,
+            reason=reason,
+            document=smart_plan_document(smart_plan),
+        )
+
+
+def _initiatives_snapshot(smart_plan: SmartPlan) -> list[tuple]:
+    return list(smart_plan.initiatives.order_by("position").values_list(*INITIATIVE_FIELDS))
+
+
 def _clean(name: str, value):
     if isinstance(value, str):
         value = value.replace("\r\n", "\n").strip()
@@ -112,9 +142,11 @@ def smart_plan_get_or_create(
     if check_permission:
         _ensure_team(user, office)
     Office.objects.select_for_update().filter(pk=office.pk).first()
-    smart_plan, _created = SmartPlan.objects.get_or_create(
+    smart_plan, created = SmartPlan.objects.get_or_create(
         office=office, fiscal_year=fiscal_year, defaults=_defaults(office, fiscal_year)
     )
+    if created:
+        _record(smart_plan, user, "স্মার্ট বাংলাদেশ কর্মপরিকল্পনার খসড়া শুরু হয়েছে")
     return smart_plan
 
 
@@ -156,13 +188,43 @@ def smart_plan_update(
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
+    before = {name: getattr(locked, name) for name in fields}
+    initiatives_before = _initiatives_snapshot(locked) if initiatives is not None else None
     for name, value in fields.items():
         setattr(locked, name, _clean(name, value))
     locked.version += 1
     locked.full_clean()
     locked.save()
+    changed = changed_labels(SmartPlan, before, {name: getattr(locked, name) for name in fields})
     if initiatives is not None:
         _initiatives_write(locked, initiatives)
+        if _initiatives_snapshot(locked) != initiatives_before:
+            changed = ", ".join(filter(None, [changed, "উদ্যোগ"]))
+    _record(
+        locked,
+        user,
+        "স্মার্ট বাংলাদেশ কর্মপরিকল্পনা সংশোধিত" + (f": {changed}" if changed else " (কোনো পরিবর্তন নেই)"),
+    )
+    return locked
+
+
+@transaction.atomic
+def smart_plan_approval_request(
+    *, smart_plan: SmartPlan, user: AbstractBaseUser, expected_version: int, comment: str = ""
+) -> SmartPlan:
+    """A member of the team sends the draft to the CIO for approval: it stays a draft (the CIO may still have
+    it corrected); the request is kept in the history (the workflow mails the CIO)."""
+    _ensure_team(user, smart_plan.office)
+    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
+    if locked.version != expected_version:
+        raise ConflictError(
+            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
+            "Someone else changed this plan meanwhile; reload the page.",
+        )
+    if locked.state != MeetingState.DRAFT:
+        raise DomainError("কর্মপরিকল্পনাটি আগেই অনুমোদিত।", "The plan is already approved.")
+    comment = text_within(comment, TEXT_MAX, what_bn="মন্তব্য", what_en="comment")
+    _record(locked, user, "স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদনের জন্য পাঠানো হয়েছে", reason=comment)
     return locked
 
 
@@ -250,6 +312,7 @@ def smart_plan_approve(
         ):
             if quarter is not None and filled is None:
                 filled = locked.letter_date if target.unit == "date" else Decimal(1)
+    _record(locked, user, "স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদিত", before="খসড়া")
     return SmartPlanApproved(locked, filled)
 
 
@@ -278,7 +341,7 @@ def smart_plan_import(*, office: Office, fiscal_year: FiscalYear, record: dict) 
 # --- the PDF --------------------------------------------------------------------------------------------------
 
 
-def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
+def smart_plan_html(smart_plan: SmartPlan, *, draft: bool, signature_block: dict | None = None) -> str:
     office = smart_plan.office
     day = smart_plan.letter_date or timezone.localdate()
     initiatives = list(smart_plan.initiatives.all())
@@ -310,15 +373,37 @@ def smart_plan_html(smart_plan: SmartPlan, *, draft: bool) -> str:
         "draft": draft,
         "draft_mark": DRAFT_MARK_BN,
         "watermark_uri": draft_watermark_uri() if draft else "",
+        "signature_block": signature_block,
     }
     return render_to_string("reports/pdf/smart_plan.html", context)
 
 
-def render_smart_plan(smart_plan: SmartPlan, *, draft: bool | None = None) -> pdf.RenderedPdf:
+def render_smart_plan(
+    smart_plan: SmartPlan, *, draft: bool | None = None, signed: bool = False, approver=None
+) -> FinishedPdf:
+    """The plan with its letter as PDF, with the whole document's metadata; ``signed`` (the copy kept at
+    approval, ``approver`` the CIO approving it): signed by the office over the letter's signature block."""
     if draft is None:
         draft = smart_plan.state != MeetingState.APPROVED
+    signed = signed and not draft
     smart_plan = SmartPlan.objects.select_related("office", "fiscal_year").get(pk=smart_plan.pk)
-    return pdf.render_standalone(smart_plan_html(smart_plan, draft=draft))
+    office = smart_plan.office
+    block = seal_block(
+        office,
+        approver=approver or smart_plan.approved_by,
+        when=smart_plan.approved_at,
+        signed=signed and signing_enabled(),
+        draft=draft,
+    )
+    title = smart_plan_title(office, smart_plan.fiscal_year)
+    return render_document(
+        smart_plan_html(smart_plan, draft=draft, signature_block=block),
+        office=office,
+        subject=title,
+        keywords=("স্মার্ট বাংলাদেশ", fiscal_year_label(smart_plan.fiscal_year.start_year), "এপিএ"),
+        sign=signed,
+        reason=f"{office.name_en or office.code}: approved Smart Bangladesh action plan",
+    )
 
 
 def smart_plan_get(*, office: Office, fiscal_year: FiscalYear) -> SmartPlan:

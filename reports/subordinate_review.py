@@ -44,8 +44,8 @@ from indicators.models import (
     PeriodTransition,
     ReportingPeriod,
 )
-from reports import pdf
 from reports.document import report_css
+from reports.finishing import FinishedPdf, render_document, seal_block
 from reports.letter import (
     DEFAULT_CIO_DESIGNATION,
     HEAD_OF_OFFICE_BN,
@@ -55,6 +55,7 @@ from reports.letter import (
     genitive_bn,
     period_report_kind,
 )
+from reports.signing import signing_enabled
 from reports.table import bangla_text, text_lines
 
 #: APA guideline: below the lowest level (চলতি মানের নিম্নে, 60 %) an indicator needs attention.
@@ -225,7 +226,9 @@ def review_title(review: SubordinateReview) -> str:
     )
 
 
-def subordinate_review_html(review: SubordinateReview, *, today: datetime.date | None = None) -> str:
+def subordinate_review_html(
+    review: SubordinateReview, *, today: datetime.date | None = None, signature_block: dict | None = None
+) -> str:
     office = review.office
     day = today or timezone.localdate()
     received, late = review.received, review.late
@@ -261,22 +264,42 @@ def subordinate_review_html(review: SubordinateReview, *, today: datetime.date |
         "recipient_lines": text_lines("\n".join(line for line in recipient if line)),
         "address_lines": text_lines(office.address_bn),
         "rows": review.rows,
+        "signature_block": signature_block,
     }
     return render_to_string("reports/pdf/subordinate_review.html", context)
 
 
-def render_review(review: SubordinateReview, *, today: datetime.date | None = None) -> pdf.RenderedPdf:
-    """The review as PDF (the same WeasyPrint pipeline and text layer as every report)."""
+def render_review(
+    review: SubordinateReview,
+    *,
+    today: datetime.date | None = None,
+    signed: bool = False,
+    approver=None,
+) -> FinishedPdf:
+    """The review as PDF (the same WeasyPrint pipeline and text layer as every report), with the whole
+    document's metadata. ``signed``: the copy the office keeps (as evidence of its own indicator), signed by
+    the office over the letter's signature block, ``approver`` the member keeping it."""
     if not review.rows:
         office = review.office
         raise DomainError(
             f"{office.name_bn}-এর অধীনে কোনো দপ্তর নেই; পর্যালোচনার কিছু নেই।",
             f"{office.name_en or office.code} has no child offices to review.",
         )
-    return pdf.render_standalone(subordinate_review_html(review, today=today))
+    office = review.office
+    block = seal_block(
+        office, approver=approver, when=None, signed=signed and signing_enabled(), draft=not signed
+    )
+    return render_document(
+        subordinate_review_html(review, today=today, signature_block=block),
+        office=office,
+        subject=review_title(review),
+        keywords=("আওতাধীন দপ্তরের স্ব-মূল্যায়ন পর্যালোচনা", fiscal_year_label(review.fiscal_year.start_year), "এপিএ"),
+        sign=signed,
+        reason=f"{office.name_en or office.code}: review of child offices, quarter {review.quarter}",
+    )
 
 
 def render_subordinate_review(
     office: Office, fiscal_year: FiscalYear, quarter: int, *, today: datetime.date | None = None
-) -> pdf.RenderedPdf:
+) -> FinishedPdf:
     return render_review(subordinate_review(office, fiscal_year, quarter), today=today)

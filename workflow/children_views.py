@@ -19,20 +19,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from base.bangla import fiscal_year_label
 from base.errors import DomainError
-from evidence.services import evidence_attach
 from indicators import permissions
-from indicators.models import DataSource, FiscalYear, Indicator, Office, Role
+from indicators.models import FiscalYear, Indicator, Office, Role
 from indicators.selectors import fiscal_year_get, office_year_plan
-from indicators.services.sources import fiscal_quarter, sources_fill
 from reports import subordinate_review as review
-from reports.meetings import evidence_to_bound
+from workflow import documents
 from workflow.inbox import fiscal_years
 from workflow.summary import default_quarter
 
@@ -146,36 +143,12 @@ def children_review(request: HttpRequest, office: str, year: str, quarter: int) 
             raise Http404(_("পাতাটি পাওয়া যায়নি।"))
         if form.is_valid():
             indicator = form.cleaned_data["indicator"]
-            today = timezone.localdate()
             try:
-                rendered = review.render_review(data)  # the review already read for this page
-                # Evidence of the quarter it is kept in, as its date (a review of Q1's reports is made in Q2,
-                # when the office's own Q1 may be submitted already); a day outside the year: the review's.
-                kept = {
-                    "title": review.review_title(data),
-                    "data": rendered.pdf,
-                    "original_name": f"subordinate-review-{fiscal_year.code}-q{quarter}.pdf",
-                    "user": request.user,
-                }
-                evidence_attach(
-                    indicator=indicator,
-                    quarter=fiscal_quarter(fiscal_year.start_year, today) or quarter,
-                    **kept,
-                )
-                evidence_to_bound(
-                    plan=indicator.plan, source=DataSource.CHILDREN_REVIEW, day=today, skip=indicator, **kept
-                )
+                # The review already read for this page; the copy kept is signed by the office.
+                documents.children_review_keep(review=data, indicator=indicator, user=request.user)
             except DomainError as error:
                 form.add_error(None, error.message_bn)
             else:
-                # Issue 16.4: the chosen indicator and those bound to the review get the day it was kept.
-                sources_fill(
-                    plan=indicator.plan,
-                    source=DataSource.CHILDREN_REVIEW,
-                    day=today,
-                    user=request.user,
-                    also=indicator,
-                )
                 messages.success(request, _("পর্যালোচনার পিডিএফ সূচকটির প্রমাণক হিসেবে রাখা হয়েছে।"))
                 return redirect(
                     "workflow:indicator", office=parent.code, year=fiscal_year.code, code=indicator.code

@@ -15,7 +15,7 @@ ones, or those who turned mails off in their profile.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -135,10 +135,7 @@ def transition_messages(*, period: ReportingPeriod, action: str, actor, comment:
         }
         subject = f"APA: {period_title(period)} — {SUBJECT[action]}"
         body = render_to_string("workflow/mail/transition.txt", context)
-    return [
-        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
-        for user in recipients
-    ]
+    return messages_to(recipients, subject=subject, body=body)
 
 
 def deliver(messages: list[EmailMessage]) -> int:
@@ -155,12 +152,29 @@ def deliver(messages: list[EmailMessage]) -> int:
         return 0
 
 
-def transition_notify(*, period: ReportingPeriod, action: str, actor, comment: str) -> None:
-    """Mail the people who act next, once the transition's transaction commits."""
+def messages_to(recipients: Iterable, *, subject: str, body: str) -> list[EmailMessage]:
+    """One mail per recipient (nobody sees the others' addresses)."""
+    return [
+        EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
+        for user in recipients
+    ]
+
+
+def notify_after_commit(compose: Callable[[], list[EmailMessage]], what: str) -> None:
+    """Compose the mails now (inside the caller's transaction: they say what is committed) and send them once
+    it commits; a rolled-back change mails nobody. Composing or sending never undoes the change."""
     try:
-        messages = transition_messages(period=period, action=action, actor=actor, comment=comment)
+        messages = compose()
     except Exception:  # composing a mail must never undo a transition
-        logger.exception("mail for %s of period %s not composed", action, period.pk)
+        logger.exception("mail for %s not composed", what)
         return
     if messages:
         transaction.on_commit(lambda: deliver(messages))
+
+
+def transition_notify(*, period: ReportingPeriod, action: str, actor, comment: str) -> None:
+    """Mail the people who act next, once the transition's transaction commits."""
+    notify_after_commit(
+        lambda: transition_messages(period=period, action=action, actor=actor, comment=comment),
+        f"{action} of period {period.pk}",
+    )

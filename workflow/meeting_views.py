@@ -27,7 +27,10 @@ from indicators import permissions
 from indicators.models import Indicator, Office, Role
 from indicators.selectors import fiscal_year_get, office_year_plan
 from reports import meetings, minutes
+from reports.finishing import stored_copy
 from reports.models import Meeting, MeetingState
+from reports.selectors import document_history
+from workflow import documents
 
 TEAM = {Role.OFFICER, Role.CIO}
 
@@ -45,7 +48,7 @@ def _office_year_or_404(request: HttpRequest, office: str, year: str):
 def _meeting_or_404(request: HttpRequest, office: str, year: str, number: int) -> Meeting:
     found, fiscal_year = _office_year_or_404(request, office, year)
     meeting = (
-        Meeting.objects.select_related("office", "fiscal_year")
+        Meeting.objects.select_related("office", "fiscal_year", "evidence")
         .filter(office=found, fiscal_year=fiscal_year, number=number)
         .first()
     )
@@ -147,6 +150,23 @@ def approve_with_pdf(request: HttpRequest, form: ApproveForm, render, approve, d
     return act_or_show_error(request, form, act, done)
 
 
+class RequestForm(forms.Form):
+    comment = forms.CharField(
+        label=gettext_lazy("মন্তব্য (ঐচ্ছিক)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def request_approval(request: HttpRequest, form: RequestForm, send, done: str):
+    """A draft sent for approval: the approver is mailed, the draft stays a draft."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return act_or_show_error(
+        request, form, lambda: send(expected_version=data["version"], comment=data["comment"]), done
+    )
+
+
 class ApproveForm(forms.Form):
     indicator = forms.ChoiceField(label=gettext_lazy("কার্যবিবরণী কোন সূচকের প্রমাণক হবে"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -228,8 +248,22 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
         if can_approve
         else None
     )
+    # Sending for approval is for the team members who do not approve themselves.
+    request_form = RequestForm(initial={"version": meeting.version}) if can_edit and not can_approve else None
     if request.method == "POST":
-        if request.POST.get("action") == "approve":
+        if request.POST.get("action") == "request":
+            if not can_edit:
+                raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+            request_form = RequestForm(request.POST)
+            done = request_approval(
+                request,
+                request_form,
+                lambda **given: documents.meeting_request(meeting=meeting, user=request.user, **given),
+                _("কার্যবিবরণী সভাপতির অনুমোদনের জন্য পাঠানো হয়েছে।"),
+            )
+            if done is not None:
+                return done
+        elif request.POST.get("action") == "approve":
             if not can_approve:
                 raise Http404(_("পাতাটি পাওয়া যায়নি।"))
             approve_form = ApproveForm(
@@ -238,8 +272,12 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
             done = approve_with_pdf(
                 request,
                 approve_form,
-                render=lambda: minutes.render_minutes(meeting, draft=False),
-                approve=lambda **given: meetings.meeting_approve(meeting=meeting, user=request.user, **given),
+                render=lambda: minutes.render_minutes(
+                    meeting, draft=False, signed=True, approver=request.user
+                ),
+                approve=lambda **given: documents.meeting_approve(
+                    meeting=meeting, user=request.user, **given
+                ),
                 done=_("কার্যবিবরণী অনুমোদিত হয়েছে।"),
             )
             if done is not None:
@@ -267,6 +305,10 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
             "form": form if can_edit else None,
             "formset": formset if can_edit else None,
             "approve_form": approve_form,
+            "request_form": request_form,
+            "history": document_history(
+                meeting.office, meeting.fiscal_year, meetings.meeting_document(meeting)
+            ),
         },
     )
 
@@ -275,8 +317,9 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
 @require_GET
 def meeting_pdf(request: HttpRequest, office: str, year: str, number: int) -> HttpResponse:
     meeting = _meeting_or_404(request, office, year, number)
-    rendered = minutes.render_minutes(meeting)
-    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    # Approved minutes: the signed copy kept at approval, as it was kept (never rendered again).
+    data = stored_copy(meeting.evidence) if meeting.state == MeetingState.APPROVED else None
+    response = HttpResponse(data or minutes.render_minutes(meeting).pdf, content_type="application/pdf")
     name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -20,13 +20,18 @@ from base.forms import BanglaDateField
 from indicators import permissions
 from indicators.models import Role
 from reports import smart_plan as service
+from reports.finishing import stored_copy
 from reports.models import MeetingState, SmartPlan, SmartTerm
+from reports.selectors import document_history
+from workflow import documents
 from workflow.meeting_views import (
     TEAM,
     ApproveForm,
+    RequestForm,
     _indicators_of,
     _office_year_or_404,
     approve_with_pdf,
+    request_approval,
     save_with_items,
 )
 
@@ -99,6 +104,11 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
     can_edit = bool(roles & TEAM) and draft
     can_approve = Role.CIO in roles and draft
     form = formset = approve_form = None
+    request_form = (
+        RequestForm(initial={"version": existing.version})
+        if existing is not None and can_edit and not can_approve
+        else None
+    )
     if existing is not None and can_edit:
         initial = {name: getattr(existing, name) for name in service.PLAN_FIELDS} | {
             "version": existing.version
@@ -119,11 +129,25 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
         done = approve_with_pdf(
             request,
             approve_form,
-            render=lambda: service.render_smart_plan(existing, draft=False),
-            approve=lambda pdf, **given: service.smart_plan_approve(
+            render=lambda: service.render_smart_plan(
+                existing, draft=False, signed=True, approver=request.user
+            ),
+            approve=lambda pdf, **given: documents.smart_plan_approve(
                 smart_plan=existing, user=request.user, pdf_bytes=pdf, **given
             ),
             done=_("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদিত হয়েছে।"),
+        )
+        if done is not None:
+            return done
+    elif action == "request":
+        if not can_edit:
+            raise Http404(_("পাতাটি পাওয়া যায়নি।"))
+        request_form = RequestForm(request.POST)
+        done = request_approval(
+            request,
+            request_form,
+            lambda **given: documents.smart_plan_request(smart_plan=existing, user=request.user, **given),
+            _("কর্মপরিকল্পনা চিফ ইনোভেশন অফিসারের অনুমোদনের জন্য পাঠানো হয়েছে।"),
         )
         if done is not None:
             return done
@@ -158,6 +182,12 @@ def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpRespons
             "form": form,
             "formset": formset,
             "approve_form": approve_form,
+            "request_form": request_form,
+            "history": (
+                document_history(found, fiscal_year, service.smart_plan_document(existing))
+                if existing
+                else []
+            ),
         },
     )
 
@@ -169,7 +199,8 @@ def smart_plan_pdf(request: HttpRequest, office: str, year: str) -> HttpResponse
     existing = SmartPlan.objects.filter(office=found, fiscal_year=fiscal_year).first()
     if existing is None:
         raise Http404(_("পাতাটি পাওয়া যায়নি।"))
-    rendered = service.render_smart_plan(existing)
-    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    # Approved: the signed copy kept at approval, as it was kept (never rendered again).
+    data = stored_copy(existing.evidence) if existing.state == MeetingState.APPROVED else None
+    response = HttpResponse(data or service.render_smart_plan(existing).pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="smart-plan-{found.code}-{fiscal_year.code}.pdf"'
     return response

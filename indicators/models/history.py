@@ -35,6 +35,8 @@ class HistoryKind(models.TextChoices):
     REPORT_TEXT = "report_text", _("প্রতিবেদনের লেখা")
     PLAN = "plan", _("কর্মপরিকল্পনার কাঠামো")
     EVIDENCE_CHANGED = "evidence_changed", _("প্রমাণক সংশোধন")
+    MEETING = "meeting", _("পর্যালোচনা সভা")
+    SMART_PLAN = "smart_plan", _("স্মার্ট বাংলাদেশ কর্মপরিকল্পনা")
 
 
 class HistoryEntry(models.Model):
@@ -55,6 +57,9 @@ class HistoryEntry(models.Model):
         related_name="history",
     )
     indicator_code = models.CharField(_("সূচক নং"), max_length=16, blank=True)
+    #: The plan's document the entry is about, when it is one of issue 16's (``meeting:<id>``,
+    #: ``smart-plan:<id>``): its page shows its own history.
+    document = models.CharField(_("দলিল"), max_length=40, blank=True)
     quarter = models.PositiveSmallIntegerField(_("ত্রৈমাসিক"), null=True, blank=True)
     kind = models.CharField(_("ধরন"), max_length=24, choices=HistoryKind.choices)
     before = models.TextField(_("আগে"), blank=True)
@@ -76,7 +81,10 @@ class HistoryEntry(models.Model):
         verbose_name = _("পরিবর্তনের ইতিহাস")
         verbose_name_plural = _("পরিবর্তনের ইতিহাস")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["indicator", "-at"], name="history_indicator_at")]
+        indexes = [
+            models.Index(fields=["indicator", "-at"], name="history_indicator_at"),
+            models.Index(fields=["plan", "document", "-at"], name="history_document_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

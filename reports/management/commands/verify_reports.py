@@ -11,7 +11,7 @@ class Command(APACommand):
     help = (
         "অনুমোদিত প্রতিবেদন ও প্রমাণকের SHA-256 এবং অনুমোদিত নম্বর যাচাই — recompute the SHA-256 of every "
         "approved report and evidence file and compare it with the recorded one, validate each approved "
-        "report's digital signature, and the marks and source of every standing approval with the data now (exit status 1 on any difference)"
+        "report's digital signature (and of each kept copy of minutes, Smart Bangladesh plans and reviews of child offices), and the marks and source of every standing approval with the data now (exit status 1 on any difference)"
     )
 
     def add_arguments(self, parser):
@@ -38,6 +38,12 @@ class Command(APACommand):
             self.stdout.write(
                 f"ডিজিটাল স্বাক্ষর বৈধ {result.signatures_valid}টি, স্বাক্ষরহীন {result.unsigned_reports}টি / "
                 f"{result.signatures_valid} valid signatures, {result.unsigned_reports} unsigned reports"
+            )
+            self.stdout.write(
+                f"সভার কার্যবিবরণী, স্মার্ট বাংলাদেশ কর্মপরিকল্পনা ও আওতাধীন দপ্তরের পর্যালোচনার রাখা কপি: "
+                f"স্বাক্ষর বৈধ {result.document_signatures_valid}টি, স্বাক্ষরহীন {result.unsigned_documents}টি / "
+                f"kept minutes, Smart Bangladesh plans and reviews of child offices: "
+                f"{result.document_signatures_valid} valid signatures, {result.unsigned_documents} unsigned"
             )
             for problem in result.problems:
                 where = "প্রতিবেদন / report" if problem.type == "report" else "প্রমাণক / evidence"
