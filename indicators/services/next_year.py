@@ -42,6 +42,7 @@ _INDICATOR_FIELDS = (
     "unit_label",
     "evaluation",
     "evidence_expected",
+    "data_source",
     "weight",
     "calc_method",
     "scoring_method",
@@ -111,8 +112,8 @@ def _new_plan(office: Office, fiscal_year: FiscalYear, **origin) -> ActionPlan:
 def plan_copy(*, source: ActionPlan, to_year: FiscalYear, user: AbstractBaseUser | None) -> ActionPlan:
     """The office's plan of ``to_year`` copied from ``source`` (its plan of an earlier year): areas,
     activities and indicators with their weights, targets, units and unit labels, methods, direction,
-    evaluation and expected evidence, as a draft. Not copied: progress, evidence, applicability, states.
-    Date targets move by the years between the two (30/06/2023 → 30/06/2024)."""
+    evaluation, expected evidence and data source (the record it is filled from), as a draft. Not copied:
+    progress, evidence, applicability, states. Date targets move by the years between the two (30/06/2023 → 30/06/2024)."""
     office = source.office
     _ensure_may_start(user, office)
     if user is not None and not permissions.can_view_plan(user, source):
@@ -206,6 +207,7 @@ def template_structure(plan: ActionPlan) -> dict:
                 "direction": indicator.direction,
                 "evaluation": indicator.evaluation,
                 "evidence_expected": indicator.evidence_expected,
+                "data_source": indicator.data_source,
             }
         )
     activities: dict[int, list[dict]] = {}
@@ -322,7 +324,8 @@ def plan_start_from_template(
                     activity=activity,
                     position=count,
                     **{
-                        name: indicator_item[name]
+                        # a template published before a field existed has no key for it: its default
+                        name: indicator_item.get(name, Indicator._meta.get_field(name).get_default())
                         for name in _INDICATOR_FIELDS
                         if name not in ("weight", "position")
                     },

@@ -19,6 +19,7 @@ from base.errors import DomainError, PermissionDeniedError
 from indicators import scoring
 from indicators.models import (
     ActionPlan,
+    DataSource,
     FiscalYear,
     HistoryEntry,
     Indicator,
@@ -57,6 +58,7 @@ COPIED_FIELDS = (
     "unit_label",
     "evaluation",
     "evidence_expected",
+    "data_source",
     "weight",
     "calc_method",
     "scoring_method",
@@ -109,6 +111,7 @@ def rich_plan(db) -> ActionPlan:
         target_60_number=Decimal(10),
         evaluation="অর্থ বিভাগের প্রতিবেদন অনুযায়ী",
         evidence_expected="প্রতিবেদনের কপি",
+        data_source=DataSource.MEETINGS_HELD,
         position=0,
     )
     dated = DateIndicatorFactory(activity=activity, code="এম.1.1.2", position=1, unit_label="তারিখ")
@@ -250,6 +253,27 @@ def test_a_template_keeps_structure_weights_and_methods_without_targets(template
     indicators = [i for a in areas for act in a["activities"] for i in act["indicators"]]
     assert len(indicators) == template.indicator_count == 12
     assert all("target_100_number" not in i and "weight" in i and "calc_method" in i for i in indicators)
+
+
+def test_a_plan_from_the_template_keeps_the_bindings_and_an_older_template_reads_without_them(template, demo):
+    """An indicator bound to a record (issue 16.4) is bound in the plan started from the template too; a
+    template published before bindings existed has no key for them and starts unbound, not with an error."""
+    meetings = demo.indicators.order_by("position").first()
+    template.structure["areas"][0]["activities"][0]["indicators"][0]["data_source"] = DataSource.MEETINGS_HELD
+    template.save()
+    officer = get_user_model().objects.get(username="mofa.officer")
+    plan = plan_start_from_template(office=demo.office, fiscal_year=template.fiscal_year, user=officer)
+    assert plan.indicators.get(code=meetings.code).data_source == DataSource.MEETINGS_HELD
+    assert plan.indicators.exclude(code=meetings.code).filter(data_source="").count() == 11
+
+    for area in template.structure["areas"]:
+        for activity in area["activities"]:
+            for item in activity["indicators"]:
+                item.pop("data_source")
+    template.save()
+    sibling = OfficeFactory(code="sibling", parent=demo.office.parent)
+    again = plan_start_from_template(office=sibling, fiscal_year=template.fiscal_year, user=None)
+    assert set(again.indicators.values_list("data_source", flat=True)) == {""}
 
 
 def test_a_template_is_published_once(template, demo):
