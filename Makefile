@@ -41,16 +41,17 @@ node_modules/.installed: package.json package-lock.json
 		npm ci --omit=optional --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: install it (scripts/system-deps.sh) for the pdf.js tests"; fi
 
+# The mails' links point at the address served (APA_SITE_URL, unless set already).
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	APA_SITE_URL=$${APA_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # As `make run`, with Django's debug pages on purpose (DJANGO_DEBUG=1): never for users.
 dev: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 APA_SITE_URL=$${APA_SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

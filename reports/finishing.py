@@ -14,6 +14,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -128,12 +129,21 @@ def render_document(
     return FinishedPdf(pdf=final, pages=pages, sha256=hashlib.sha256(final).hexdigest(), signer=signer)
 
 
-def stored_copy(evidence) -> bytes | None:
-    """The bytes of a document's copy kept at approval (as evidence), if it is still there."""
-    if evidence is None:
+def document_keep(document, pdf_bytes: bytes, name: str) -> None:
+    """Keep a document's approved copy (minutes, Smart Bangladesh plan) on it, with its SHA-256: what its
+    download returns from now on, whether or not an indicator took it as evidence. The caller saves."""
+    document.approved_file.save(name, ContentFile(pdf_bytes), save=False)
+    document.approved_sha256 = hashlib.sha256(pdf_bytes).hexdigest()
+
+
+def stored_copy(document) -> bytes | None:
+    """The bytes of a document's copy kept at approval, if it is still there: its own file, or for one
+    approved before copies were kept on the document, the evidence it became."""
+    file = document.approved_file if document.approved_file else getattr(document.evidence, "file", None)
+    if not file:
         return None
     try:
-        with evidence.file.storage.open(evidence.file.name, "rb") as handle:
+        with file.storage.open(file.name, "rb") as handle:
             return handle.read()
     except OSError:
         return None

@@ -71,7 +71,7 @@ class FileProblem:
     def label(self) -> str:
         """How the command names the file: office, year and report kind, or the evidence's indicator and title."""
         quarter = f" Q{self.quarter}" if self.quarter else ""
-        if self.type == "report":
+        if self.type in ("report", "document"):
             return f"{self.office} {self.year} {self.kind}{quarter}"
         return f"{self.office} {self.year} [{self.indicator}]{quarter} «{self.title}»"
 
@@ -86,7 +86,8 @@ class VerifyResult:
     #: The kept copies of issue 16's documents (minutes, Smart Bangladesh plan, review of child offices):
     #: signed at approval, stored as evidence (``document_copy``).
     document_signatures_valid: int = 0
-    unsigned_documents: int = 0  # imported (the demo's), kept before they were signed, or with signing off
+    unsigned_documents: int = 0
+    documents_checked: int = 0  # approved minutes and Smart Bangladesh plans kept on the document  # imported (the demo's), kept before they were signed, or with signing off
 
     @property
     def ok(self) -> bool:
@@ -97,6 +98,7 @@ class VerifyResult:
             "ok": self.ok,
             "reports_checked": self.reports_checked,
             "evidence_checked": self.evidence_checked,
+            "documents_checked": self.documents_checked,
             "signatures_valid": self.signatures_valid,
             "unsigned_reports": self.unsigned_reports,
             "document_signatures_valid": self.document_signatures_valid,
@@ -179,8 +181,13 @@ _REVIEW_COPY = re.compile(r"^subordinate-review-\d{4}-\d{2}-q[1-4]\.pdf$")
 def document_copies() -> set[str]:
     """The SHA-256 of every approved meeting's and Smart Bangladesh plan's kept copy (one file may be the
     evidence of several indicators: the same bytes)."""
-    linked = set(Meeting.objects.exclude(evidence=None).values_list("evidence__sha256", flat=True))
-    linked |= set(SmartPlan.objects.exclude(evidence=None).values_list("evidence__sha256", flat=True))
+    linked: set[str] = set()
+    for model in (
+        Meeting,
+        SmartPlan,
+    ):  # those kept on the document itself are checked there (documents_verify)
+        kept_as_evidence_only = model.objects.exclude(evidence=None).filter(approved_file="")
+        linked |= set(kept_as_evidence_only.values_list("evidence__sha256", flat=True))
     return linked
 
 
@@ -328,4 +335,56 @@ def stored_files_verify(
             _check_document_signature(
                 item, plan, result, locked=_evidence_locked(locked[plan.pk], item.quarter)
             )
+    _documents_verify(result, digests, office_code=office_code, year_code=year_code)
     return result
+
+
+def _documents_verify(
+    result: VerifyResult, digests: dict[str, FileDigest], *, office_code: str | None, year_code: str | None
+) -> None:
+    """The approved minutes' and Smart Bangladesh plans' kept copies: each file against its SHA-256, and its
+    signature (an unsigned copy — imported, or kept with signing off — is counted, not a problem)."""
+    for model, kind in ((Meeting, "minutes"), (SmartPlan, "smart-plan")):
+        documents = model.objects.exclude(approved_file="").select_related("office", "fiscal_year")
+        if office_code is not None:
+            documents = documents.filter(office__code=office_code)
+        if year_code is not None:
+            documents = documents.filter(fiscal_year__start_year=fiscal_year_start(year_code))
+        for document in documents.order_by("office__code", "fiscal_year__start_year", "pk"):
+            name = document.approved_file.name
+            if name not in digests:
+                digests[name] = file_sha256(document.approved_file.storage, name)
+            where = {
+                "type": "document",
+                "id": document.pk,
+                "office": document.office.code,
+                "year": document.fiscal_year.code,
+                "quarter": None,
+                "kind": kind,
+                "title": "",
+                "indicator": "",
+                "file": name,
+                "locked": True,
+            }
+            result.documents_checked += 1
+            problem = _problem(digests[name], document.approved_sha256, **where)
+            if problem is not None:
+                result.problems.append(problem)
+            if digests[name].sha256 is None:
+                continue
+            with document.approved_file.storage.open(name, "rb") as handle:
+                status = signature_status(handle.read())
+            if not status.signed:
+                result.unsigned_documents += 1
+            elif status.ok:
+                result.document_signatures_valid += 1
+            else:
+                result.problems.append(
+                    FileProblem(
+                        **where,
+                        problem=Problem.SIGNATURE,
+                        expected_sha256=document.approved_sha256,
+                        actual_sha256=None,
+                        error=status.error or status.text_en,
+                    )
+                )

@@ -47,6 +47,8 @@ from indicators.services.sources import (
     source_fill,
     source_label,
 )
+from reports.finishing import document_keep
+from reports.minutes import render_minutes
 from reports.models import Meeting, MeetingItem, MeetingState
 
 #: The meeting's own fields a form may change while it is a draft.
@@ -392,6 +394,8 @@ def meeting_approve(
     if meeting.signed_on is None:
         meeting.signed_on = timezone.localdate()
     meeting.version += 1
+    name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
+    document_keep(meeting, pdf, name)  # the approved minutes, evidence or not: what the download returns
     filled = None
     plan = office_year_plan(meeting.office, meeting.fiscal_year)
     if indicator is not None and (plan is None or indicator.plan_id != plan.pk):
@@ -405,7 +409,6 @@ def meeting_approve(
         )
         meeting.save()
         title = f"পর্যালোচনা সভা {to_bangla_digits(meeting.number)}-এর কার্যবিবরণী ({format_date_short(meeting.held_on)})"
-        name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
         if indicator is not None:
             # Chosen by the chair: its quarter must be open (all or nothing).
             meeting.evidence = evidence_attach(
@@ -474,4 +477,8 @@ def meeting_import(*, office: Office, fiscal_year: FiscalYear, record: dict) -> 
     meeting.state = MeetingState.APPROVED
     meeting.approved_at = timezone.now()
     meeting.save(update_fields=["state", "approved_at"])
+    # Its copy, kept once (unsigned: it was signed on paper, not here), so every download gives the same bytes.
+    name = f"minutes-{office.code}-{fiscal_year.code}-{meeting.number}.pdf"
+    document_keep(meeting, render_minutes(meeting, draft=False).pdf, name)
+    meeting.save(update_fields=["approved_file", "approved_sha256"])
     return meeting

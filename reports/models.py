@@ -249,6 +249,12 @@ class Meeting(models.Model):
     evidence = models.ForeignKey(
         "evidence.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: The copy kept at approval (signed by the office), whether or not it became evidence; downloads return
+    #: exactly these bytes.
+    approved_file = models.FileField(
+        _("অনুমোদিত কপি"), upload_to="reports/documents/%Y/", max_length=255, blank=True
+    )
+    approved_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -322,6 +328,12 @@ class SmartPlan(models.Model):
     evidence = models.ForeignKey(
         "evidence.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: The copy kept at approval (signed by the office), whether or not it became evidence; downloads return
+    #: exactly these bytes.
+    approved_file = models.FileField(
+        _("অনুমোদিত কপি"), upload_to="reports/documents/%Y/", max_length=255, blank=True
+    )
+    approved_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -38,7 +38,7 @@ from indicators.models import DataSource, FiscalYear, HistoryKind, Indicator, Of
 from indicators.selectors import office_year_plan
 from indicators.services.sources import sources_fill
 from reports.document import draft_watermark_uri, report_css
-from reports.finishing import FinishedPdf, render_document, seal_block
+from reports.finishing import FinishedPdf, document_keep, render_document, seal_block
 from reports.letter import DRAFT_MARK_BN, genitive_bn
 from reports.meetings import TEXT_MAX, changed_labels, evidence_to_bound, quarter_of
 from reports.models import MeetingState, SmartInitiative, SmartPlan, SmartTerm
@@ -267,6 +267,8 @@ def smart_plan_approve(
     locked.approved_at = timezone.now()
     locked.letter_date = locked.letter_date or today
     locked.version += 1
+    name = f"smart-plan-{locked.office.code}-{locked.fiscal_year.code}.pdf"
+    document_keep(locked, pdf_bytes, name)  # the approved plan, evidence or not: what the download returns
     locked.save()
     filled = None
     plan = office_year_plan(locked.office, locked.fiscal_year)
@@ -277,7 +279,6 @@ def smart_plan_approve(
         )
     if plan is not None:
         title = smart_plan_title(locked.office, locked.fiscal_year)
-        name = f"smart-plan-{locked.office.code}-{locked.fiscal_year.code}.pdf"
         if indicator is not None:
             # Chosen by the CIO: its quarter must be open (all or nothing).
             quarter = quarter_of(locked.fiscal_year.start_year, locked.letter_date)
@@ -335,6 +336,10 @@ def smart_plan_import(*, office: Office, fiscal_year: FiscalYear, record: dict) 
     )
     SmartPlan.objects.filter(pk=smart_plan.pk).update(state=MeetingState.APPROVED, approved_at=timezone.now())
     smart_plan.refresh_from_db()
+    # Its copy, kept once (unsigned: it was signed on paper, not here), so every download gives the same bytes.
+    pdf_bytes = render_smart_plan(smart_plan, draft=False).pdf
+    document_keep(smart_plan, pdf_bytes, f"smart-plan-{office.code}-{fiscal_year.code}.pdf")
+    smart_plan.save(update_fields=["approved_file", "approved_sha256"])
     return smart_plan
 
 

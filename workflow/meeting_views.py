@@ -318,7 +318,7 @@ def meeting_page(request: HttpRequest, office: str, year: str, number: int) -> H
 def meeting_pdf(request: HttpRequest, office: str, year: str, number: int) -> HttpResponse:
     meeting = _meeting_or_404(request, office, year, number)
     # Approved minutes: the signed copy kept at approval, as it was kept (never rendered again).
-    data = stored_copy(meeting.evidence) if meeting.state == MeetingState.APPROVED else None
+    data = stored_copy(meeting) if meeting.state == MeetingState.APPROVED else None
     response = HttpResponse(data or minutes.render_minutes(meeting).pdf, content_type="application/pdf")
     name = f"minutes-{meeting.office.code}-{meeting.fiscal_year.code}-{meeting.number}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

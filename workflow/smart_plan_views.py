@@ -200,7 +200,7 @@ def smart_plan_pdf(request: HttpRequest, office: str, year: str) -> HttpResponse
     if existing is None:
         raise Http404(_("পাতাটি পাওয়া যায়নি।"))
     # Approved: the signed copy kept at approval, as it was kept (never rendered again).
-    data = stored_copy(existing.evidence) if existing.state == MeetingState.APPROVED else None
+    data = stored_copy(existing) if existing.state == MeetingState.APPROVED else None
     response = HttpResponse(data or service.render_smart_plan(existing).pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="smart-plan-{found.code}-{fiscal_year.code}.pdf"'
     return response

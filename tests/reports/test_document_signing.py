@@ -7,6 +7,7 @@ signature is its own."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import subprocess
 from pathlib import Path
@@ -122,6 +123,53 @@ def test_the_download_of_approved_minutes_is_the_signed_copy_kept(approved_minut
     assert response.status_code == 200 and response.content == stored(meeting.evidence)
 
 
+def test_minutes_approved_without_an_indicator_keep_their_signed_copy_and_download_it(office_plan, tmp_path):  # noqa: F811
+    """No indicator chosen (the form's default) and none bound: the approved minutes are still kept, signed,
+    and every download returns those bytes — never a fresh unsigned rendering."""
+    office, plan, _indicator, users = office_plan
+    meeting = new_meeting(office, plan, users[Role.OFFICER])
+    response = login(users[Role.CIO]).post(
+        f"/meetings/own/{plan.fiscal_year.code}/{meeting.number}/", {"action": "approve", "version": "0"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.APPROVED and meeting.evidence_id is None
+    kept = Path(meeting.approved_file.path).read_bytes()
+    assert hashlib.sha256(kept).hexdigest() == meeting.approved_sha256
+    assert signing.signature_status(kept).ok and "Signature is Valid" in pdfsig(kept, tmp_path)
+    url = f"/meetings/own/{plan.fiscal_year.code}/{meeting.number}.pdf"
+    first, second = (login(users[Role.OFFICER]).get(url) for _ in range(2))
+    assert first.content == second.content == kept
+
+
+def test_a_smart_plan_approved_without_an_indicator_keeps_its_signed_copy(smart_office, tmp_path):  # noqa: F811
+    found, year, _indicator, users = smart_office
+    plan = smart_service.smart_plan_get_or_create(office=found, fiscal_year=year, user=users[Role.OFFICER])
+    smart_service.smart_plan_update(
+        smart_plan=plan, user=users[Role.OFFICER], expected_version=0, initiatives=[INITIATIVE]
+    )
+    response = login(users[Role.CIO]).post("/smart-plan/own/2023-24/", {"action": "approve", "version": "1"})
+    assert response.status_code == 302
+    plan = SmartPlan.objects.get(pk=plan.pk)
+    assert plan.evidence_id is None and plan.approved_sha256
+    kept = Path(plan.approved_file.path).read_bytes()
+    assert signing.signature_status(kept).ok
+    assert login(users[Role.REVIEWER]).get("/smart-plan/own/2023-24.pdf").content == kept
+    page = login(users[Role.OFFICER]).get("/smart-plan/own/2023-24/").content.decode()
+    assert "চিফ ইনোভেশন অফিসার কর্তৃক অনুমোদিত" in page and "সভাপতি কর্তৃক" not in page  # no chair here
+
+
+def test_the_demo_documents_approved_on_paper_are_kept_once_unsigned(demo):
+    """Seed 003's plan and seed 004's meeting were signed on paper: their copies are kept at import, unsigned
+    (nothing here signed them), so their downloads give the same bytes every time."""
+    from reports.models import Meeting
+
+    for document in (SmartPlan.objects.get(office__code="msw"), Meeting.objects.get(office__code="sid")):
+        kept = Path(document.approved_file.path).read_bytes()
+        assert hashlib.sha256(kept).hexdigest() == document.approved_sha256
+        assert not signing.signature_status(kept).signed
+
+
 def test_draft_minutes_carry_the_metadata_unsigned_with_the_place_of_the_signature(office_plan, tmp_path):  # noqa: F811
     office, plan, _indicator, users = office_plan
     meeting = new_meeting(office, plan, users[Role.OFFICER])
@@ -228,14 +276,18 @@ def test_verify_reports_validates_the_kept_documents_signatures(approved_minutes
     result = json.loads(capsys.readouterr().out)
     assert result["ok"] and result["document_signatures_valid"] == 1 and result["unsigned_documents"] == 0
 
-    path = Path(meeting.evidence.file.path)
-    path.write_bytes(_tamper(path.read_bytes()))
+    assert result["documents_checked"] == 1  # the copy kept on the meeting (its evidence is the same bytes)
+
+    meeting.refresh_from_db()
+    for path in (Path(meeting.evidence.file.path), Path(meeting.approved_file.path)):
+        path.write_bytes(_tamper(path.read_bytes()))
     with pytest.raises(CommandError):
         call_command("verify_reports", "--json")
     result = json.loads(capsys.readouterr().out)
     assert {(p["type"], p["problem"]) for p in result["problems"]} == {
         ("evidence", "mismatch"),
-        ("evidence", "signature"),
+        ("document", "mismatch"),
+        ("document", "signature"),
     }
 
 

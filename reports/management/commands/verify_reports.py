@@ -40,13 +40,18 @@ class Command(APACommand):
                 f"{result.signatures_valid} valid signatures, {result.unsigned_reports} unsigned reports"
             )
             self.stdout.write(
-                f"সভার কার্যবিবরণী, স্মার্ট বাংলাদেশ কর্মপরিকল্পনা ও আওতাধীন দপ্তরের পর্যালোচনার রাখা কপি: "
+                f"সভার কার্যবিবরণী, স্মার্ট বাংলাদেশ কর্মপরিকল্পনা ও আওতাধীন দপ্তরের পর্যালোচনার রাখা কপি "
+                f"({result.documents_checked}টি অনুমোদিত দলিলসহ): "
                 f"স্বাক্ষর বৈধ {result.document_signatures_valid}টি, স্বাক্ষরহীন {result.unsigned_documents}টি / "
-                f"kept minutes, Smart Bangladesh plans and reviews of child offices: "
+                f"kept minutes, Smart Bangladesh plans and reviews of child offices "
+                f"({result.documents_checked} approved documents among them): "
                 f"{result.document_signatures_valid} valid signatures, {result.unsigned_documents} unsigned"
             )
             for problem in result.problems:
-                where = "প্রতিবেদন / report" if problem.type == "report" else "প্রমাণক / evidence"
+                where = {
+                    "report": "প্রতিবেদন / report",
+                    "document": "অনুমোদিত দলিল / approved document",
+                }.get(problem.type, "প্রমাণক / evidence")
                 locked = (
                     " (অনুমোদিত সময়ের / locked period)"
                     if problem.type == "evidence" and problem.locked
