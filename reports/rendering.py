@@ -170,16 +170,28 @@ def render_report(
                 raise RuntimeError("the generated part's page count did not settle; the index would be wrong")
         table_print.close_table_pages(document)
         box = _signature_box(document) if signed else None
+        # Title, parts and headings for the metadata and bookmarks, read from the layout (not the PDF).
+        part = pdf_metadata.generated_part(document)
+        metadata = pdf_metadata.report_metadata(plan, kind, part)
         progress(60, "পিডিএফ লেখা হচ্ছে")
         generated = document.write_pdf()
-        front = generated  # for the metadata and bookmarks (pdf_metadata.finish)
         del document
         if not evidence:
-            final, total = generated, pages
+            # The whole document's metadata and bookmarks, as the last update before the signature (the
+            # signature covers them; anything written after it would break it).
+            final = pdf_metadata.finish(generated, metadata, pdf_metadata.report_outline(part, [], {}))
+            total = pages
             break
         progress(70, f"{to_bangla_digits(len(evidence))}টি প্রমাণক একত্র ও পৃষ্ঠা নম্বর করা হচ্ছে")
+        outline = pdf_metadata.report_outline(
+            part, evidence, evidence_start_pages(evidence, pages_per_item, pages)
+        )
         final, counts = annex.annex_pdf(
-            evidence, front=generated, stamps=annex_stamps(evidence, pages_per_item, pages)
+            evidence,
+            front=generated,
+            stamps=annex_stamps(evidence, pages_per_item, pages),
+            # Written with the annex in its one pass (the signature, after it, covers them).
+            finish=functools.partial(pdf_metadata.finish_writer, metadata=metadata, outline=outline),
         )
         del generated
         if list(counts) == pages_per_item:
@@ -195,15 +207,6 @@ def render_report(
         pages_per_item = list(counts)
     else:
         raise RuntimeError("the evidence page counts did not settle; the index would be wrong")
-    # The whole document's metadata and bookmarks, as the last update before the signature (the signature
-    # covers them; anything written after it would break it).
-    final = pdf_metadata.finish(
-        final,
-        pdf_metadata.report_metadata(plan, kind, front),
-        pdf_metadata.report_outline(
-            front, evidence, evidence_start_pages(evidence, pages_per_item, total - sum(pages_per_item))
-        ),
-    )
     signer = ""
     if signed:
         progress(92, "ডিজিটাল স্বাক্ষর যুক্ত হচ্ছে")
