@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ def _annex_counter_style_class():
     resolves the forward reference itself (re-making only the pages that print it). Made on first use:
     WeasyPrint is imported when a report is first rendered (``reports.pdf``)."""
     from weasyprint.css.counters import CounterStyle
+    from weasyprint.css.targets import TargetCollector
+
+    _resolve_annex_references_once(TargetCollector)
 
     class AnnexCounterStyle(CounterStyle):
         def render_value(self, counter_value, counter_name=None, counter=None, previous_types=None):
@@ -61,6 +65,52 @@ def _annex_counter_style_class():
             return super().render_value(counter_value, counter_name, counter, previous_types)
 
     return AnnexCounterStyle
+
+
+#: The generated part's last element (``templates/reports/pdf/report.html``): the annex numbers count from
+#: its page.
+GENERATED_END = "generated-end"
+
+
+def _resolve_annex_references_once(target_collector_class) -> None:
+    """Lay out the pages that print annex numbers twice, not three times (measured: 22 page layouts for
+    the demo's 12 generated pages with 21 evidence, 17 with this).
+
+    WeasyPrint 70 (``formatting_structure.build.compute_content_list``) rebinds its list of the box's own
+    missing counters to the list of the *target's* missing counters when it meets a ``target-counter()``,
+    so every box printing ``target-counter(url(#generated-end), page, …)`` also counts as wanting its own
+    page's counters: its page is made again whenever the page counters it saw change, which they do once
+    more after the first repagination (``pages`` is set between passes), though the number it prints
+    (the target's page) has not. Such a box's own counters are not wanted: for the references to
+    ``#generated-end`` only, they are given as none. The target's page is still followed as before
+    (``TargetCollector.cache_target_page_counters`` re-makes the pages that print it when it changes).
+    Other references (the index's pages of the parts, backward ones among them) are left as WeasyPrint
+    has them: they depend on it. The installed method is checked for the expected parameters; another
+    WeasyPrint version that changed them is left untouched (slower, equally right)."""
+    original = target_collector_class.collect_missing_counters
+    if getattr(original, "apa_annex", False):
+        return
+    expected = ["self", "parent_box", "css_token", "parse_again_function", "missing_counters",
+                "missing_target_counters"]  # fmt: skip
+    if list(inspect.signature(original).parameters) != expected:
+        logger.warning("WeasyPrint's TargetCollector has changed; annex references laid out as it does")
+        return
+
+    @functools.wraps(original)
+    def collect_missing_counters(
+        self, parent_box, css_token, parse_again_function, missing_counters, missing_target_counters
+    ):
+        if (
+            missing_counters is missing_target_counters.get(GENERATED_END)
+            and len(missing_target_counters) == 1
+        ):
+            missing_counters = []
+        return original(
+            self, parent_box, css_token, parse_again_function, missing_counters, missing_target_counters
+        )
+
+    collect_missing_counters.apa_annex = True
+    target_collector_class.collect_missing_counters = collect_missing_counters
 
 
 def annex_counter_style():
@@ -152,7 +202,7 @@ def render_report(
         )
         document = pdf.html_to_document(html, base_url=base_url, counter_style=annex_counter_style())
         pages = len(document.pages)
-        if evidence and "generated-end" not in document.pages[-1].anchors:
+        if evidence and GENERATED_END not in document.pages[-1].anchors:
             # Not expected (an empty element at the very end stays on the last page): the numbers would
             # count from another page. Number them explicitly instead, from this layout's length.
             logger.warning("the generated part's end is not on its last page; numbering explicitly")
