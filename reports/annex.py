@@ -45,7 +45,7 @@ from pypdf.generic import (
 from base.bangla import format_code, to_bangla_digits
 from evidence.models import ContentType, Evidence
 from reports.evidence_pdf import append_evidence_pdf
-from reports.pdf import html_to_pdf
+from reports.pdf import html_to_document
 from reports.pdf_drawing import content_stream, draw_on_top, normalised, pdf_numbers
 
 MM = 72 / 25.4
@@ -273,8 +273,9 @@ def render_stamp_labels(labels: Sequence[str]) -> bytes:
 
 
 def _html_to_pdf(document: str) -> bytes:
-
-    return html_to_pdf(document)
+    """The labels with the text layer (their words come back in every viewer) but untagged: only their
+    drawings are used, the sheets' structure tree would be parsed for nothing."""
+    return html_to_document(document).write_pdf(pdf_tags=False)
 
 
 def _label_forms(writer: PdfWriter, labels: Sequence[str]) -> list[IndirectObject]:
