@@ -1,8 +1,10 @@
 """A report PDF's whole-document metadata and navigation (DESIGN.md §6 "Signed": "the document's metadata
 (title, author, subject, language) and its bookmarks cover the whole file, annex included"; issue 15.3).
 
-:func:`finish` is the last step of a report's PDF, after the annex is assembled and stamped: one more
-incremental update (the bytes before it untouched, so it costs milliseconds whatever the annex) that
+The last step of a report's PDF, before the signature: for a report without evidence, :func:`finish`
+adds one incremental update to WeasyPrint's file (the bytes before it untouched); for one with an annex,
+:func:`finish_writer` puts the same into the annex's writer before its one write (no second pass over a
+file of tens of MB). Either way it
 
 * writes the document information (Title, Author = the office, Subject, Keywords, Creator, Producer,
   dates) into a new /Info that the *last* trailer points to — the annex's incremental update had none,
@@ -12,8 +14,9 @@ incremental update (the bytes before it untouched, so it costs milliseconds what
   title together) with bookmarks for every part: cover, letter, table, index, introduction (with its
   headings), the initiatives tables, and the annex with each evidence at the page it starts on.
 
-Where each part starts is read from the generated part's named destinations (WeasyPrint writes one for
-every element with an ``id``: the sections of ``templates/reports/pdf``), see :func:`section_pages`.
+Where each part starts is read from the laid-out generated part, on the page where WeasyPrint puts the
+named destination of its element's ``id`` (the sections of ``templates/reports/pdf``), its headings from
+the bookmark tree WeasyPrint writes as the outline: see :func:`generated_part`.
 """
 
 from __future__ import annotations
