@@ -74,7 +74,8 @@ GENERATED_END = "generated-end"
 
 def _resolve_annex_references_once(target_collector_class) -> None:
     """Lay out the pages that print annex numbers twice, not three times (measured: 22 page layouts for
-    the demo's 12 generated pages with 21 evidence, 17 with this).
+    the demo's 12 generated pages with 21 evidence, 18 with this; the index's first page is still made
+    three times, for its references to the parts, which are left as they are).
 
     WeasyPrint 70 (``formatting_structure.build.compute_content_list``) rebinds its list of the box's own
     missing counters to the list of the *target's* missing counters when it meets a ``target-counter()``,
