@@ -25,7 +25,7 @@ import html
 import io
 import logging
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PIL import Image
@@ -45,7 +45,7 @@ from pypdf.generic import (
 from base.bangla import format_code, to_bangla_digits
 from evidence.models import ContentType, Evidence
 from reports.evidence_pdf import append_evidence_pdf
-from reports.pdf import html_to_pdf
+from reports.pdf import html_to_document
 from reports.pdf_drawing import content_stream, draw_on_top, normalised, pdf_numbers
 
 MM = 72 / 25.4
@@ -89,6 +89,7 @@ def annex_pdf(
     *,
     front: bytes | None = None,
     stamps: Sequence[str | None] | None = None,
+    finish: Callable[[PdfWriter], None] | None = None,
 ) -> tuple[bytes, list[int]]:
     """The evidence files in the given order as one PDF, and the number of pages each of them took.
 
@@ -102,6 +103,10 @@ def annex_pdf(
 
     A file attached more than once (the same SHA-256: one scan for two indicators) is read and embedded
     once; its later pages are new page objects sharing the first copy's content, fonts and images.
+
+    ``finish``: called with the writer once every page is in, before the file is written (the report's
+    whole-document metadata and bookmarks, ``reports.pdf_metadata.finish_writer``): written in the same
+    pass, not as an update read back and written again.
     """
     writer = PdfWriter()
     writer.pdf_header = "%PDF-1.7"  # 16-bit PNG data and object streams in sources need more than 1.3
@@ -135,6 +140,8 @@ def annex_pdf(
         counts.append(len(writer.pages) - before)
     if stamper is not None:
         stamper.stamp(first)
+    if finish is not None:
+        finish(writer)
     return _write(writer), counts
 
 
@@ -266,8 +273,9 @@ def render_stamp_labels(labels: Sequence[str]) -> bytes:
 
 
 def _html_to_pdf(document: str) -> bytes:
-
-    return html_to_pdf(document)
+    """The labels with the text layer (their words come back in every viewer) but untagged: only their
+    drawings are used, the sheets' structure tree would be parsed for nothing."""
+    return html_to_document(document).write_pdf(pdf_tags=False)
 
 
 def _label_forms(writer: PdfWriter, labels: Sequence[str]) -> list[IndirectObject]:

@@ -1,8 +1,10 @@
 """A report PDF's whole-document metadata and navigation (DESIGN.md §6 "Signed": "the document's metadata
 (title, author, subject, language) and its bookmarks cover the whole file, annex included"; issue 15.3).
 
-:func:`finish` is the last step of a report's PDF, after the annex is assembled and stamped: one more
-incremental update (the bytes before it untouched, so it costs milliseconds whatever the annex) that
+The last step of a report's PDF, before the signature: for a report without evidence, :func:`finish`
+adds one incremental update to WeasyPrint's file (the bytes before it untouched); for one with an annex,
+:func:`finish_writer` puts the same into the annex's writer before its one write (no second pass over a
+file of tens of MB). Either way it
 
 * writes the document information (Title, Author = the office, Subject, Keywords, Creator, Producer,
   dates) into a new /Info that the *last* trailer points to — the annex's incremental update had none,
@@ -12,8 +14,9 @@ incremental update (the bytes before it untouched, so it costs milliseconds what
   title together) with bookmarks for every part: cover, letter, table, index, introduction (with its
   headings), the initiatives tables, and the annex with each evidence at the page it starts on.
 
-Where each part starts is read from the generated part's named destinations (WeasyPrint writes one for
-every element with an ``id``: the sections of ``templates/reports/pdf``), see :func:`section_pages`.
+Where each part starts is read from the laid-out generated part, on the page where WeasyPrint puts the
+named destination of its element's ``id`` (the sections of ``templates/reports/pdf``), its headings from
+the bookmark tree WeasyPrint writes as the outline: see :func:`generated_part`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from django.utils import timezone, translation
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -79,21 +82,43 @@ class Bookmark:
     children: tuple[Bookmark, ...] = ()
 
 
-def section_pages(pdf: bytes) -> dict[str, int]:
-    """The 0-based page on which each part of :data:`SECTIONS` present in ``pdf`` starts."""
-    reader = PdfReader(io.BytesIO(pdf))
-    pages: dict[str, int] = {}
-    for name, destination in reader.named_destinations.items():
-        key = str(name).lstrip("/")
-        if key in SECTIONS:
-            page = reader.get_destination_page_number(destination)
-            if page is not None and page >= 0:
-                pages[key] = page
-    return dict(sorted(pages.items(), key=lambda item: list(SECTIONS).index(item[0])))
+@dataclass(frozen=True)
+class GeneratedPart:
+    """What the metadata and bookmarks need of a report's generated part, read from its laid-out WeasyPrint
+    document (:func:`generated_part`) rather than from its PDF (parsing that again cost a few hundred ms)."""
+
+    title: str | None
+    #: The 0-based page on which each part of :data:`SECTIONS` present starts.
+    sections: dict[str, int]
+    #: WeasyPrint's own top-level bookmarks (the headings), as its PDF outline has them.
+    headings: tuple[Bookmark, ...]
+
+
+def generated_part(document) -> GeneratedPart:
+    """:class:`GeneratedPart` of a laid-out WeasyPrint document: the parts start on the first page that has
+    their element's anchor (the page WeasyPrint's named destination points to) and the headings are the top
+    level of the bookmark tree WeasyPrint writes as the PDF outline."""
+    sections: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            if name in SECTIONS:
+                sections.setdefault(name, index)
+    headings = tuple(
+        Bookmark(" ".join(str(label).split()), target[0])
+        for label, target, *_ in document.make_bookmark_tree()
+        if target is not None and target[0] is not None
+    )
+    return GeneratedPart(
+        title=document.metadata.title,
+        sections=dict(sorted(sections.items(), key=lambda item: list(SECTIONS).index(item[0]))),
+        headings=headings,
+    )
 
 
 def heading_bookmarks(pdf: bytes, *, first: int, last: int) -> tuple[Bookmark, ...]:
-    """WeasyPrint's own top-level bookmarks (the headings) on pages ``first`` … ``last`` (0-based)."""
+    """WeasyPrint's own top-level bookmarks (the headings) on pages ``first`` … ``last`` (0-based), read
+    from a PDF (a document that is not a report: ``reports.finishing``; a report reads them from its
+    layout, :func:`generated_part`)."""
     reader = PdfReader(io.BytesIO(pdf))
     marks = []
     for item in reader.outline:
@@ -129,13 +154,13 @@ def outline_for(
     return marks
 
 
-def report_metadata(plan: ActionPlan, kind: str, generated: bytes) -> Metadata:
+def report_metadata(plan: ActionPlan, kind: str, generated: GeneratedPart) -> Metadata:
     """A report's metadata: the title WeasyPrint took from the HTML ``<title>``, the office as author."""
     office = plan.office.name_bn
     year = fiscal_year_label(plan.fiscal_year.start_year)
     with translation.override("bn"):
         label = str(ReportKind(kind).label)
-    title = (PdfReader(io.BytesIO(generated)).metadata or {}).get("/Title") or f"{office} — {label} {year}"
+    title = generated.title or f"{office} — {label} {year}"
     return Metadata(
         title=" ".join(str(title).split()),
         author=office,
@@ -144,12 +169,12 @@ def report_metadata(plan: ActionPlan, kind: str, generated: bytes) -> Metadata:
     )
 
 
-def report_outline(generated: bytes, evidence: Sequence[Evidence], starts: dict[int, int]) -> list[Bookmark]:
+def report_outline(
+    generated: GeneratedPart, evidence: Sequence[Evidence], starts: dict[int, int]
+) -> list[Bookmark]:
     """A report's bookmarks: its parts from the generated part, each evidence at ``starts[pk]`` (1-based)."""
-    sections = section_pages(generated)
-    headings = heading_bookmarks(generated, first=0, last=1 << 30)
     marks = [(f"{format_code(item.indicator.code)} {item.title}", starts[item.pk] - 1) for item in evidence]
-    return outline_for(sections, headings=headings, evidence=marks)
+    return outline_for(generated.sections, headings=generated.headings, evidence=marks)
 
 
 def finish(pdf: bytes, metadata: Metadata, outline: Sequence[Bookmark]) -> bytes:
@@ -175,39 +200,8 @@ def finish(pdf: bytes, metadata: Metadata, outline: Sequence[Bookmark]) -> bytes
         objects[number] = obj
         return IndirectObject(number, 0, reader)
 
-    created = _pdf_date(metadata.created)
-    info = DictionaryObject(
-        {
-            NameObject(key): TextStringObject(value)
-            for key, value in {
-                "/Title": metadata.title,
-                "/Author": metadata.author,
-                "/Subject": metadata.subject,
-                "/Keywords": ", ".join(metadata.keywords),
-                "/Creator": PRODUCER,
-                "/Producer": PRODUCER,
-                "/CreationDate": created,
-                "/ModDate": created,
-            }.items()
-        }
-    )
-    xmp = DecodedStreamObject()
-    xmp.set_data(_xmp(metadata).encode("utf-8"))
-    xmp[NameObject("/Type")] = NameObject("/Metadata")
-    xmp[NameObject("/Subtype")] = NameObject("/XML")
-
     root = DictionaryObject(dict(reader.root_object.items()))  # raw values: references stay references
-    root[NameObject("/Lang")] = TextStringObject(metadata.lang)
-    root[NameObject("/Metadata")] = add(xmp)
-    root.pop(NameObject("/Outlines"), None)
-    marks = [mark for mark in outline if 0 <= mark.page < len(pages)]
-    if marks:
-        outlines = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
-        outlines_reference = add(outlines)
-        _add_items(outlines, outlines_reference, marks, pages, add)
-        root[NameObject("/Outlines")] = outlines_reference
-        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
-    info_reference = add(info)
+    info_reference = add(_apply(root, metadata, outline, pages, add))
     objects[root_reference.idnum] = root
 
     out = io.BytesIO()
@@ -241,6 +235,52 @@ def finish(pdf: bytes, metadata: Metadata, outline: Sequence[Bookmark]) -> bytes
     trailer.write_to_stream(out)
     out.write(f"\nstartxref\n{xref}\n%%EOF\n".encode())
     return out.getvalue()
+
+
+def finish_writer(writer: PdfWriter, metadata: Metadata, outline: Sequence[Bookmark]) -> None:
+    """What :func:`finish` writes, put into a ``PdfWriter`` before it writes the file (the report with an
+    annex, assembled in one pass by ``reports.annex.annex_pdf``): no second pass over a large file."""
+    pages = [page.indirect_reference for page in writer.pages]
+    writer._info = _apply(writer.root_object, metadata, outline, pages, writer._add_object)
+
+
+def _apply(
+    root: DictionaryObject, metadata: Metadata, outline: Sequence[Bookmark], pages, add
+) -> DictionaryObject:
+    """Set the catalog's language, XMP metadata and outline (new objects made with ``add``); returns the
+    new document information dictionary."""
+    created = _pdf_date(metadata.created)
+    info = DictionaryObject(
+        {
+            NameObject(key): TextStringObject(value)
+            for key, value in {
+                "/Title": metadata.title,
+                "/Author": metadata.author,
+                "/Subject": metadata.subject,
+                "/Keywords": ", ".join(metadata.keywords),
+                "/Creator": PRODUCER,
+                "/Producer": PRODUCER,
+                "/CreationDate": created,
+                "/ModDate": created,
+            }.items()
+        }
+    )
+    xmp = DecodedStreamObject()
+    xmp.set_data(_xmp(metadata).encode("utf-8"))
+    xmp[NameObject("/Type")] = NameObject("/Metadata")
+    xmp[NameObject("/Subtype")] = NameObject("/XML")
+
+    root[NameObject("/Lang")] = TextStringObject(metadata.lang)
+    root[NameObject("/Metadata")] = add(xmp)
+    root.pop(NameObject("/Outlines"), None)
+    marks = [mark for mark in outline if 0 <= mark.page < len(pages)]
+    if marks:
+        outlines = DictionaryObject({NameObject("/Type"): NameObject("/Outlines")})
+        outlines_reference = add(outlines)
+        _add_items(outlines, outlines_reference, marks, pages, add)
+        root[NameObject("/Outlines")] = outlines_reference
+        root[NameObject("/PageMode")] = NameObject("/UseOutlines")
+    return info
 
 
 def _add_items(parent: DictionaryObject, parent_reference, marks, pages, add) -> None:
