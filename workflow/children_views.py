@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from base.bangla import fiscal_year_label
 from base.errors import DomainError
+from base.templatetags.bangla import bn_code
 from indicators import permissions
 from indicators.models import FiscalYear, Indicator, Office, Role
 from indicators.selectors import fiscal_year_get, office_year_plan
@@ -65,7 +66,7 @@ class AttachForm(forms.Form):
     def __init__(self, *args, indicators: list[Indicator], **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = {str(i.pk): i for i in indicators}
-        self.fields["indicator"].choices = [(str(i.pk), f"[{i.code}] {i.title}") for i in indicators]
+        self.fields["indicator"].choices = [(str(i.pk), f"{bn_code(i.code)} {i.title}") for i in indicators]
 
     def clean_indicator(self) -> Indicator:
         return self.indicators[self.cleaned_data["indicator"]]

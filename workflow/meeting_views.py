@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from base.errors import DomainError, localized
 from base.forms import BanglaDateField
+from base.templatetags.bangla import bn_code
 from indicators import permissions
 from indicators.models import Indicator, Office, Role
 from indicators.selectors import fiscal_year_get, office_year_plan
@@ -175,7 +176,7 @@ class ApproveForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicators = {str(i.pk): i for i in indicators}
         self.fields["indicator"].choices = [("", _("কোনোটির নয়"))] + [
-            (str(i.pk), f"[{i.code}] {i.title}") for i in indicators
+            (str(i.pk), f"{bn_code(i.code)} {i.title}") for i in indicators
         ]
 
     def clean_indicator(self) -> Indicator | None:

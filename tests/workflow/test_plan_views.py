@@ -598,3 +598,14 @@ def test_plan_row_counts_evidence_in_bangla_digits(client, demo):
     row = re.search(r'<tbody id="ind-1-2-2".*?</tbody>', client.get(PLAN).content.decode(), re.S).group(0)
     assert "প্রমাণক ২টি" in row
     assert "2টি" not in row
+
+
+def test_the_plan_page_links_its_members_to_the_meetings_and_the_smart_plan(demo, client):
+    """An office's own people find the review meetings and the Smart Bangladesh plan from the plan page; a
+    reviewer of the parent office (who cannot open them) is not offered the links."""
+    client.force_login(get_user_model().objects.get(username="mofa.officer"))
+    page = client.get("/plans/mofa/2022-23/").content.decode()
+    assert 'href="/meetings/mofa/2022-23/"' in page and 'href="/smart-plan/mofa/2022-23/"' in page
+    client.force_login(get_user_model().objects.get(username="cabinet.reviewer"))
+    page = client.get("/plans/mofa/2022-23/").content.decode()
+    assert "/meetings/mofa/" not in page
