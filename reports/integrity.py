@@ -140,35 +140,33 @@ def _problem(digest: FileDigest, expected: str, **where) -> FileProblem | None:
     )
 
 
-def _check_signature(report: ApprovedReport, plan, result: VerifyResult) -> None:
-    """Validate the approved copy's digital signature (reports.signing): a signature that does not validate is a problem; a copy without one is counted, not a problem (copies
-    approved before reports were signed, or with signing off)."""
+def _signature_check(file, result: VerifyResult, *, where: dict, expected_sha256: str, counts: str) -> None:
+    """Validate a kept copy's digital signature (reports.signing): one that does not validate is a problem; a
+    copy without one is counted, not a problem (kept before copies were signed, imported, or with signing
+    off). ``counts``: "report" (approved reports) or "document" (issue 16's documents)."""
     try:
-        with report.file.storage.open(report.file.name, "rb") as handle:
+        with file.storage.open(file.name, "rb") as handle:
             status = signature_status(handle.read())
     except OSError as error:
         status = SignatureStatus(signed=True, error=f"{type(error).__name__}: {error}")
     if not status.signed:
-        result.unsigned_reports += 1
+        if counts == "report":
+            result.unsigned_reports += 1
+        else:
+            result.unsigned_documents += 1
         return
     if status.ok:
-        result.signatures_valid += 1
+        if counts == "report":
+            result.signatures_valid += 1
+        else:
+            result.document_signatures_valid += 1
         return
     result.problems.append(
         FileProblem(
-            type="report",
-            id=report.pk,
-            office=plan.office.code,
-            year=plan.fiscal_year.code,
-            quarter=report.approval.period.quarter,
-            kind=report.kind,
-            title="",
-            indicator="",
-            file=report.file.name,
+            **where,
             problem=Problem.SIGNATURE,
-            expected_sha256=report.sha256,
+            expected_sha256=expected_sha256,
             actual_sha256=None,
-            locked=True,
             error=status.error or status.text_en,
         )
     )
@@ -194,39 +192,6 @@ def document_copies() -> set[str]:
 def document_copy(item: Evidence, copies: set[str]) -> bool:
     """Whether the evidence is a kept copy of one of issue 16's documents, signed when it was kept."""
     return item.sha256 in copies or bool(_REVIEW_COPY.match(item.original_name))
-
-
-def _check_document_signature(item: Evidence, plan, result: VerifyResult, *, locked: bool) -> None:
-    """A kept document's signature, as an approved report's: invalid is a problem, none is counted."""
-    try:
-        with item.file.storage.open(item.file.name, "rb") as handle:
-            status = signature_status(handle.read())
-    except OSError as error:
-        status = SignatureStatus(signed=True, error=f"{type(error).__name__}: {error}")
-    if not status.signed:
-        result.unsigned_documents += 1
-        return
-    if status.ok:
-        result.document_signatures_valid += 1
-        return
-    result.problems.append(
-        FileProblem(
-            type="evidence",
-            id=item.pk,
-            office=plan.office.code,
-            year=plan.fiscal_year.code,
-            quarter=item.quarter,
-            kind="",
-            title=item.title,
-            indicator=item.indicator.code,
-            file=item.file.name,
-            problem=Problem.SIGNATURE,
-            expected_sha256=item.sha256,
-            actual_sha256=None,
-            locked=locked,
-            error=status.error or status.text_en,
-        )
-    )
 
 
 def _quarters_locked(plan) -> dict[int, bool]:
@@ -281,24 +246,23 @@ def stored_files_verify(
         result.reports_checked += 1
         if report.file.name not in digests:
             digests[report.file.name] = file_sha256(report.file.storage, report.file.name)
-        problem = _problem(
-            digests[report.file.name],
-            report.sha256,
-            type="report",
-            id=report.pk,
-            office=plan.office.code,
-            year=plan.fiscal_year.code,
-            quarter=report.approval.period.quarter,
-            kind=report.kind,
-            title="",
-            indicator="",
-            file=report.file.name,
-            locked=True,
-        )
+        where = {
+            "type": "report",
+            "id": report.pk,
+            "office": plan.office.code,
+            "year": plan.fiscal_year.code,
+            "quarter": report.approval.period.quarter,
+            "kind": report.kind,
+            "title": "",
+            "indicator": "",
+            "file": report.file.name,
+            "locked": True,
+        }
+        problem = _problem(digests[report.file.name], report.sha256, **where)
         if problem is not None:
             result.problems.append(problem)
         if digests[report.file.name].sha256 is not None:  # readable: a changed copy is checked too
-            _check_signature(report, plan, result)
+            _signature_check(report.file, result, where=where, expected_sha256=report.sha256, counts="report")
 
     evidence = evidence.order_by(
         "indicator__plan__office__code",
@@ -315,26 +279,23 @@ def stored_files_verify(
         result.evidence_checked += 1
         if item.file.name not in digests:
             digests[item.file.name] = file_sha256(item.file.storage, item.file.name)
-        problem = _problem(
-            digests[item.file.name],
-            item.sha256,
-            type="evidence",
-            id=item.pk,
-            office=plan.office.code,
-            year=plan.fiscal_year.code,
-            quarter=item.quarter,
-            kind="",
-            title=item.title,
-            indicator=item.indicator.code,
-            file=item.file.name,
-            locked=_evidence_locked(locked[plan.pk], item.quarter),
-        )
+        where = {
+            "type": "evidence",
+            "id": item.pk,
+            "office": plan.office.code,
+            "year": plan.fiscal_year.code,
+            "quarter": item.quarter,
+            "kind": "",
+            "title": item.title,
+            "indicator": item.indicator.code,
+            "file": item.file.name,
+            "locked": _evidence_locked(locked[plan.pk], item.quarter),
+        }
+        problem = _problem(digests[item.file.name], item.sha256, **where)
         if problem is not None:
             result.problems.append(problem)
         if digests[item.file.name].sha256 is not None and document_copy(item, copies):
-            _check_document_signature(
-                item, plan, result, locked=_evidence_locked(locked[plan.pk], item.quarter)
-            )
+            _signature_check(item.file, result, where=where, expected_sha256=item.sha256, counts="document")
     _documents_verify(result, digests, office_code=office_code, year_code=year_code)
     return result
 
@@ -370,21 +331,11 @@ def _documents_verify(
             problem = _problem(digests[name], document.approved_sha256, **where)
             if problem is not None:
                 result.problems.append(problem)
-            if digests[name].sha256 is None:
-                continue
-            with document.approved_file.storage.open(name, "rb") as handle:
-                status = signature_status(handle.read())
-            if not status.signed:
-                result.unsigned_documents += 1
-            elif status.ok:
-                result.document_signatures_valid += 1
-            else:
-                result.problems.append(
-                    FileProblem(
-                        **where,
-                        problem=Problem.SIGNATURE,
-                        expected_sha256=document.approved_sha256,
-                        actual_sha256=None,
-                        error=status.error or status.text_en,
-                    )
+            if digests[name].sha256 is not None:
+                _signature_check(
+                    document.approved_file,
+                    result,
+                    where=where,
+                    expected_sha256=document.approved_sha256,
+                    counts="document",
                 )
