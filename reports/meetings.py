@@ -48,7 +48,6 @@ from indicators.services.sources import (
     source_label,
 )
 from reports.finishing import document_keep
-from reports.minutes import render_minutes
 from reports.models import Meeting, MeetingItem, MeetingState
 
 #: The meeting's own fields a form may change while it is a draft.
@@ -477,8 +476,4 @@ def meeting_import(*, office: Office, fiscal_year: FiscalYear, record: dict) -> 
     meeting.state = MeetingState.APPROVED
     meeting.approved_at = timezone.now()
     meeting.save(update_fields=["state", "approved_at"])
-    # Its copy, kept once (unsigned: it was signed on paper, not here), so every download gives the same bytes.
-    name = f"minutes-{office.code}-{fiscal_year.code}-{meeting.number}.pdf"
-    document_keep(meeting, render_minutes(meeting, draft=False).pdf, name)
-    meeting.save(update_fields=["approved_file", "approved_sha256"])
     return meeting

@@ -336,10 +336,6 @@ def smart_plan_import(*, office: Office, fiscal_year: FiscalYear, record: dict) 
     )
     SmartPlan.objects.filter(pk=smart_plan.pk).update(state=MeetingState.APPROVED, approved_at=timezone.now())
     smart_plan.refresh_from_db()
-    # Its copy, kept once (unsigned: it was signed on paper, not here), so every download gives the same bytes.
-    pdf_bytes = render_smart_plan(smart_plan, draft=False).pdf
-    document_keep(smart_plan, pdf_bytes, f"smart-plan-{office.code}-{fiscal_year.code}.pdf")
-    smart_plan.save(update_fields=["approved_file", "approved_sha256"])
     return smart_plan
 
 

@@ -59,7 +59,8 @@ class HistoryEntry(models.Model):
     indicator_code = models.CharField(_("সূচক নং"), max_length=16, blank=True)
     #: The plan's document the entry is about, when it is one of issue 16's (``meeting:<id>``,
     #: ``smart-plan:<id>``): its page shows its own history.
-    document = models.CharField(_("দলিল"), max_length=40, blank=True)
+    # db_default: rows written by raw SQL (the load-data generator, a script) without the column are valid too
+    document = models.CharField(_("দলিল"), max_length=40, blank=True, default="", db_default="")
     quarter = models.PositiveSmallIntegerField(_("ত্রৈমাসিক"), null=True, blank=True)
     kind = models.CharField(_("ধরন"), max_length=24, choices=HistoryKind.choices)
     before = models.TextField(_("আগে"), blank=True)

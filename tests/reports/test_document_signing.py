@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from pypdf import PdfReader
 
@@ -159,15 +160,19 @@ def test_a_smart_plan_approved_without_an_indicator_keeps_its_signed_copy(smart_
     assert "চিফ ইনোভেশন অফিসার কর্তৃক অনুমোদিত" in page and "সভাপতি কর্তৃক" not in page  # no chair here
 
 
-def test_the_demo_documents_approved_on_paper_are_kept_once_unsigned(demo):
-    """Seed 003's plan and seed 004's meeting were signed on paper: their copies are kept at import, unsigned
-    (nothing here signed them), so their downloads give the same bytes every time."""
+def test_the_demo_documents_approved_on_paper_download_unsigned_and_final(demo, client):
+    """Seed 003's plan and seed 004's meeting were signed on paper, before the system: nothing here signed
+    them, so no copy is kept; their downloads are rendered final (no draft mark), never signed."""
     from reports.models import Meeting
+    from tests.factories import MembershipFactory
 
-    for document in (SmartPlan.objects.get(office__code="msw"), Meeting.objects.get(office__code="sid")):
-        kept = Path(document.approved_file.path).read_bytes()
-        assert hashlib.sha256(kept).hexdigest() == document.approved_sha256
-        assert not signing.signature_status(kept).signed
+    meeting = Meeting.objects.get(office__code="sid")
+    assert not meeting.approved_file and not SmartPlan.objects.get(office__code="msw").approved_file
+    user = get_user_model().objects.get(username="mofa.officer")
+    MembershipFactory(user=user, office=meeting.office, role=Role.OFFICER)
+    client.force_login(user)
+    data = client.get(f"/meetings/sid/2022-23/{meeting.number}.pdf").content
+    assert data.startswith(b"%PDF") and not signing.signature_status(data).signed
 
 
 def test_draft_minutes_carry_the_metadata_unsigned_with_the_place_of_the_signature(office_plan, tmp_path):  # noqa: F811

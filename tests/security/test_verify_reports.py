@@ -83,11 +83,11 @@ def test_all_files_match_exits_0_and_says_what_was_checked(approved_q1):
             "ok": True,
             "reports_checked": 1,
             "evidence_checked": 3,
-            "documents_checked": 2,  # the demo's paper-signed minutes (sid) and Smart plan (msw), kept unsigned
+            "documents_checked": 0,  # the demo's minutes and Smart plan were approved on paper: no copy here
             "signatures_valid": 1,  # the approved copy is signed (issue 15.2)
             "unsigned_reports": 0,
             "document_signatures_valid": 0,
-            "unsigned_documents": 2,
+            "unsigned_documents": 0,
             "problems": [],
             "approvals_checked": 1,
             "approval_problems": [],
@@ -182,11 +182,11 @@ def test_office_and_year_filters_check_only_those_files(approved_q1):
             "ok": True,
             "reports_checked": 0,
             "evidence_checked": 1,
-            "documents_checked": 1,  # the demo's Smart plan of msw
+            "documents_checked": 0,
             "signatures_valid": 0,
             "unsigned_reports": 0,
             "document_signatures_valid": 0,
-            "unsigned_documents": 1,
+            "unsigned_documents": 0,
             "problems": [],
             "approvals_checked": 0,
             "approval_problems": [],
@@ -215,14 +215,13 @@ def test_files_are_read_through_the_storage_api(approved_q1, settings, tmp_path)
         },
     }
     result = stored_files_verify()
-    assert (result.reports_checked, result.evidence_checked, result.documents_checked) == (1, 3, 2)
-    assert {p.problem for p in result.problems} == {"missing"} and len(result.problems) == 6
+    assert (result.reports_checked, result.evidence_checked, result.documents_checked) == (1, 3, 0)
+    assert {p.problem for p in result.problems} == {"missing"} and len(result.problems) == 4
 
 
-def test_verify_reads_the_files_from_s3(s3_bucket, demo, settings):
+def test_verify_reads_the_files_from_s3(demo, s3_bucket, settings):
     """With the files in an S3 bucket, the check reads the objects through the storage: an object whose bytes
     were replaced in the bucket is a mismatch, a deleted object is missing."""
-    # The bucket is set up before the demo loads (the argument order), so the demo's kept documents are in it.
     settings.REPORT_JOBS_MODE = "inline"
     indicator = demo.indicators.order_by("position").first()
     evidence = evidence_attach(
@@ -235,11 +234,11 @@ def test_verify_reads_the_files_from_s3(s3_bucket, demo, settings):
             "ok": True,
             "reports_checked": 1,
             "evidence_checked": 1,
-            "documents_checked": 2,
+            "documents_checked": 0,
             "signatures_valid": 1,
             "unsigned_reports": 0,
             "document_signatures_valid": 0,
-            "unsigned_documents": 2,
+            "unsigned_documents": 0,
             "problems": [],
             "approvals_checked": 1,
             "approval_problems": [],

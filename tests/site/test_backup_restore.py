@@ -196,6 +196,9 @@ def test_a_restored_backup_gives_identical_scores_pdfs_files_and_history(
         "evidence_checked": 3,
         "signatures_valid": len(REPORTS),  # signed at approval, valid after the restore (issue 15.2)
         "unsigned_reports": 0,
+        "documents_checked": 0,  # no minutes or Smart plan approved here (the demo's were approved on paper)
+        "document_signatures_valid": 0,
+        "unsigned_documents": 0,
         "problems": [],
         "approvals_checked": 2,
         "approval_problems": [],
