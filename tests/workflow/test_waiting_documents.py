@@ -38,8 +38,8 @@ def other_cio():
     return cio
 
 
-def requested_meeting(office_plan):
-    office, plan, _indicator, users = office_plan
+def requested_meeting(made):
+    office, plan, _indicator, users = made
     meeting = new_meeting(office, plan, users[Role.OFFICER])
     before = waiting_count(users[Role.CIO])
     documents.meeting_request(meeting=meeting, user=users[Role.OFFICER], expected_version=meeting.version)
@@ -62,7 +62,7 @@ def test_the_minutes_wait_for_the_cio_not_for_another_office_until_approved(
     office_plan,  # noqa: F811
     django_assert_num_queries,
 ):
-    office, plan, _indicator, users = office_plan
+    _office, plan, _indicator, users = office_plan
     cio, stranger = users[Role.CIO], other_cio()
     meeting, before = requested_meeting(office_plan)
     assert waiting_count(cio) == before + 1
