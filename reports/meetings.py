@@ -299,6 +299,11 @@ def meeting_approval_request(
     meeting = _locked(meeting, expected_version)
     _ensure_draft(meeting)
     comment = text_within(comment, TEXT_MAX, what_bn="মন্তব্য", what_en="comment")
+    # Who asked when: the chair's waiting list shows it until the minutes are approved (the version is not
+    # bumped — the form the team has open stays valid).
+    meeting.approval_requested_at = timezone.now()
+    meeting.approval_requested_by = user
+    meeting.save(update_fields=["approval_requested_at", "approval_requested_by"])
     _record(
         meeting,
         user,

@@ -246,6 +246,12 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(_("অনুমোদনের সময়"), null=True, blank=True)
+    #: The team's last request for approval (who, when): kept after approval as a record; an edit after the
+    #: request keeps it (the CIO must still act).
+    approval_requested_at = models.DateTimeField(_("অনুমোদনের অনুরোধের সময়"), null=True, blank=True)
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     evidence = models.ForeignKey(
         "evidence.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -325,6 +331,12 @@ class SmartPlan(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(_("অনুমোদনের সময়"), null=True, blank=True)
+    #: The team's last request for approval (who, when): kept after approval as a record; an edit after the
+    #: request keeps it (the CIO must still act).
+    approval_requested_at = models.DateTimeField(_("অনুমোদনের অনুরোধের সময়"), null=True, blank=True)
+    approval_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     evidence = models.ForeignKey(
         "evidence.Evidence", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -224,6 +224,10 @@ def smart_plan_approval_request(
     if locked.state != MeetingState.DRAFT:
         raise DomainError("কর্মপরিকল্পনাটি আগেই অনুমোদিত।", "The plan is already approved.")
     comment = text_within(comment, TEXT_MAX, what_bn="মন্তব্য", what_en="comment")
+    # Who asked when: the CIO's waiting list shows it until the plan is approved (the version is not bumped).
+    locked.approval_requested_at = timezone.now()
+    locked.approval_requested_by = user
+    locked.save(update_fields=["approval_requested_at", "approval_requested_by"])
     _record(locked, user, "স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদনের জন্য পাঠানো হয়েছে", reason=comment)
     return locked
 

@@ -49,7 +49,7 @@ def _office_year_or_404(request: HttpRequest, office: str, year: str):
 def _meeting_or_404(request: HttpRequest, office: str, year: str, number: int) -> Meeting:
     found, fiscal_year = _office_year_or_404(request, office, year)
     meeting = (
-        Meeting.objects.select_related("office", "fiscal_year", "evidence")
+        Meeting.objects.select_related("office", "fiscal_year", "evidence", "approval_requested_by")
         .filter(office=found, fiscal_year=fiscal_year, number=number)
         .first()
     )
@@ -222,7 +222,9 @@ def meeting_list(request: HttpRequest, office: str, year: str) -> HttpResponse:
         {
             "office": found,
             "fiscal_year": fiscal_year,
-            "meetings": Meeting.objects.filter(office=found, fiscal_year=fiscal_year).order_by("number"),
+            "meetings": Meeting.objects.filter(office=found, fiscal_year=fiscal_year)
+            .select_related("approval_requested_by")
+            .order_by("number"),
             "form": form if is_team else None,
         },
     )

@@ -37,6 +37,7 @@ from indicators.scores import indicator_scoring_input, plan_indicators, plan_sco
 from indicators.selectors import plans_for_user, templates_to_start, visible_quarters
 from workflow.pace import QuarterPace, quarter_pace
 from workflow.transitions import STATE_RANK, allowed_actions, earliest_rank
+from workflow.waiting import waiting_requests
 
 
 @dataclass
@@ -296,6 +297,8 @@ def home_page(user, *, today: datetime.date | None = None) -> dict:
         "returned": returned,
         "to_approve": to_approve,
         "to_send": to_send,
+        # Minutes and Smart plans the team sent to the CIO for approval (one query per kind, for a CIO).
+        "document_requests": waiting_requests(user),
         "sent_to_me": sent_to_me,
         # Templates of the parent offices for a year the user's office has no plan of yet (issue 13).
         "templates_to_start": templates_to_start(user),

@@ -93,7 +93,11 @@ InitiativeFormSet = formset_factory(InitiativeForm, extra=1, max_num=100, valida
 def smart_plan_page(request: HttpRequest, office: str, year: str) -> HttpResponse:
     found, fiscal_year = _office_year_or_404(request, office, year)
     roles = permissions.roles_in(request.user, found)
-    existing = SmartPlan.objects.filter(office=found, fiscal_year=fiscal_year).first()
+    existing = (
+        SmartPlan.objects.select_related("approval_requested_by")
+        .filter(office=found, fiscal_year=fiscal_year)
+        .first()
+    )
     action = request.POST.get("action") if request.method == "POST" else None
     if action == "start":
         if not roles & TEAM:

@@ -17,18 +17,23 @@ from django.views.decorators.http import require_http_methods
 
 from base.errors import DomainError
 from indicators.services.preferences import mail_preference_set, mail_wanted
-from workflow.waiting import waiting_count, waiting_items
+from workflow.waiting import waiting_count, waiting_items, waiting_requests
 
 WAITING_LISTED = 200
 
 
 @login_required
 def waiting_list(request: HttpRequest) -> HttpResponse:
-    """Every period waiting for the user, the nearest deadline first (the header's count links here)."""
+    """Every period waiting for the user, the nearest deadline first, and the documents sent to them for
+    approval (the header's count links here)."""
     items = waiting_items(request.user, limit=WAITING_LISTED)
-    total = len(items) if len(items) < WAITING_LISTED else waiting_count(request.user)
+    requests = waiting_requests(request.user)
+    listed = len(items) + len(requests)
+    total = listed if len(items) < WAITING_LISTED else waiting_count(request.user)
     return render(
-        request, "workflow/waiting.html", {"items": items, "total": total, "more": total - len(items)}
+        request,
+        "workflow/waiting.html",
+        {"items": items, "requests": requests, "total": total, "more": total - listed},
     )
 
 

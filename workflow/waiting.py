@@ -3,9 +3,11 @@
 - officers and the CIO: in each of their office's plans, the next quarter to submit (the earliest one that is
   draft or returned; quarters go forward in order, so the later ones cannot be submitted before it);
 - the CIO: quarters submitted (approve or return) and approved (send to the higher office);
-- reviewers: quarters the child offices sent (accept or return).
+- reviewers: quarters the child offices sent (accept or return);
+- the CIO: review-meeting minutes and Smart Bangladesh plans the team sent for approval, still draft.
 
-One COUNT query for the header, whatever the number of offices; the list reads at most ``limit`` periods.
+One COUNT query for the header, whatever the number of offices (the documents are folded into it); the list
+reads at most ``limit`` periods, and one query per kind of document for a CIO.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators import permissions
 from indicators.models import EDITABLE_STATES, PeriodState, PeriodTransition, ReportingPeriod, Role
+from reports.models import Meeting, MeetingState, SmartPlan
 
 #: What the user is to do with a period, by its state (each state reaches one kind of user only).
 TODO = {
@@ -84,11 +87,62 @@ def waiting_periods(user) -> QuerySet[ReportingPeriod]:
     return ReportingPeriod.objects.filter(condition)
 
 
+@dataclass(frozen=True)
+class DocumentRequest:
+    """Minutes or a Smart Bangladesh plan the team sent to the CIO for approval, still draft."""
+
+    document: Meeting | SmartPlan
+
+    @property
+    def is_meeting(self) -> bool:
+        return isinstance(self.document, Meeting)
+
+    @property
+    def requested_at(self) -> datetime.datetime:
+        return self.document.approval_requested_at
+
+    @property
+    def requested_by(self):
+        return self.document.approval_requested_by
+
+
+def _requested(model, cios: set[int]) -> QuerySet:
+    return model.objects.filter(
+        office_id__in=cios, state=MeetingState.DRAFT, approval_requested_at__isnull=False
+    ).order_by("approval_requested_at", "pk")
+
+
 def waiting_count(user) -> int:
-    """How many periods wait for the user (the header's count): one query, none for a user without a role."""
+    """How many periods and documents wait for the user (the header's count): one query, none for a user
+    without a role."""
     if not user.is_authenticated or waiting_filter(user) is None:
         return 0
-    return waiting_periods(user).count()
+    periods = waiting_periods(user)
+    cios = permissions.offices_with_role(user, [Role.CIO])
+    if not cios:
+        return periods.count()
+    # One query: the ids of the three kinds, all of them (a meeting and a plan may share an id).
+    ids = periods.order_by().values_list("pk")
+    return ids.union(
+        _requested(Meeting, cios).order_by().values_list("pk"),
+        _requested(SmartPlan, cios).order_by().values_list("pk"),
+        all=True,
+    ).count()
+
+
+def waiting_requests(user) -> list[DocumentRequest]:
+    """The minutes and Smart plans of the user's offices as CIO sent for approval and still draft, the
+    oldest request first: one query per kind, none for a user who is no office's CIO."""
+    cios = permissions.offices_with_role(user, [Role.CIO])
+    if not cios:
+        return []
+    related = ("office", "fiscal_year", "approval_requested_by")
+    found = [
+        *_requested(Meeting, cios).select_related(*related),
+        *_requested(SmartPlan, cios).select_related(*related),
+    ]
+    found.sort(key=lambda document: (document.approval_requested_at, document.pk))
+    return [DocumentRequest(document) for document in found]
 
 
 def waiting_items(user, *, today: datetime.date | None = None, limit: int = 200) -> list[WaitingItem]:
