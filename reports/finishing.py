@@ -10,13 +10,11 @@ after the signature would break it.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
-from pypdf import PdfReader
 
 from base.bangla import format_date_long, to_bangla_digits
 from indicators.models import Office
@@ -61,26 +59,10 @@ def seal_block(office: Office, *, approver=None, when=None, signed: bool, draft:
     return None
 
 
-def document_outline(generated: bytes) -> list[pdf_metadata.Bookmark]:
-    """A standalone document's bookmarks: its headings as WeasyPrint laid them out."""
-    return list(pdf_metadata.heading_bookmarks(generated, first=0, last=1 << 30))
-
-
-def finish_and_sign(
-    data: bytes,
-    *,
-    metadata: pdf_metadata.Metadata,
-    outline: Sequence[pdf_metadata.Bookmark],
-    office: Office,
-    box: signing.SignatureBox | None,
-    sign: bool,
-    reason: str,
+def office_sign(
+    data: bytes, *, office: Office, box: signing.SignatureBox | None, reason: str
 ) -> tuple[bytes, str]:
-    """``data`` with the whole document's metadata and bookmarks, then (``sign``, when signing is on) the
-    office's signature over it. Returns the bytes and who signed ("" when unsigned)."""
-    data = pdf_metadata.finish(data, metadata, outline)
-    if not (sign and signing.signing_enabled()):
-        return data, ""
+    """``data`` signed by the office (the last step: nothing may be written after it), and who signed."""
     data = signing.sign_pdf(data, office=office, box=box, reason=reason)
     return data, signing.signature_status(data).signer
 
@@ -107,25 +89,22 @@ def render_document(
     block."""
     document = pdf.standalone_document(html)
     box = signature_box(document) if sign else None
+    part = pdf_metadata.generated_part(document)  # its title and headings, read from the layout
     generated = document.write_pdf()
     pages = len(document.pages)
     del document
-    title = (PdfReader(io.BytesIO(generated)).metadata or {}).get("/Title") or subject
     metadata = pdf_metadata.Metadata(
-        title=" ".join(str(title).split()),
+        title=" ".join((part.title or subject).split()),
         author=office.name_bn,
         subject=subject,
         keywords=(office.name_bn, *keywords),
     )
-    final, signer = finish_and_sign(
-        generated,
-        metadata=metadata,
-        outline=document_outline(generated),
-        office=office,
-        box=box,
-        sign=sign,
-        reason=reason or f"{office.name_en or office.code}: approved",
-    )
+    # The metadata and bookmarks are the last update before the signature, which covers them.
+    final, signer = pdf_metadata.finish(generated, metadata, part.headings), ""
+    if sign and signing.signing_enabled():
+        final, signer = office_sign(
+            final, office=office, box=box, reason=reason or f"{office.name_en or office.code}: approved"
+        )
     return FinishedPdf(pdf=final, pages=pages, sha256=hashlib.sha256(final).hexdigest(), signer=signer)
 
 

@@ -115,21 +115,6 @@ def generated_part(document) -> GeneratedPart:
     )
 
 
-def heading_bookmarks(pdf: bytes, *, first: int, last: int) -> tuple[Bookmark, ...]:
-    """WeasyPrint's own top-level bookmarks (the headings) on pages ``first`` … ``last`` (0-based), read
-    from a PDF (a document that is not a report: ``reports.finishing``; a report reads them from its
-    layout, :func:`generated_part`)."""
-    reader = PdfReader(io.BytesIO(pdf))
-    marks = []
-    for item in reader.outline:
-        if isinstance(item, list):
-            continue
-        page = reader.get_destination_page_number(item)
-        if page is not None and first <= page <= last:
-            marks.append(Bookmark(" ".join(str(item.title).split()), page))
-    return tuple(marks)
-
-
 def outline_for(
     sections: dict[str, int],
     *,

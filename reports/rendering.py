@@ -25,6 +25,7 @@ from indicators.periods import period_for
 from reports import annex, pdf, pdf_metadata, signing, table_print
 from reports.annex import stamp_label
 from reports.document import ANNEX_COUNTER_PREFIX, report_html
+from reports.finishing import office_sign
 from reports.finishing import signature_box as _signature_box
 from reports.letter import FINAL_STATES, report_kind, report_quarter
 from reports.table import report_evidence
@@ -261,13 +262,12 @@ def render_report(
     signer = ""
     if signed:
         progress(92, "ডিজিটাল স্বাক্ষর যুক্ত হচ্ছে")
-        final = signing.sign_pdf(
+        final, signer = office_sign(
             final,
             office=plan.office,
             box=box,
             reason=f"{plan.office.name_en or plan.office.code}: approved report",
         )
-        signer = signing.signature_status(final).signer
     progress(100, "সম্পন্ন")
     return RenderedReport(pdf=final, pages=total, sha256=hashlib.sha256(final).hexdigest(), signer=signer)
 

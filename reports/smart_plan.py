@@ -165,6 +165,17 @@ def _initiatives_write(smart_plan: SmartPlan, initiatives: list[dict]) -> None:
     SmartInitiative.objects.bulk_create(rows)
 
 
+def _locked(smart_plan: SmartPlan, expected_version: int) -> SmartPlan:
+    """The plan's row, locked, as the user's form saw it (its version), or ConflictError."""
+    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
+    if locked.version != expected_version:
+        raise ConflictError(
+            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
+            "Someone else changed this plan meanwhile; reload the page.",
+        )
+    return locked
+
+
 @transaction.atomic
 def smart_plan_update(
     *,
@@ -177,12 +188,7 @@ def smart_plan_update(
 ) -> SmartPlan:
     if check_permission:
         _ensure_team(user, smart_plan.office)
-    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
-    if locked.version != expected_version:
-        raise ConflictError(
-            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
-            "Someone else changed this plan meanwhile; reload the page.",
-        )
+    locked = _locked(smart_plan, expected_version)
     if locked.state != MeetingState.DRAFT:
         raise DomainError("অনুমোদিত কর্মপরিকল্পনা আর বদলানো যায় না।", "An approved plan cannot be changed any more.")
     unknown = set(fields) - set(PLAN_FIELDS)
@@ -215,12 +221,7 @@ def smart_plan_approval_request(
     """A member of the team sends the draft to the CIO for approval: it stays a draft (the CIO may still have
     it corrected); the request is kept in the history (the workflow mails the CIO)."""
     _ensure_team(user, smart_plan.office)
-    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
-    if locked.version != expected_version:
-        raise ConflictError(
-            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
-            "Someone else changed this plan meanwhile; reload the page.",
-        )
+    locked = _locked(smart_plan, expected_version)
     if locked.state != MeetingState.DRAFT:
         raise DomainError("কর্মপরিকল্পনাটি আগেই অনুমোদিত।", "The plan is already approved.")
     comment = text_within(comment, TEXT_MAX, what_bn="মন্তব্য", what_en="comment")
@@ -255,12 +256,7 @@ def smart_plan_approve(
             "স্মার্ট বাংলাদেশ কর্মপরিকল্পনা অনুমোদন করেন দপ্তরের চিফ ইনোভেশন অফিসার।",
             "The office's Chief Innovation Officer approves the Smart Bangladesh plan.",
         )
-    locked = SmartPlan.objects.select_for_update().get(pk=smart_plan.pk)
-    if locked.version != expected_version:
-        raise ConflictError(
-            "এই কর্মপরিকল্পনা ইতিমধ্যে অন্য কেউ বদলেছেন; পাতাটি নতুন করে খুলুন।",
-            "Someone else changed this plan meanwhile; reload the page.",
-        )
+    locked = _locked(smart_plan, expected_version)
     if locked.state != MeetingState.DRAFT:
         raise DomainError("কর্মপরিকল্পনাটি আগেই অনুমোদিত।", "The plan is already approved.")
     if not locked.initiatives.exists():
