@@ -75,6 +75,8 @@ class ChildRow:
     office: Office
     state: str
     received: bool
+    #: The child office has a plan of the year (its reporting periods exist).
+    has_plan: bool = False
     submitted_on: datetime.date | None = None
     deadline: datetime.date | None = None
     sent_on: datetime.date | None = None
@@ -192,6 +194,7 @@ def subordinate_review(office: Office, fiscal_year: FiscalYear, quarter: int) ->
         period = periods.get(child.pk)
         row = ChildRow(serial=ordinal_serial(n), office=child, state="পরিকল্পনা নেই", received=False)
         if period is not None:
+            row.has_plan = True
             row.deadline = period.deadline
             if period.state in VISIBLE_TO_REVIEWER_STATES:
                 transitions = list(period.transitions.all())

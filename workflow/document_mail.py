@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from base.bangla import QUARTER_ORDINALS_BN, QUARTER_WORD_BN, fiscal_year_label, to_bangla_digits
 from indicators.models import Indicator, Office, Role
-from indicators.selectors import office_year_plan
 from reports.models import Meeting, MeetingState, SmartPlan
 from reports.subordinate_review import SubordinateReview, review_title
 from workflow.mail import absolute, display_name, mail_recipients, messages_to, notify_after_commit
@@ -150,11 +149,10 @@ def children_review_notify(*, review: SubordinateReview, indicator: Indicator, a
         messages = []
         for row in review.rows:
             child = row.office
-            plan = office_year_plan(child, review.fiscal_year)
             link = (
                 reverse("workflow:plan", args=[child.code, review.fiscal_year.code])
                 + f"#period-{review.quarter}"
-                if plan is not None
+                if row.has_plan  # read with the review, not once more per office
                 else reverse("workflow:home")
             )
             lines = [
