@@ -51,9 +51,18 @@ def close_table_pages(document) -> int:
             for box in _descendants(first):
                 if "area-repeat" in _classes(box):
                     for inner in _descendants(box):
-                        inner.style["visibility"] = "visible"
+                        _restyle(inner, visibility="visible")
         if "area-open" in _classes(last):
             for box in _descendants(last):
                 if getattr(box, "element_tag", None) == "td" and "area-cell" in _classes(box):
-                    box.style["border_bottom_color"] = box.style["border_right_color"]
+                    _restyle(box, border_bottom_color=box.style["border_right_color"])
     return breaks
+
+
+def _restyle(box, **changes) -> None:
+    """Change one box's style only: WeasyPrint shares one computed style among boxes of the same cascade
+    (the area cells of every activity group with the same classes), so changing it in place would show the
+    repeated cells, or close the borders, of groups in the middle of other pages too."""
+    box.style = box.style.copy()
+    for name, value in changes.items():
+        box.style[name] = value
